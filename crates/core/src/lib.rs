@@ -1,0 +1,27 @@
+//! The shared vocabulary of Minga: what a document and a passage are, and the data files that
+//! make their metadata canonical (the gazetteer of regions, the directory of institutions and
+//! the bilingual glossary).
+//!
+//! This crate owns the document model that readers produce and the engine indexes. It has no
+//! search engine, no HTTP and no file-format parsing; its only I/O is reading its own data files.
+
+mod data;
+mod date;
+mod error;
+mod fold;
+mod gazetteer;
+mod glossary;
+mod institutions;
+mod lang;
+mod model;
+mod normalize;
+
+pub use date::Date;
+pub use error::{Error, Result};
+pub use fold::{fold, fold_key};
+pub use gazetteer::{Gazetteer, Place};
+pub use glossary::{Concept, Glossary};
+pub use institutions::{Institution, Institutions};
+pub use lang::Lang;
+pub use model::{Document, Kind, LessonParts, Passage, Section, SourceRef};
+pub use normalize::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning};
