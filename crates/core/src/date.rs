@@ -57,7 +57,7 @@ impl FromStr for Date {
         let text = s.trim();
         // An ISO date-time: keep the date.
         let text = match text.find(['T', ' ']) {
-            Some(i) if i == 10 => &text[..10],
+            Some(10) => &text[..10],
             _ => text,
         };
         let numbers: Vec<&str> = text.split(['-', '/', '.']).collect();

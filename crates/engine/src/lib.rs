@@ -1,1 +1,31 @@
-//! placeholder
+//! Minga's search engine: the index schema, the bilingual analyzers, the indexer, the query
+//! language, ranking, filters, facets and snippets, on tantivy.
+//!
+//! It owns everything between passages ([`minga_core::Passage`]) and search results. It knows
+//! nothing of file formats (that is `minga-ingest`), HTTP or the command line: no tokio, no
+//! clap, no printing.
+
+mod analysis;
+mod engine;
+mod error;
+mod indexer;
+pub mod query;
+mod ranking;
+mod request;
+mod schema;
+mod snippet;
+mod stopwords;
+mod tables;
+
+pub use analysis::{AnalyzedTerm, Analyzer, MAX_TERM_BYTES};
+pub use engine::{DocumentView, Engine, Stats};
+pub use error::{Error, Result};
+pub use indexer::{DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, UNKNOWN_COUNTRY};
+pub use ranking::Ranking;
+pub use request::{
+    DEFAULT_LIMIT, FacetCounts, FacetName, Filters, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest,
+    SearchResponse, Sort,
+};
+pub use schema::{Fields, SCHEMA_VERSION};
+pub use snippet::{SNIPPET_CHARS, Snippet};
+pub use tables::Tables;

@@ -1,0 +1,623 @@
+//! The searcher side: opening an index, searching it, fetching documents, counting facets.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use minga_core::{Kind, Passage};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{
+    DateTime, DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::query::build::{Analyzers, QueryBuilder, value_key};
+use crate::ranking::Ranking;
+use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
+use crate::snippet::snippet;
+use crate::tables::Tables;
+use crate::{
+    Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, Result, SearchRequest,
+    SearchResponse, Sort, query,
+};
+
+/// What every commit records about the index, in tantivy's commit payload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct CommitInfo {
+    pub minga_schema: u32,
+    pub files: usize,
+    pub documents: usize,
+    pub passages: usize,
+    /// Unix time of the commit, in seconds.
+    pub committed_at: i64,
+}
+
+impl CommitInfo {
+    /// The commit info of an opened index, or why it cannot be used.
+    pub(crate) fn of(index: &Index, path: &Path) -> Result<CommitInfo> {
+        let metas = index.load_metas()?;
+        let incompatible = |found: String| Error::IncompatibleIndex {
+            path: path.to_path_buf(),
+            found,
+        };
+        let payload = metas
+            .payload
+            .ok_or_else(|| incompatible("no Minga schema version".into()))?;
+        let info: CommitInfo = serde_json::from_str(&payload)
+            .map_err(|_| incompatible("no Minga schema version".into()))?;
+        if info.minga_schema != SCHEMA_VERSION {
+            return Err(incompatible(format!(
+                "schema {}, this version reads {SCHEMA_VERSION}",
+                info.minga_schema
+            )));
+        }
+        let expected = Fields::new();
+        if index.schema() != *expected.schema() {
+            return Err(incompatible("a different schema".into()));
+        }
+        Ok(info)
+    }
+}
+
+/// Index statistics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub files: usize,
+    pub documents: usize,
+    pub passages: usize,
+    /// Bytes the index takes on disk.
+    pub index_bytes: u64,
+    /// When the index was last committed, as `YYYY-MM-DDTHH:MM:SSZ`.
+    pub last_indexed: String,
+    pub schema_version: u32,
+}
+
+/// A document, or one of its passages, with all its passages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    /// The id asked for: a document's or a passage's.
+    pub id: String,
+    /// The document's id.
+    pub parent: String,
+    /// The passage asked for, when the id is a passage's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passage: Option<Passage>,
+    /// Every passage of the document in reading order, lessons last.
+    pub passages: Vec<Passage>,
+}
+
+/// Facet values present in an index, for resolving what users type to what was indexed.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    paths: HashMap<FacetName, Vec<Vec<String>>>,
+}
+
+impl Vocabulary {
+    fn load(searcher: &Searcher, fields: &Fields) -> Result<Vocabulary> {
+        let mut paths = HashMap::new();
+        for name in FacetName::ALL {
+            let field = facet_field(fields, name);
+            let mut values = BTreeSet::new();
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while stream.advance() {
+                    if let Ok(facet) = Facet::from_encoded(stream.key().to_vec()) {
+                        values.insert(
+                            facet
+                                .to_path()
+                                .into_iter()
+                                .map(str::to_string)
+                                .collect::<Vec<_>>(),
+                        );
+                    }
+                }
+            }
+            let depth = if name == FacetName::Region { 2 } else { 1 };
+            paths.insert(
+                name,
+                values.into_iter().filter(|p| p.len() == depth).collect(),
+            );
+        }
+        Ok(Vocabulary { paths })
+    }
+
+    /// The indexed facet path whose last step (or whole path, `Perú/Cusco`) is `name`,
+    /// ignoring case, accents and punctuation.
+    pub(crate) fn find(&self, facet: FacetName, name: &str) -> Option<Vec<String>> {
+        let key = value_key(name);
+        self.paths.get(&facet)?.iter().find_map(|path| {
+            let last = path.last().map(|s| value_key(s));
+            (last.as_deref() == Some(key.as_str()) || value_key(&path.join("/")) == key)
+                .then(|| path.clone())
+        })
+    }
+
+    fn values(&self, facet: FacetName) -> &[Vec<String>] {
+        self.paths.get(&facet).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What is derived from one generation of the index: its data files and facet values.
+struct Generation {
+    id: u64,
+    tables: Arc<Tables>,
+    vocabulary: Arc<Vocabulary>,
+}
+
+/// An open index, ready to search. Cheap to share between threads; it picks up new commits
+/// by itself within a second.
+pub struct Engine {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    analyzers: Analyzers,
+    ranking: Ranking,
+    generation: RwLock<Option<Arc<Generation>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("dir", &self.dir).finish()
+    }
+}
+
+impl Engine {
+    /// Opens the index in `dir`. A missing index and one built by an incompatible version
+    /// are errors whose messages say which command fixes them.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::MissingIndex {
+                path: dir.to_path_buf(),
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(_) | tantivy::TantivyError::DataCorruption(_) => {
+                Error::IncompatibleIndex {
+                    path: dir.to_path_buf(),
+                    found: e.to_string(),
+                }
+            }
+            other => Error::Tantivy(other),
+        })?;
+        CommitInfo::of(&index, dir)?;
+        Fields::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Engine {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields: Fields::new(),
+            analyzers: Analyzers::new(),
+            ranking: Ranking::default(),
+            generation: RwLock::new(None),
+        })
+    }
+
+    /// The same engine ranking with other weights (for evaluation and tuning).
+    pub fn with_ranking(mut self, ranking: Ranking) -> Engine {
+        self.ranking = ranking;
+        self
+    }
+
+    /// The folder of the index.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Picks up the latest commit now rather than within the second.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The data files and facet values of the searcher's generation, loaded once each.
+    fn generation(&self, searcher: &Searcher) -> Result<Arc<Generation>> {
+        let id = searcher.generation().generation_id();
+        if let Some(current) = self.generation.read().ok().and_then(|g| g.clone())
+            && current.id == id
+        {
+            return Ok(current);
+        }
+        let generation = Arc::new(Generation {
+            id,
+            tables: Arc::new(Tables::load(&self.dir)?),
+            vocabulary: Arc::new(Vocabulary::load(searcher, &self.fields)?),
+        });
+        if let Ok(mut slot) = self.generation.write() {
+            *slot = Some(generation.clone());
+        }
+        Ok(generation)
+    }
+
+    /// The data files (gazetteer, institutions, glossary) this index was built with.
+    pub fn tables(&self) -> Result<Arc<Tables>> {
+        let searcher = self.reader.searcher();
+        Ok(self.generation(&searcher)?.tables.clone())
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        if request.limit == 0 || request.limit > MAX_LIMIT {
+            return Err(Error::Parameter {
+                name: "limit",
+                message: format!("must be between 1 and {MAX_LIMIT}, got {}", request.limit),
+            });
+        }
+        if request.offset > MAX_OFFSET {
+            return Err(Error::Parameter {
+                name: "offset",
+                message: format!("must be at most {MAX_OFFSET}, got {}", request.offset),
+            });
+        }
+        if let (Some(from), Some(to)) = (request.filters.from, request.filters.to)
+            && from > to
+        {
+            return Err(Error::Parameter {
+                name: "from",
+                message: format!("the range ends ({to}) before it starts ({from})"),
+            });
+        }
+        let searcher = self.reader.searcher();
+        let generation = self.generation(&searcher)?;
+        let node = query::parse(&request.query)?;
+        let mut builder = QueryBuilder {
+            searcher: &searcher,
+            fields: &self.fields,
+            analyzers: &self.analyzers,
+            tables: &generation.tables,
+            vocabulary: &generation.vocabulary,
+            ranking: &self.ranking,
+            highlight: Default::default(),
+        };
+        let text = builder.node(&node)?;
+        let groups = self.filter_groups(&builder, request)?;
+        let main = combine(&builder, text.as_deref(), &groups, None);
+
+        let mut collectors = MultiCollector::new();
+        let window = || TopDocs::with_limit(request.limit).and_offset(request.offset);
+        let by_score = (request.sort == Sort::Relevance)
+            .then(|| collectors.add_collector(window().order_by_score()));
+        let by_date = (request.sort == Sort::Date).then(|| {
+            collectors.add_collector(window().order_by_fast_field::<DateTime>("date", Order::Desc))
+        });
+        let count = collectors.add_collector(Count);
+        let open_facets: Vec<FacetName> = request
+            .facets
+            .iter()
+            .copied()
+            .filter(|f| !groups.iter().any(|(g, _)| *g == Some(*f)))
+            .collect();
+        let mut facet_handles = Vec::new();
+        for &facet in &open_facets {
+            let collector = self.facet_collector(facet, &generation.vocabulary);
+            facet_handles.push((facet, collectors.add_collector(collector)));
+        }
+        let mut fruits = searcher.search(&*main, &collectors)?;
+
+        let ranked: Vec<(f32, DocAddress)> = match (by_score, by_date) {
+            (Some(handle), _) => handle.extract(&mut fruits),
+            (_, Some(handle)) => handle
+                .extract(&mut fruits)
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let total = count.extract(&mut fruits);
+        let mut facets = BTreeMap::new();
+        for (facet, handle) in facet_handles {
+            let counts = handle.extract(&mut fruits);
+            facets.insert(
+                facet.to_string(),
+                self.facet_counts(facet, &counts, &generation.vocabulary),
+            );
+        }
+        // A filtered facet is counted under the other filters, so its menu still shows the
+        // alternatives.
+        for &facet in request.facets.iter().filter(|f| !open_facets.contains(f)) {
+            let query = combine(&builder, text.as_deref(), &groups, Some(facet));
+            let counts = searcher.search(
+                &*query,
+                &self.facet_collector(facet, &generation.vocabulary),
+            )?;
+            facets.insert(
+                facet.to_string(),
+                self.facet_counts(facet, &counts, &generation.vocabulary),
+            );
+        }
+
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (score, address) in ranked {
+            let passage = self.passage(&searcher, address)?;
+            let snippet = snippet(
+                &passage.text,
+                passage.lang,
+                &builder.highlight,
+                &self.analyzers,
+            );
+            hits.push(Hit {
+                id: passage.id,
+                parent: passage.parent,
+                kind: passage.kind,
+                title: passage.title,
+                heading: passage.heading,
+                country: passage.country,
+                regions: passage.regions,
+                institutions: passage.institutions,
+                date: passage.date,
+                lang: passage.lang,
+                score,
+                snippet: snippet.html,
+                source: passage.source,
+            });
+        }
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            parsed: node.to_string(),
+            hits,
+            total,
+            facets,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            offset: request.offset,
+            limit: request.limit,
+        })
+    }
+
+    /// The request's filters, one query per facet (its values as alternatives), and the
+    /// date range.
+    fn filter_groups(
+        &self,
+        builder: &QueryBuilder<'_>,
+        request: &SearchRequest,
+    ) -> Result<Vec<FilterGroup>> {
+        let f = &request.filters;
+        let mut groups = Vec::new();
+        let lists: [(FacetName, Vec<String>); 6] = [
+            (FacetName::Region, f.regions.clone()),
+            (FacetName::Institution, f.institutions.clone()),
+            (
+                FacetName::Kind,
+                f.kinds.iter().map(|k| k.to_string()).collect(),
+            ),
+            (
+                FacetName::Lang,
+                f.langs.iter().map(|l| l.to_string()).collect(),
+            ),
+            (FacetName::Topic, f.topics.clone()),
+            (
+                FacetName::Year,
+                f.years.iter().map(|y| y.to_string()).collect(),
+            ),
+        ];
+        for (facet, values) in lists {
+            let mut alternatives = Vec::new();
+            for value in values.iter().filter(|v| !v.trim().is_empty()) {
+                alternatives.push((Occur::Should, builder.filter(facet, value)?));
+            }
+            if !alternatives.is_empty() {
+                groups.push((
+                    Some(facet),
+                    Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
+                ));
+            }
+        }
+        if f.from.is_some() || f.to.is_some() {
+            groups.push((None, builder.dates(f.from, f.to)));
+        }
+        Ok(groups)
+    }
+
+    fn facet_collector(&self, facet: FacetName, vocabulary: &Vocabulary) -> FacetCollector {
+        let mut collector = FacetCollector::for_field(
+            self.fields
+                .schema
+                .get_field_name(facet_field(&self.fields, facet)),
+        );
+        if facet == FacetName::Region {
+            let countries: BTreeSet<&String> = vocabulary
+                .values(FacetName::Region)
+                .iter()
+                .filter_map(|p| p.first())
+                .collect();
+            for country in countries {
+                collector.add_facet(Facet::from_path([country]));
+            }
+        } else {
+            collector.add_facet(Facet::root());
+        }
+        collector
+    }
+
+    fn facet_counts(
+        &self,
+        facet: FacetName,
+        counts: &tantivy::collector::FacetCounts,
+        vocabulary: &Vocabulary,
+    ) -> FacetCounts {
+        let mut out = FacetCounts::new();
+        let mut add = |root: Facet| {
+            for (value, count) in counts.get(root) {
+                if count > 0 {
+                    out.insert(value.to_path().join("/"), count);
+                }
+            }
+        };
+        if facet == FacetName::Region {
+            let countries: BTreeSet<&String> = vocabulary
+                .values(FacetName::Region)
+                .iter()
+                .filter_map(|p| p.first())
+                .collect();
+            for country in countries {
+                add(Facet::from_path([country]));
+            }
+        } else {
+            add(Facet::root());
+        }
+        out
+    }
+
+    fn passage(&self, searcher: &Searcher, address: DocAddress) -> Result<Passage> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Corrupt(format!("no record stored at {address:?}")))?;
+        serde_json::from_str(json).map_err(|e| Error::Corrupt(e.to_string()))
+    }
+
+    fn passages_where(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        value: &str,
+    ) -> Result<Vec<Passage>> {
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.entry, ENTRY_PASSAGE),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        addresses
+            .into_iter()
+            .map(|a| self.passage(searcher, a))
+            .collect()
+    }
+
+    /// A document or passage by id, with all the passages of its document; `None` if no
+    /// document or passage has that id.
+    pub fn document(&self, id: &str) -> Result<Option<DocumentView>> {
+        let searcher = self.reader.searcher();
+        let passage = self
+            .passages_where(&searcher, self.fields.id, id)?
+            .into_iter()
+            .next();
+        let parent = match &passage {
+            Some(p) => p.parent.clone(),
+            None => id.to_string(),
+        };
+        let mut passages = self.passages_where(&searcher, self.fields.parent, &parent)?;
+        if passages.is_empty() {
+            return Ok(None);
+        }
+        passages.sort_by_key(|p| (p.kind == Kind::Lesson, p.position));
+        Ok(Some(DocumentView {
+            id: id.to_string(),
+            parent,
+            passage: passage.filter(|p| p.id != p.parent || passages.len() > 1),
+            passages,
+        }))
+    }
+
+    /// Every value of every facet with its count of passages.
+    pub fn facets(&self) -> Result<BTreeMap<String, FacetCounts>> {
+        let request = SearchRequest {
+            facets: FacetName::ALL.to_vec(),
+            limit: 1,
+            ..SearchRequest::default()
+        };
+        Ok(self.search(&request)?.facets)
+    }
+
+    /// Counts and size of the index.
+    pub fn stats(&self) -> Result<Stats> {
+        let info = CommitInfo::of(&self.index, &self.dir)?;
+        let mut index_bytes = 0;
+        for entry in walk(&self.dir) {
+            index_bytes += entry;
+        }
+        let last_indexed = time::OffsetDateTime::from_unix_timestamp(info.committed_at)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        Ok(Stats {
+            files: info.files,
+            documents: info.documents,
+            passages: info.passages,
+            index_bytes,
+            last_indexed,
+            schema_version: info.minga_schema,
+        })
+    }
+}
+
+/// Sizes of the files below `dir`.
+fn walk(dir: &Path) -> Vec<u64> {
+    let mut sizes = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return sizes;
+    };
+    for entry in entries.flatten() {
+        match entry.metadata() {
+            Ok(m) if m.is_dir() => sizes.extend(walk(&entry.path())),
+            Ok(m) => sizes.push(m.len()),
+            Err(_) => {}
+        }
+    }
+    sizes
+}
+
+/// The filters on one facet (`None`: the date range), as one query.
+type FilterGroup = (Option<FacetName>, Box<dyn Query>);
+
+/// The facet field of a facet.
+fn facet_field(fields: &Fields, facet: FacetName) -> Field {
+    match facet {
+        FacetName::Country => fields.country,
+        FacetName::Region => fields.region,
+        FacetName::Institution => fields.institution,
+        FacetName::Kind => fields.kind,
+        FacetName::Lang => fields.lang,
+        FacetName::Year => fields.year,
+        FacetName::Topic => fields.topic,
+    }
+}
+
+/// The text query restricted by the filter groups, leaving out the group of `except`.
+fn combine(
+    builder: &QueryBuilder<'_>,
+    text: Option<&dyn Query>,
+    groups: &[FilterGroup],
+    except: Option<FacetName>,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    clauses.push((
+        Occur::Must,
+        text.map_or_else(|| builder.all_passages(), |q| q.box_clone()),
+    ));
+    for (facet, query) in groups {
+        if except.is_none() || *facet != except {
+            clauses.push((Occur::Must, query.box_clone()));
+        }
+    }
+    if clauses.len() == 1 {
+        return clauses.remove(0).1;
+    }
+    Box::new(BooleanQuery::new(clauses))
+}

@@ -1,0 +1,363 @@
+//! The writer side: creating or opening an index, replacing the passages of changed files,
+//! removing those of deleted files, and committing, all-or-nothing.
+//!
+//! Alongside passages, the index holds one record per source file (its content hash, size,
+//! modification time and the documents it produced), committed in the same commit as its
+//! passages. Incremental indexing reads them back to know what changed, so the index can never
+//! disagree with its own bookkeeping, whenever a run is interrupted.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use minga_core::Passage;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+use crate::engine::CommitInfo;
+use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
+use crate::tables::{TABLES_DIR, Tables};
+use crate::{Error, Result};
+
+/// Memory the writer may use for buffering before it flushes a segment, by default.
+pub const DEFAULT_WRITER_MEMORY: usize = 256 << 20;
+
+/// Country under which a region the gazetteer does not know is filed.
+pub const UNKNOWN_COUNTRY: &str = "(sin país)";
+
+/// What the index remembers of a source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Path relative to the corpus folder.
+    pub path: String,
+    /// BLAKE3 hash of the content, hex.
+    pub hash: String,
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified: Option<i64>,
+    /// Ids of the documents the file produced.
+    pub documents: Vec<String>,
+    /// Passages indexed from it.
+    pub passages: usize,
+    /// Problems met reading it, as shown to the user.
+    pub problems: Vec<String>,
+}
+
+/// How to open an index for writing.
+#[derive(Debug, Clone)]
+pub struct IndexerOptions {
+    /// Start from an empty index, discarding what is there (committed only at the end, so an
+    /// interrupted rebuild leaves the old index in place).
+    pub rebuild: bool,
+    /// Writer memory budget in bytes.
+    pub memory: usize,
+    /// Indexing threads; `None` for one per core (at most 8).
+    pub threads: Option<usize>,
+}
+
+impl Default for IndexerOptions {
+    fn default() -> Self {
+        IndexerOptions {
+            rebuild: false,
+            memory: DEFAULT_WRITER_MEMORY,
+            threads: None,
+        }
+    }
+}
+
+/// An index open for writing; only one can exist per index folder at a time.
+pub struct Indexer {
+    dir: PathBuf,
+    /// Where the index is written, when a rebuild replaces an incompatible one at commit.
+    staging: Option<PathBuf>,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    tables: Tables,
+    files: BTreeMap<String, FileRecord>,
+    /// Document id → the file that owns it.
+    owners: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer").field("dir", &self.dir).finish()
+    }
+}
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Whether a folder holds nothing but what a failed index creation may leave behind.
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let entries = std::fs::read_dir(dir).map_err(io("read", dir))?;
+    for entry in entries {
+        let entry = entry.map_err(io("read", dir))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".tantivy") || name == TABLES_DIR) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+impl Indexer {
+    /// Opens the index in `dir` for writing, creating it if the folder is missing or empty.
+    pub fn open(dir: &Path, options: &IndexerOptions) -> Result<Indexer> {
+        let fields = Fields::new();
+        let mut staging = None;
+        let index = if dir.join("meta.json").is_file() {
+            let existing = Index::open_in_dir(dir)
+                .map_err(Error::from)
+                .and_then(|index| CommitInfo::of(&index, dir).map(|_| index));
+            match existing {
+                Ok(index) => index,
+                Err(e @ (Error::IncompatibleIndex { .. } | Error::Tantivy(_))) => {
+                    if !options.rebuild {
+                        return Err(match e {
+                            Error::Tantivy(t) => Error::IncompatibleIndex {
+                                path: dir.to_path_buf(),
+                                found: format!("unreadable: {t}"),
+                            },
+                            e => e,
+                        });
+                    }
+                    // Build the new index beside the old one and swap them at commit.
+                    let path = staging_path(dir);
+                    if path.exists() {
+                        std::fs::remove_dir_all(&path).map_err(io("remove", &path))?;
+                    }
+                    std::fs::create_dir_all(&path).map_err(io("create", &path))?;
+                    let index = Index::create_in_dir(&path, fields.schema().clone())?;
+                    staging = Some(path);
+                    index
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            if dir.exists() && !is_empty_dir(dir)? {
+                return Err(Error::NotAnIndex {
+                    path: dir.to_path_buf(),
+                });
+            }
+            std::fs::create_dir_all(dir).map_err(io("create", dir))?;
+            Index::create_in_dir(dir, fields.schema().clone())?
+        };
+        Fields::register_analyzers(&index);
+        let threads = options
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
+        let writer = index
+            .writer_with_num_threads(threads, options.memory.max((threads * 16) << 20))
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
+                    path: dir.to_path_buf(),
+                },
+                other => Error::Tantivy(other),
+            })?;
+        let mut indexer = Indexer {
+            dir: dir.to_path_buf(),
+            staging,
+            writer,
+            fields,
+            tables: Tables::load(dir).unwrap_or_default(),
+            files: BTreeMap::new(),
+            owners: HashMap::new(),
+        };
+        if options.rebuild {
+            indexer.writer.delete_all_documents()?;
+        } else {
+            indexer.load_files(&index)?;
+        }
+        Ok(indexer)
+    }
+
+    fn load_files(&mut self, index: &Index) -> Result<()> {
+        let searcher = index.reader()?.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.entry, ENTRY_FILE),
+            IndexRecordOption::Basic,
+        );
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let json = doc
+                .get_first(self.fields.record)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| Error::Corrupt("a file record has no content".into()))?;
+            let record: FileRecord =
+                serde_json::from_str(json).map_err(|e| Error::Corrupt(e.to_string()))?;
+            for id in &record.documents {
+                self.owners.insert(id.clone(), record.path.clone());
+            }
+            self.files.insert(record.path.clone(), record);
+        }
+        Ok(())
+    }
+
+    /// The files the index holds, by path.
+    pub fn files(&self) -> &BTreeMap<String, FileRecord> {
+        &self.files
+    }
+
+    /// Uses a corpus folder's data files (gazetteer, institutions, glossary) from now on, and
+    /// keeps a copy in the index so searches resolve names as indexing did.
+    pub fn use_tables_of(&mut self, corpus: &Path) -> Result<()> {
+        self.tables = Tables::load_from(corpus)?;
+        Tables::copy(corpus, self.target())?;
+        Ok(())
+    }
+
+    /// The folder being written: the index's, or the staging folder of a rebuild.
+    fn target(&self) -> &Path {
+        self.staging.as_deref().unwrap_or(&self.dir)
+    }
+
+    /// Replaces everything indexed from `record.path` with `passages`. A document whose id
+    /// another file already uses is left out, and the problem added to the record; the
+    /// problems added are returned.
+    pub fn put(&mut self, mut record: FileRecord, passages: &[Passage]) -> Result<Vec<String>> {
+        self.remove(&record.path);
+        let mut added = Vec::new();
+        let mut rejected = Vec::new();
+        record.documents.retain(|id| match self.owners.get(id) {
+            Some(owner) if *owner != record.path => {
+                added.push(format!(
+                    "duplicate id {id:?} (already used by {owner}); document skipped"
+                ));
+                rejected.push(id.clone());
+                false
+            }
+            _ => true,
+        });
+        let mut count = 0;
+        for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
+            self.writer.add_document(self.passage_doc(passage)?)?;
+            count += 1;
+        }
+        record.passages = count;
+        record.problems.extend(added.iter().cloned());
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.fields.entry, ENTRY_FILE);
+        doc.add_text(self.fields.source, &record.path);
+        doc.add_text(
+            self.fields.record,
+            serde_json::to_string(&record).map_err(|e| Error::Corrupt(e.to_string()))?,
+        );
+        self.writer.add_document(doc)?;
+        for id in &record.documents {
+            self.owners.insert(id.clone(), record.path.clone());
+        }
+        self.files.insert(record.path.clone(), record);
+        Ok(added)
+    }
+
+    /// Removes everything indexed from a file; a no-op for a file the index does not hold.
+    pub fn remove(&mut self, path: &str) {
+        if let Some(old) = self.files.remove(path) {
+            for id in &old.documents {
+                if self.owners.get(id).is_some_and(|o| o == path) {
+                    self.owners.remove(id);
+                }
+            }
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.source, path));
+        }
+    }
+
+    fn passage_doc(&self, p: &Passage) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.entry, ENTRY_PASSAGE);
+        doc.add_text(f.id, &p.id);
+        doc.add_text(f.parent, &p.parent);
+        doc.add_text(f.source, &p.source.path);
+        doc.add_text(f.title.stemmed(p.lang), &p.title);
+        doc.add_text(f.title.exact, &p.title);
+        if let Some(heading) = &p.heading {
+            doc.add_text(f.heading.stemmed(p.lang), heading);
+            doc.add_text(f.heading.exact, heading);
+        }
+        doc.add_text(f.body.stemmed(p.lang), &p.text);
+        doc.add_text(f.body.exact, &p.text);
+        let gazetteer = &self.tables.normalizer.gazetteer;
+        if let Some(country) = &p.country {
+            doc.add_facet(f.country, Facet::from_path([country]));
+        }
+        for region in &p.regions {
+            let country = gazetteer
+                .country_of(region)
+                .or(p.country.as_deref())
+                .unwrap_or(UNKNOWN_COUNTRY);
+            doc.add_facet(f.region, Facet::from_path([country, region.as_str()]));
+            if p.country.as_deref() != Some(country) && country != UNKNOWN_COUNTRY {
+                doc.add_facet(f.country, Facet::from_path([country]));
+            }
+        }
+        for institution in &p.institutions {
+            doc.add_facet(f.institution, Facet::from_path([institution]));
+        }
+        for topic in &p.topics {
+            doc.add_facet(f.topic, Facet::from_path([topic]));
+        }
+        doc.add_facet(f.kind, Facet::from_path([p.kind.as_str()]));
+        doc.add_facet(f.lang, Facet::from_path([p.lang.code()]));
+        if let Some(date) = p.date {
+            doc.add_facet(f.year, Facet::from_path([date.year().to_string()]));
+            doc.add_date(f.date, DateTime::from_timestamp_secs(date.unix_timestamp()));
+        }
+        doc.add_text(
+            f.record,
+            serde_json::to_string(p).map_err(|e| Error::Corrupt(e.to_string()))?,
+        );
+        Ok(doc)
+    }
+
+    /// Makes every change so far durable and visible to searchers, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        let info = CommitInfo {
+            minga_schema: SCHEMA_VERSION,
+            files: self.files.len(),
+            documents: self.files.values().map(|r| r.documents.len()).sum(),
+            passages: self.files.values().map(|r| r.passages).sum(),
+            committed_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+        };
+        let payload = serde_json::to_string(&info).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        if let Some(staging) = self.staging.take() {
+            // The rebuilt index replaces the incompatible one.
+            let old = self.dir.with_extension("old");
+            if old.exists() {
+                std::fs::remove_dir_all(&old).map_err(io("remove", &old))?;
+            }
+            std::fs::rename(&self.dir, &old).map_err(io("move", &self.dir))?;
+            std::fs::rename(&staging, &self.dir).map_err(io("move", &staging))?;
+            std::fs::remove_dir_all(&old).map_err(io("remove", &old))?;
+        }
+        Ok(())
+    }
+
+    /// Waits for background merges to finish; call once done writing.
+    pub fn finish(self) -> Result<()> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+fn staging_path(dir: &Path) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!("{name}.rebuild"))
+}

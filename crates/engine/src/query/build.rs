@@ -1,0 +1,495 @@
+//! Turning a parsed query and filters into a tantivy query.
+//!
+//! A word becomes, in each language, its stem looked up in the title, heading and body fields
+//! (a disjunction-max, title weighted above body), plus a smaller bonus where the exact,
+//! unstemmed form matches. A phrase is a phrase query on the exact fields. Words side by side
+//! are alternatives, ranked by how many match and how well (BM25); `+` and `-` require and
+//! exclude; filters restrict without changing the ranking.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use minga_core::{Date, Lang, fold_key};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DateTime, Searcher, Term};
+
+use super::parse::{FieldFilter, Node, Occur};
+use crate::analysis::Analyzer;
+use crate::engine::Vocabulary;
+use crate::ranking::Ranking;
+use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
+use crate::tables::Tables;
+use crate::{Error, FacetName, Result};
+
+/// The analyzers a query is read with.
+#[derive(Debug, Clone)]
+pub(crate) struct Analyzers {
+    pub es: Analyzer,
+    pub en: Analyzer,
+    pub exact: Analyzer,
+}
+
+impl Analyzers {
+    pub fn new() -> Analyzers {
+        Analyzers {
+            es: Analyzer::stemmed(Lang::Es),
+            en: Analyzer::stemmed(Lang::En),
+            exact: Analyzer::exact(),
+        }
+    }
+
+    pub fn stemmed(&self, lang: Lang) -> &Analyzer {
+        match lang {
+            Lang::Es => &self.es,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The terms a query looks for, so snippets can mark them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Highlight {
+    pub es: HashSet<String>,
+    pub en: HashSet<String>,
+    pub exact: HashSet<String>,
+}
+
+impl Highlight {
+    pub fn stems(&self, lang: Lang) -> &HashSet<String> {
+        match lang {
+            Lang::Es => &self.es,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Builds tantivy queries for one search.
+pub(crate) struct QueryBuilder<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    pub analyzers: &'a Analyzers,
+    pub tables: &'a Tables,
+    pub vocabulary: &'a Vocabulary,
+    pub ranking: &'a Ranking,
+    pub highlight: Highlight,
+}
+
+impl QueryBuilder<'_> {
+    /// Every passage.
+    pub fn all_passages(&self) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.entry, ENTRY_PASSAGE),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// The query for a parsed node; `None` when it asks for nothing (an empty query).
+    pub fn node(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>> {
+        match node {
+            Node::Word(word) => Ok(self.word(word)),
+            Node::Phrase(phrase) => Ok(self.phrase(phrase)),
+            Node::Filter(filter) => self.field_filter(filter).map(Some),
+            Node::Or(nodes) => {
+                let mut alternatives = Vec::new();
+                for node in nodes {
+                    if let Some(q) = self.node(node)? {
+                        alternatives.push((TOccur::Should, q));
+                    }
+                }
+                Ok(match alternatives.len() {
+                    0 => None,
+                    1 => alternatives.pop().map(|(_, q)| q),
+                    _ => Some(Box::new(BooleanQuery::new(alternatives))),
+                })
+            }
+            Node::Seq(clauses) => {
+                let mut should = Vec::new();
+                let mut must = Vec::new();
+                let mut filters = Vec::new();
+                let mut must_not = Vec::new();
+                let mut words = Vec::new();
+                for clause in clauses {
+                    if clause.occur == Occur::MustNot {
+                        let mut muted = self.muted();
+                        if let Some(q) = muted.node(&clause.node)? {
+                            must_not.push(q);
+                        }
+                        continue;
+                    }
+                    let Some(q) = self.node(&clause.node)? else {
+                        continue;
+                    };
+                    match (&clause.node, clause.occur) {
+                        (Node::Filter(_), _) => filters.push(q),
+                        (_, Occur::Must) => must.push(q),
+                        (node, _) => {
+                            if let Node::Word(w) = node {
+                                words.push(w.as_str());
+                            }
+                            should.push(q);
+                        }
+                    }
+                }
+                if let Some(q) = self.proximity(&words) {
+                    should.push(q);
+                }
+                let mut subqueries: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+                if must.is_empty() {
+                    // Plain words: at least one must match.
+                    match should.len() {
+                        0 => {}
+                        1 => subqueries.extend(should.pop().map(|q| (TOccur::Must, q))),
+                        _ => subqueries.push((
+                            TOccur::Must,
+                            Box::new(BooleanQuery::new(
+                                should.into_iter().map(|q| (TOccur::Should, q)).collect(),
+                            )),
+                        )),
+                    }
+                } else {
+                    // With a required word, the plain ones only rank.
+                    subqueries.extend(must.into_iter().map(|q| (TOccur::Must, q)));
+                    subqueries.extend(should.into_iter().map(|q| (TOccur::Should, q)));
+                }
+                subqueries.extend(filters.into_iter().map(|q| (TOccur::Must, q)));
+                if subqueries.is_empty() && must_not.is_empty() {
+                    return Ok(None);
+                }
+                if subqueries.is_empty() {
+                    subqueries.push((TOccur::Must, self.all_passages()));
+                }
+                subqueries.extend(must_not.into_iter().map(|q| (TOccur::MustNot, q)));
+                if subqueries.len() == 1 && subqueries[0].0 == TOccur::Must {
+                    return Ok(subqueries.pop().map(|(_, q)| q));
+                }
+                Ok(Some(Box::new(BooleanQuery::new(subqueries))))
+            }
+        }
+    }
+
+    /// A builder for excluded clauses: same queries, but their terms are not highlighted.
+    fn muted(&self) -> QueryBuilder<'_> {
+        QueryBuilder {
+            searcher: self.searcher,
+            fields: self.fields,
+            analyzers: self.analyzers,
+            tables: self.tables,
+            vocabulary: self.vocabulary,
+            ranking: self.ranking,
+            highlight: Highlight::default(),
+        }
+    }
+
+    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let exact = self.analyzers.exact.terms(word);
+        if exact.len() > 1 {
+            // `SD-PCM`, `I+D+i`: several words written as one; match them together.
+            return self.phrase(word);
+        }
+        let exact = exact.into_iter().next()?;
+        let stop_somewhere =
+            self.analyzers.es.is_stop_word(word) || self.analyzers.en.is_stop_word(word);
+        let r = self.ranking;
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        for lang in Lang::ALL {
+            for stem in self.stems(lang, word) {
+                disjuncts.extend(self.text_fields(
+                    |f| f.stemmed(lang),
+                    &stem,
+                    [r.title, r.heading, r.body],
+                ));
+                match lang {
+                    Lang::Es => self.highlight.es.insert(stem),
+                    Lang::En => self.highlight.en.insert(stem),
+                };
+            }
+        }
+        if disjuncts.is_empty() {
+            // Only stop words: look for the exact form.
+            self.highlight.exact.insert(exact.clone());
+            return Some(self.exact_term(&exact));
+        }
+        let stemmed: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            disjuncts,
+            r.tie_breaker,
+        ));
+        if stop_somewhere || r.exact <= 0.0 {
+            return Some(stemmed);
+        }
+        let exact = Box::new(BoostQuery::new(self.exact_term(&exact), r.exact));
+        Some(Box::new(BooleanQuery::new(vec![
+            (TOccur::Should, stemmed),
+            (TOccur::Should, exact),
+        ])))
+    }
+
+    /// The stems a word may stand for in a language ([`Analyzer::stem_variants`]) that the
+    /// index holds; its own stem alone when the index holds none of them. Empty for a stop
+    /// word.
+    fn stems(&self, lang: Lang, word: &str) -> Vec<String> {
+        let variants = self.analyzers.stemmed(lang).stem_variants(word);
+        let fields = [
+            self.fields.title.stemmed(lang),
+            self.fields.heading.stemmed(lang),
+            self.fields.body.stemmed(lang),
+        ];
+        let indexed = |stem: &String| {
+            fields.iter().any(|&field| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, stem))
+                    .is_ok_and(|n| n > 0)
+            })
+        };
+        let found: Vec<String> = variants.iter().filter(|s| indexed(s)).cloned().collect();
+        if found.is_empty() {
+            variants.into_iter().take(1).collect()
+        } else {
+            found
+        }
+    }
+
+    /// The exact form of a word in the title, heading and body.
+    fn exact_term(&self, term: &str) -> Box<dyn Query> {
+        let r = self.ranking;
+        let disjuncts = self.text_fields(|f| f.exact, term, [r.title, r.heading, r.body]);
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            disjuncts,
+            r.tie_breaker,
+        ))
+    }
+
+    /// Term queries for `term` in the title, heading and body fields picked by `pick`.
+    fn text_fields(
+        &self,
+        pick: impl Fn(&TextFields) -> Field,
+        term: &str,
+        weights: [f32; 3],
+    ) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        [&f.title, &f.heading, &f.body]
+            .into_iter()
+            .zip(weights)
+            .map(|(fields, weight)| {
+                let q = TermQuery::new(
+                    Term::from_field_text(pick(fields), term),
+                    IndexRecordOption::WithFreqs,
+                );
+                boosted(Box::new(q), weight)
+            })
+            .collect()
+    }
+
+    fn phrase(&mut self, phrase: &str) -> Option<Box<dyn Query>> {
+        let mut terms = Vec::new();
+        self.analyzers.exact.analyze(phrase, |t| terms.push(t));
+        match terms.len() {
+            0 => None,
+            1 => {
+                self.highlight.exact.insert(terms[0].text.clone());
+                Some(self.exact_term(&terms[0].text))
+            }
+            _ => {
+                let r = self.ranking;
+                let f = self.fields;
+                let disjuncts = [&f.title, &f.heading, &f.body]
+                    .into_iter()
+                    .zip([r.title, r.heading, r.body])
+                    .map(|(fields, weight)| {
+                        let q = PhraseQuery::new_with_offset(
+                            terms
+                                .iter()
+                                .map(|t| {
+                                    (
+                                        t.position - terms[0].position,
+                                        Term::from_field_text(fields.exact, &t.text),
+                                    )
+                                })
+                                .collect(),
+                        );
+                        boosted(Box::new(q), weight)
+                    })
+                    .collect();
+                self.highlight
+                    .exact
+                    .extend(terms.into_iter().map(|t| t.text));
+                Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    disjuncts,
+                    r.tie_breaker,
+                )))
+            }
+        }
+    }
+
+    /// A bonus for passages where the words stand close together, in each language.
+    fn proximity(&self, words: &[&str]) -> Option<Box<dyn Query>> {
+        let r = self.ranking;
+        if words.len() < 2 || r.proximity <= 0.0 {
+            return None;
+        }
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for lang in Lang::ALL {
+            let stems: Vec<String> = words
+                .iter()
+                .filter_map(|w| self.stems(lang, w).into_iter().next())
+                .collect();
+            if stems.len() < 2 {
+                continue;
+            }
+            let field = self.fields.body.stemmed(lang);
+            let terms = stems
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, Term::from_field_text(field, s)))
+                .collect();
+            alternatives.push(Box::new(PhraseQuery::new_with_offset_and_slop(
+                terms,
+                r.proximity_slop,
+            )));
+        }
+        match alternatives.len() {
+            0 => None,
+            _ => Some(Box::new(BoostQuery::new(
+                Box::new(DisjunctionMaxQuery::new(alternatives)),
+                r.proximity,
+            ))),
+        }
+    }
+
+    /// A filter written in the query.
+    fn field_filter(&self, filter: &FieldFilter) -> Result<Box<dyn Query>> {
+        match filter {
+            FieldFilter::Region(v) => self.filter(FacetName::Region, v),
+            FieldFilter::Institution(v) => self.filter(FacetName::Institution, v),
+            FieldFilter::Topic(v) => self.filter(FacetName::Topic, v),
+            FieldFilter::Kind(k) => Ok(self.facet_filter(self.fields.kind, [k.as_str()])),
+            FieldFilter::Lang(l) => Ok(self.facet_filter(self.fields.lang, [l.code()])),
+            FieldFilter::Years(from, to) => Ok(self.years(*from, *to)),
+            FieldFilter::Dates(from, to) => Ok(self.dates(*from, *to)),
+        }
+    }
+
+    /// A filter on one facet value, given by any name the data files know. Scores nothing.
+    pub fn filter(&self, facet: FacetName, value: &str) -> Result<Box<dyn Query>> {
+        let f = self.fields;
+        let unknown = |name: &'static str, what: &str| Error::Filter {
+            name,
+            value: value.to_string(),
+            message: format!("no {what} by that name is known (see the {name} facet)"),
+        };
+        Ok(match facet {
+            FacetName::Region | FacetName::Country => {
+                let gazetteer = &self.tables.normalizer.gazetteer;
+                let name = value.rsplit('/').next().unwrap_or(value);
+                if let Some(place) = gazetteer.lookup(name) {
+                    match &place.region {
+                        Some(region) => self.facet_filter(f.region, [&place.country, region]),
+                        None => self.facet_filter(f.country, [&place.country]),
+                    }
+                } else if let Some(path) = self.vocabulary.find(FacetName::Region, name) {
+                    self.facet_filter(f.region, path)
+                } else if let Some(path) = self.vocabulary.find(FacetName::Country, name) {
+                    self.facet_filter(f.country, path)
+                } else {
+                    return Err(unknown("region", "region or country"));
+                }
+            }
+            FacetName::Institution => {
+                if let Some(institution) = self.tables.normalizer.institutions.lookup(value) {
+                    self.facet_filter(f.institution, [&institution.name])
+                } else if let Some(path) = self.vocabulary.find(FacetName::Institution, value) {
+                    self.facet_filter(f.institution, path)
+                } else {
+                    return Err(unknown("institution", "institution"));
+                }
+            }
+            FacetName::Topic => match self.vocabulary.find(FacetName::Topic, value) {
+                Some(path) => self.facet_filter(f.topic, path),
+                None => self.facet_filter(f.topic, [value.trim()]),
+            },
+            FacetName::Kind => {
+                let kind: minga_core::Kind = value.parse().map_err(|e| Error::Filter {
+                    name: "kind",
+                    value: value.to_string(),
+                    message: format!("{e}"),
+                })?;
+                self.facet_filter(f.kind, [kind.as_str()])
+            }
+            FacetName::Lang => {
+                let lang: Lang = value.parse().map_err(|e| Error::Filter {
+                    name: "lang",
+                    value: value.to_string(),
+                    message: format!("{e}"),
+                })?;
+                self.facet_filter(f.lang, [lang.code()])
+            }
+            FacetName::Year => {
+                let year = value
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (1000..=9999).contains(y))
+                    .ok_or_else(|| Error::Filter {
+                        name: "year",
+                        value: value.to_string(),
+                        message: "expected a year such as 2023".into(),
+                    })?;
+                self.years(year, year)
+            }
+        })
+    }
+
+    /// Passages carrying one facet value (a facet path, `["Chile", "Biobío"]`). Scores nothing.
+    pub fn facet_filter<S: AsRef<str>>(
+        &self,
+        field: Field,
+        path: impl IntoIterator<Item = S>,
+    ) -> Box<dyn Query> {
+        let facet = Facet::from_path(path);
+        let q = TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic);
+        Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+    }
+
+    /// Passages dated in an inclusive range of years.
+    pub fn years(&self, from: i32, to: i32) -> Box<dyn Query> {
+        let from = Date::from_ymd(from, 1, 1);
+        let to = Date::from_ymd(to, 12, 31);
+        match (from, to) {
+            (Some(_), Some(_)) => self.dates(from, to),
+            _ => Box::new(EmptyQuery),
+        }
+    }
+
+    /// Passages dated in an inclusive range of days; open ends are unbounded.
+    pub fn dates(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
+        let field = self.fields.date;
+        let bound = |date: Option<Date>, end_of_day: bool| match date {
+            Some(d) => {
+                let seconds = d.unix_timestamp() + if end_of_day { 86_399 } else { 0 };
+                Bound::Included(Term::from_field_date(
+                    field,
+                    DateTime::from_timestamp_secs(seconds),
+                ))
+            }
+            None => Bound::Unbounded,
+        };
+        let q = RangeQuery::new(bound(from, false), bound(to, true));
+        Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+    }
+}
+
+fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    if (weight - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
+    }
+}
+
+/// Key under which facet values are compared with what users type.
+pub(crate) fn value_key(value: &str) -> String {
+    fold_key(value)
+}

@@ -1,0 +1,210 @@
+//! What a search asks for and what it answers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use minga_core::{Date, Kind, Lang, SourceRef};
+use serde::{Deserialize, Serialize};
+
+/// Hits a page holds unless asked otherwise.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Most hits a page may hold.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest a page may start; beyond it, narrow the search instead.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Metadata filters. Values of one filter are alternatives (region Cusco or Piura); different
+/// filters must all hold (region Cusco and kind lesson).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    /// Regions or countries, by any name the gazetteer knows (`biobio`, `Perú/Cusco`, `Chile`).
+    pub regions: Vec<String>,
+    /// Institutions, by any name the directory knows (`CRDP`, `ARD Cusco`).
+    pub institutions: Vec<String>,
+    pub kinds: Vec<Kind>,
+    pub langs: Vec<Lang>,
+    pub topics: Vec<String>,
+    pub years: Vec<i32>,
+    /// First day of the date range, inclusive.
+    pub from: Option<Date>,
+    /// Last day of the date range, inclusive.
+    pub to: Option<Date>,
+}
+
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first; undated passages last.
+    Date,
+}
+
+impl FromStr for Sort {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "relevance" | "relevancia" => Ok(Sort::Relevance),
+            "date" | "fecha" => Ok(Sort::Date),
+            _ => Err(format!("unknown sort {s:?}: expected relevance or date")),
+        }
+    }
+}
+
+/// A facet that can be counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetName {
+    Country,
+    /// Counted as `Country/Region`.
+    Region,
+    Institution,
+    Kind,
+    Lang,
+    Year,
+    Topic,
+}
+
+impl FacetName {
+    /// Every facet, in the order filter menus show them.
+    pub const ALL: [FacetName; 7] = [
+        FacetName::Country,
+        FacetName::Region,
+        FacetName::Institution,
+        FacetName::Kind,
+        FacetName::Lang,
+        FacetName::Year,
+        FacetName::Topic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacetName::Country => "country",
+            FacetName::Region => "region",
+            FacetName::Institution => "institution",
+            FacetName::Kind => "kind",
+            FacetName::Lang => "lang",
+            FacetName::Year => "year",
+            FacetName::Topic => "topic",
+        }
+    }
+}
+
+impl fmt::Display for FacetName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FacetName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FacetName::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown facet {s:?}: expected one of country, region, institution, kind, \
+                     lang, year, topic"
+                )
+            })
+    }
+}
+
+/// A search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchRequest {
+    /// The query, in the query language; empty matches everything the filters let through.
+    pub query: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    /// Facets to count; each is counted under every filter but its own.
+    pub facets: Vec<FacetName>,
+    /// Expand the query with the glossary, the dictionary and typo tolerance.
+    pub expand: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+            facets: Vec::new(),
+            expand: true,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `query` with the defaults.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
+    }
+}
+
+/// One hit: a passage with its document's metadata and a highlighted snippet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    /// The document the passage belongs to.
+    pub parent: String,
+    pub kind: Kind,
+    /// The document's title.
+    pub title: String,
+    /// The section heading of the passage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    pub regions: Vec<String>,
+    pub institutions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    pub lang: Lang,
+    pub score: f32,
+    /// HTML-escaped text with `<mark>` around the matched words.
+    pub snippet: String,
+    pub source: SourceRef,
+}
+
+/// Counts per value of one facet.
+pub type FacetCounts = BTreeMap<String, u64>;
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as the user typed it.
+    pub query: String,
+    /// The query as understood, normalised (filters and operators written out).
+    pub parsed: String,
+    pub hits: Vec<Hit>,
+    /// Passages matching in all.
+    pub total: usize,
+    /// Facet name → value → count, for the facets asked.
+    pub facets: BTreeMap<String, FacetCounts>,
+    pub took_ms: f64,
+    pub offset: usize,
+    pub limit: usize,
+}

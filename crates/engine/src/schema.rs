@@ -1,0 +1,152 @@
+//! The index schema: every field, defined once, used by the indexer and the searcher alike.
+
+use minga_core::Lang;
+use tantivy::Index;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::Analyzer;
+
+/// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
+/// written with another version is refused with a message that says to rebuild it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What an entry of the index is: a searchable passage, or the record of a source file that
+/// incremental indexing keeps (its hash and the documents it produced).
+pub(crate) const ENTRY_PASSAGE: &str = "passage";
+pub(crate) const ENTRY_FILE: &str = "file";
+
+/// Text fields of one kind (title, heading or body): one stemmed field per language and one
+/// exact field.
+#[derive(Debug, Clone, Copy)]
+pub struct TextFields {
+    pub es: Field,
+    pub en: Field,
+    pub exact: Field,
+}
+
+impl TextFields {
+    /// The stemmed field of a language.
+    pub fn stemmed(&self, lang: Lang) -> Field {
+        match lang {
+            Lang::Es => self.es,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// The fields of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub(crate) schema: Schema,
+    /// `passage` or `file`.
+    pub entry: Field,
+    pub id: Field,
+    /// The document a passage belongs to.
+    pub parent: Field,
+    /// Path of the source file, relative to the corpus.
+    pub source: Field,
+    pub title: TextFields,
+    pub heading: TextFields,
+    pub body: TextFields,
+    /// Facets: `/Perú`.
+    pub country: Field,
+    /// Facets: `/Perú/Apurímac`.
+    pub region: Field,
+    pub institution: Field,
+    pub kind: Field,
+    pub lang: Field,
+    pub topic: Field,
+    pub year: Field,
+    pub date: Field,
+    /// The whole passage (or file record) as JSON, for display.
+    pub record: Field,
+}
+
+impl Fields {
+    pub fn new() -> Fields {
+        let mut builder = Schema::builder();
+        let entry = builder.add_text_field("entry", STRING);
+        let id = builder.add_text_field("id", STRING | STORED);
+        let parent = builder.add_text_field("parent", STRING);
+        let source = builder.add_text_field("source", STRING);
+        let mut text = |name: &str| {
+            let mut field = |suffix: &str, analyzer: Analyzer| {
+                let indexing = TextFieldIndexing::default()
+                    .set_tokenizer(analyzer.name())
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+                builder.add_text_field(
+                    &format!("{name}_{suffix}"),
+                    TextOptions::default().set_indexing_options(indexing),
+                )
+            };
+            TextFields {
+                es: field("es", Analyzer::stemmed(Lang::Es)),
+                en: field("en", Analyzer::stemmed(Lang::En)),
+                exact: field("exact", Analyzer::exact()),
+            }
+        };
+        let title = text("title");
+        let heading = text("heading");
+        let body = text("body");
+        let country = builder.add_facet_field("country", FacetOptions::default());
+        let region = builder.add_facet_field("region", FacetOptions::default());
+        let institution = builder.add_facet_field("institution", FacetOptions::default());
+        let kind = builder.add_facet_field("kind", FacetOptions::default());
+        let lang = builder.add_facet_field("lang", FacetOptions::default());
+        let topic = builder.add_facet_field("topic", FacetOptions::default());
+        let year = builder.add_facet_field("year", FacetOptions::default());
+        let date = builder.add_date_field(
+            "date",
+            DateOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        );
+        let record = builder.add_text_field("record", STORED);
+        Fields {
+            schema: builder.build(),
+            entry,
+            id,
+            parent,
+            source,
+            title,
+            heading,
+            body,
+            country,
+            region,
+            institution,
+            kind,
+            lang,
+            topic,
+            year,
+            date,
+            record,
+        }
+    }
+
+    /// The tantivy schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Registers Minga's analyzers with an index, as every open must before use.
+    pub(crate) fn register_analyzers(index: &Index) {
+        let manager = index.tokenizers();
+        for analyzer in [
+            Analyzer::stemmed(Lang::Es),
+            Analyzer::stemmed(Lang::En),
+            Analyzer::exact(),
+        ] {
+            manager.register(analyzer.name(), analyzer.tokenizer());
+        }
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new()
+    }
+}

@@ -1,0 +1,271 @@
+//! Snippets: the sentences of a passage that best show why it matched, HTML-escaped, with
+//! the matched words in `<mark>`.
+
+use std::collections::HashSet;
+
+use minga_core::Lang;
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::query::build::{Analyzers, Highlight};
+
+/// Longest snippet, in characters, before it is cut.
+pub const SNIPPET_CHARS: usize = 280;
+
+/// A highlighted extract of a passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    /// The extract, HTML-escaped, with `<mark>` around matches and `…` where it was cut.
+    pub html: String,
+    /// Byte offset in the passage text where the extract starts.
+    pub start: usize,
+    /// Byte offset in the passage text where the extract ends.
+    pub end: usize,
+}
+
+/// Byte ranges of `text` where the query's terms occur, sorted and disjoint, each with the
+/// term it matched.
+fn matches(
+    text: &str,
+    lang: Lang,
+    highlight: &Highlight,
+    analyzers: &Analyzers,
+) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    let stems = highlight.stems(lang);
+    if !stems.is_empty() {
+        analyzers.stemmed(lang).analyze(text, |t| {
+            if stems.contains(&t.text) {
+                found.push((t.from, t.to, t.text));
+            }
+        });
+    }
+    if !highlight.exact.is_empty() {
+        analyzers.exact.analyze(text, |t| {
+            if highlight.exact.contains(&t.text) {
+                found.push((t.from, t.to, t.text));
+            }
+        });
+    }
+    found.sort_by_key(|&(from, to, _)| (from, std::cmp::Reverse(to)));
+    found.dedup_by(|b, a| b.0 < a.1);
+    found
+}
+
+/// The best extract of `text` for the query: the sentence with the most distinct matched
+/// terms, with its neighbours while they fit; the opening of the text when nothing matches.
+pub(crate) fn snippet(
+    text: &str,
+    lang: Lang,
+    highlight: &Highlight,
+    analyzers: &Analyzers,
+) -> Snippet {
+    let found = matches(text, lang, highlight, analyzers);
+    let sentences: Vec<(usize, usize)> = text
+        .split_sentence_bound_indices()
+        .map(|(start, s)| (start, start + s.len()))
+        .filter(|&(s, e)| text[s..e].chars().any(char::is_alphanumeric))
+        .collect();
+    if sentences.is_empty() {
+        return Snippet {
+            html: String::new(),
+            start: 0,
+            end: 0,
+        };
+    }
+    let score = |&(start, end): &(usize, usize)| {
+        let inside: Vec<_> = found
+            .iter()
+            .filter(|m| m.0 >= start && m.1 <= end)
+            .collect();
+        let distinct: HashSet<&str> = inside.iter().map(|m| m.2.as_str()).collect();
+        distinct.len() * 16 + inside.len()
+    };
+    let best = (0..sentences.len())
+        .max_by_key(|&i| (score(&sentences[i]), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let chars = |s: usize, e: usize| text[s..e].chars().count();
+    let (mut start, mut end) = sentences[best];
+    let mut last = best;
+    while last + 1 < sentences.len() && chars(start, sentences[last + 1].1) <= SNIPPET_CHARS {
+        last += 1;
+        end = sentences[last].1;
+    }
+    if best > 0 && last == best && chars(sentences[best - 1].0, end) <= SNIPPET_CHARS {
+        start = sentences[best - 1].0;
+    }
+    let (mut cut_start, mut cut_end) = (false, false);
+    if chars(start, end) > SNIPPET_CHARS {
+        // One long sentence: a window around its first match.
+        let anchor = found
+            .iter()
+            .find(|m| m.0 >= start && m.1 <= end)
+            .map_or(start, |m| m.0);
+        let lead = text[start..anchor].chars().count().min(SNIPPET_CHARS / 4);
+        let mut window_start = anchor;
+        for (i, (offset, _)) in text[..anchor].char_indices().rev().enumerate() {
+            if i >= lead || offset < start {
+                break;
+            }
+            window_start = offset;
+        }
+        let window_start = word_start(text, start, window_start);
+        let window_end = text[window_start..end]
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(end, |(i, _)| word_end(text, window_start + i, window_start));
+        cut_start = window_start > start;
+        cut_end = window_end < end;
+        start = window_start;
+        end = window_end;
+    }
+    let mut html = String::new();
+    if cut_start {
+        html.push('…');
+    }
+    let mut at = start;
+    for m in found.iter().filter(|m| m.0 >= start && m.1 <= end) {
+        push_escaped(&mut html, &text[at..m.0]);
+        html.push_str("<mark>");
+        push_escaped(&mut html, &text[m.0..m.1]);
+        html.push_str("</mark>");
+        at = m.1;
+    }
+    push_escaped(&mut html, &text[at..end]);
+    let trimmed_end = html.trim_end().len();
+    html.truncate(trimmed_end);
+    if cut_end {
+        html.push('…');
+    }
+    Snippet {
+        html: html.trim_start().to_string(),
+        start,
+        end,
+    }
+}
+
+/// The start of the word holding `offset`, not before `floor`.
+fn word_start(text: &str, floor: usize, offset: usize) -> usize {
+    text[floor..offset]
+        .rfind(char::is_whitespace)
+        .map_or(offset, |i| floor + i + 1)
+}
+
+/// The end of the last whole word before `offset`, not before `floor`.
+fn word_end(text: &str, offset: usize, floor: usize) -> usize {
+    text[floor..offset]
+        .rfind(char::is_whitespace)
+        .map_or(offset, |i| floor + i)
+}
+
+/// Appends `text` HTML-escaped, with runs of white space (line breaks included) as one space.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut blank = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !blank {
+                out.push(' ');
+            }
+            blank = true;
+            continue;
+        }
+        blank = false;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn highlight(words: &[&str]) -> Highlight {
+        let analyzers = Analyzers::new();
+        let mut h = Highlight::default();
+        for w in words {
+            h.es.extend(analyzers.es.stem_variants(w));
+            h.en.extend(analyzers.en.stem_variants(w));
+        }
+        h
+    }
+
+    #[test]
+    fn marks_every_form_of_the_words() {
+        let text = "Las agencias regionales coordinan. Otra frase sin nada.";
+        let s = snippet(
+            text,
+            Lang::Es,
+            &highlight(&["agencia", "regional"]),
+            &Analyzers::new(),
+        );
+        assert!(
+            s.html
+                .starts_with("Las <mark>agencias</mark> <mark>regionales</mark> coordinan."),
+            "{}",
+            s.html
+        );
+        assert_eq!(&text[s.start..s.start + 3], "Las");
+    }
+
+    #[test]
+    fn picks_the_sentence_with_most_matches_and_escapes_html() {
+        let filler = "Texto de relleno sin relación alguna con la consulta. ".repeat(8);
+        let text = format!(
+            "{filler}La <b>gobernanza</b> & la articulación interinstitucional en Biobío. {filler}"
+        );
+        let s = snippet(
+            &text,
+            Lang::Es,
+            &highlight(&["articulacion", "interinstitucional", "biobio"]),
+            &Analyzers::new(),
+        );
+        assert!(
+            s.html.contains(
+                "&lt;b&gt;gobernanza&lt;/b&gt; &amp; la <mark>articulación</mark> \
+                                 <mark>interinstitucional</mark> en <mark>Biobío</mark>."
+            ),
+            "{}",
+            s.html
+        );
+        assert!(text[s.start..s.end].chars().count() <= SNIPPET_CHARS);
+    }
+
+    #[test]
+    fn cuts_a_long_sentence_around_the_match() {
+        let text = format!(
+            "{} innovación {}",
+            "palabra ".repeat(100),
+            "otra ".repeat(100)
+        );
+        let s = snippet(
+            &text,
+            Lang::Es,
+            &highlight(&["innovacion"]),
+            &Analyzers::new(),
+        );
+        assert!(
+            s.html.starts_with('…') && s.html.ends_with('…'),
+            "{}",
+            s.html
+        );
+        assert!(s.html.contains("<mark>innovación</mark>"));
+        assert!(text[s.start..s.end].chars().count() <= SNIPPET_CHARS);
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let s = snippet(
+            "Primera frase. Segunda frase.",
+            Lang::Es,
+            &Highlight::default(),
+            &Analyzers::new(),
+        );
+        assert_eq!(s.html, "Primera frase. Segunda frase.");
+    }
+}

@@ -1,0 +1,271 @@
+//! The engine end to end: passages in, ranked and filtered hits out, on a real index in a
+//! temporary folder.
+
+use minga_core::{Date, Kind, Lang, Passage, SourceRef};
+use minga_engine::{
+    Engine, Error, FacetName, FileRecord, Filters, Indexer, IndexerOptions, SearchRequest, Sort,
+};
+
+fn passage(id: &str, lang: Lang, title: &str, text: &str) -> Passage {
+    Passage {
+        id: id.into(),
+        parent: id.into(),
+        kind: Kind::SessionNote,
+        title: title.into(),
+        heading: None,
+        text: text.into(),
+        lang,
+        country: None,
+        regions: vec![],
+        institutions: vec![],
+        date: None,
+        event: None,
+        location: None,
+        topics: vec![],
+        authors: vec![],
+        source: SourceRef {
+            path: format!("{id}.md"),
+            ..SourceRef::default()
+        },
+        position: 1,
+        lesson: None,
+    }
+}
+
+fn record(p: &Passage) -> FileRecord {
+    FileRecord {
+        path: p.source.path.clone(),
+        hash: "h".into(),
+        size: 1,
+        modified: None,
+        documents: vec![p.parent.clone()],
+        passages: 0,
+        problems: vec![],
+    }
+}
+
+fn corpus() -> Vec<Passage> {
+    let mut biobio = passage(
+        "biobio",
+        Lang::Es,
+        "Mesa de trabajo en Concepción",
+        "La articulación interinstitucional entre el comité regional y la corporación permitió \
+         coordinar la cartera de fomento productivo en la región.",
+    );
+    biobio.country = Some("Chile".into());
+    biobio.regions = vec!["Biobío".into()];
+    biobio.institutions = vec!["CDPR Biobío".into()];
+    biobio.date = Some("2023-01-25".parse().unwrap());
+    biobio.kind = Kind::Lesson;
+
+    let mut cusco = passage(
+        "cusco",
+        Lang::Es,
+        "Perfil de la ARD Cusco",
+        "La agencia regional de desarrollo impulsa la cadena del café y el turismo.",
+    );
+    cusco.country = Some("Perú".into());
+    cusco.regions = vec!["Cusco".into()];
+    cusco.date = Some("2022-11-10".parse().unwrap());
+    cusco.kind = Kind::AgencyProfile;
+
+    let mut coquimbo = passage(
+        "coquimbo",
+        Lang::Es,
+        "Visita a La Serena",
+        "La coordinación entre instituciones en Coquimbo se apoya en mesas de articulación.",
+    );
+    coquimbo.country = Some("Chile".into());
+    coquimbo.regions = vec!["Coquimbo".into()];
+    coquimbo.date = Some("2023-01-24".parse().unwrap());
+
+    let mut english = passage(
+        "giz",
+        Lang::En,
+        "Regional development agencies",
+        "The agencies strengthen governance and inter-institutional coordination.",
+    );
+    english.date = Some("2023-03-01".parse().unwrap());
+    english.kind = Kind::Report;
+    vec![biobio, cusco, coquimbo, english]
+}
+
+fn build(passages: &[Passage]) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    for p in passages {
+        indexer.put(record(p), std::slice::from_ref(p)).unwrap();
+    }
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    (dir, engine)
+}
+
+fn ids(engine: &Engine, request: &SearchRequest) -> Vec<String> {
+    engine
+        .search(request)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn unaccented_query_finds_accented_text_and_ranks_full_matches_first() {
+    let (_dir, engine) = build(&corpus());
+    let found = ids(
+        &engine,
+        &SearchRequest::new("articulacion interinstitucional"),
+    );
+    assert_eq!(found[0], "biobio");
+    assert!(found.contains(&"coquimbo".to_string()), "{found:?}");
+}
+
+#[test]
+fn plural_query_finds_the_singular() {
+    let (_dir, engine) = build(&corpus());
+    let found = ids(&engine, &SearchRequest::new("agencias regionales"));
+    assert_eq!(found[0], "cusco");
+    // And the English stemmer meets `agencies` with `agency`.
+    let found = ids(&engine, &SearchRequest::new("agency"));
+    assert_eq!(found, ["giz"]);
+}
+
+#[test]
+fn filters_restrict_and_facets_count_under_the_other_filters() {
+    let (_dir, engine) = build(&corpus());
+    let mut request = SearchRequest::new("");
+    request.filters.regions = vec!["Chile".into()];
+    request.facets = vec![FacetName::Region, FacetName::Kind, FacetName::Country];
+    let response = engine.search(&request).unwrap();
+    assert_eq!(response.total, 2);
+    // The region facet ignores the region filter, so the menu still offers Cusco.
+    assert_eq!(response.facets["region"]["Perú/Cusco"], 1);
+    assert_eq!(response.facets["region"]["Chile/Biobío"], 1);
+    assert_eq!(response.facets["kind"]["lesson"], 1);
+    assert_eq!(response.facets["kind"]["session_note"], 1);
+    assert!(!response.facets["kind"].contains_key("agency_profile"));
+
+    request.filters.regions = vec!["bio bio".into()];
+    assert_eq!(ids(&engine, &request), ["biobio"]);
+
+    request.filters = Filters {
+        from: Some("2023-01-01".parse().unwrap()),
+        to: Some("2023-01-31".parse().unwrap()),
+        ..Filters::default()
+    };
+    request.sort = Sort::Date;
+    assert_eq!(ids(&engine, &request), ["biobio", "coquimbo"]);
+}
+
+#[test]
+fn query_language_phrases_exclusions_and_fields() {
+    let (_dir, engine) = build(&corpus());
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("\"agencia regional\"")),
+        ["cusco"]
+    );
+    let found = ids(&engine, &SearchRequest::new("coordinación -coquimbo"));
+    assert!(!found.contains(&"coquimbo".to_string()), "{found:?}");
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("region:biobio")),
+        ["biobio"]
+    );
+    assert_eq!(ids(&engine, &SearchRequest::new("kind:lesson")), ["biobio"]);
+    assert_eq!(ids(&engine, &SearchRequest::new("year:2022")), ["cusco"]);
+    assert_eq!(ids(&engine, &SearchRequest::new("date:2023-03")), ["giz"]);
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("café OR turismo")),
+        ["cusco"]
+    );
+}
+
+#[test]
+fn snippets_mark_matches_and_escape() {
+    let (_dir, engine) = build(&corpus());
+    let response = engine.search(&SearchRequest::new("articulacion")).unwrap();
+    let snippet = &response.hits[0].snippet;
+    assert!(snippet.contains("<mark>articulación</mark>"), "{snippet}");
+}
+
+#[test]
+fn user_errors_are_told_apart() {
+    let (_dir, engine) = build(&corpus());
+    let err = engine
+        .search(&SearchRequest::new("\"unclosed"))
+        .unwrap_err();
+    assert!(err.is_user_error());
+    assert_eq!(
+        err.to_string(),
+        "invalid query: this quote is never closed (at column 1)"
+    );
+    let mut request = SearchRequest::new("x");
+    request.filters.regions = vec!["Narnia".into()];
+    let err = engine.search(&request).unwrap_err();
+    assert!(matches!(err, Error::Filter { name: "region", .. }), "{err}");
+    request.filters.regions.clear();
+    request.limit = 0;
+    assert!(engine.search(&request).unwrap_err().is_user_error());
+}
+
+#[test]
+fn documents_by_id_and_missing_index_messages() {
+    let (dir, engine) = build(&corpus());
+    let view = engine.document("cusco").unwrap().unwrap();
+    assert_eq!(view.passages.len(), 1);
+    assert!(engine.document("nope").unwrap().is_none());
+    let stats = engine.stats().unwrap();
+    assert_eq!((stats.files, stats.documents, stats.passages), (4, 4, 4));
+
+    let missing = dir.path().join("nothing-here");
+    let err = Engine::open(&missing).unwrap_err();
+    assert!(err.to_string().contains("run `minga index`"), "{err}");
+}
+
+#[test]
+fn a_second_writer_is_told_the_index_is_locked() {
+    let (dir, _engine) = build(&corpus());
+    let _first = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    let err = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("locked by another indexer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replacing_and_removing_files_and_reopening_keeps_records() {
+    let passages = corpus();
+    let (dir, engine) = build(&passages);
+    drop(engine);
+    let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    assert_eq!(indexer.files().len(), 4);
+    indexer.remove("cusco.md");
+    let mut changed = passages[2].clone();
+    changed.text = "Texto nuevo sobre acuicultura.".into();
+    indexer.put(record(&changed), &[changed]).unwrap();
+    // A new file claiming an id another file owns is refused.
+    let mut dup = passages[0].clone();
+    dup.source.path = "other.md".into();
+    let problems = indexer.put(record(&dup), &[dup]).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    assert!(ids(&engine, &SearchRequest::new("café")).is_empty());
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("acuicultura")),
+        ["coquimbo"]
+    );
+    assert_eq!(
+        ids(
+            &engine,
+            &SearchRequest::new("articulación interinstitucional")
+        )[0],
+        "biobio"
+    );
+    assert_eq!(engine.stats().unwrap().passages, 3);
+    let _ = Date::from_ymd(2023, 1, 1);
+}
