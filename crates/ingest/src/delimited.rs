@@ -1,0 +1,182 @@
+//! CSV: a header row naming the metadata columns, one document a row.
+
+use minga_core::fold_key;
+
+use crate::Problem;
+use crate::draft::{Draft, Extracted};
+use crate::meta::{Field, Metadata, Value};
+
+/// Reads a CSV file. The delimiter is `;` (or a tab) when the header has more of those than
+/// commas. Columns are matched to metadata keys in English or Spanish (`título`, `texto`,
+/// `región`…); unknown columns are ignored. Short rows are padded and long rows cut, both
+/// reported as Repaired; a row with neither text nor title is skipped.
+pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = delimiter(header_line);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| Problem::skipped(rel, format!("cannot read the CSV header: {e}")).at_line(1))?
+        .clone();
+    let columns: Vec<Option<Field>> = header.iter().map(column_field).collect();
+    let has = |f: Field| columns.contains(&Some(f));
+    if !(has(Field::Text) || has(Field::Title) || has(Field::Lesson)) {
+        let found = header.iter().collect::<Vec<_>>().join(", ");
+        return Err(Problem::skipped(
+            rel,
+            format!("the CSV header has no text or title column (found: {found})"),
+        )
+        .at_line(1));
+    }
+
+    let mut extracted = Extracted {
+        multi_record: true,
+        ..Extracted::default()
+    };
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                extracted.problems.push(
+                    Problem::skipped(rel, format!("cannot read row {row}: {e}")).at_line(line),
+                );
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line());
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if record.len() < header.len() {
+            extracted.problems.push(
+                Problem::repaired(
+                    rel,
+                    format!(
+                        "row has {} cells, the header {}: padded with empty cells",
+                        record.len(),
+                        header.len()
+                    ),
+                )
+                .at_line(line),
+            );
+        } else if record.len() > header.len() {
+            extracted.problems.push(
+                Problem::repaired(
+                    rel,
+                    format!(
+                        "row has {} cells, the header {}: extra cells dropped",
+                        record.len(),
+                        header.len()
+                    ),
+                )
+                .at_line(line),
+            );
+        }
+        let mut meta = Metadata::default();
+        for (field, cell) in columns.iter().zip(record.iter()) {
+            if let Some(field) = field {
+                meta.insert(*field, Value::One(cell.to_string()), line);
+            }
+        }
+        let draft = Draft::record(meta, line, row);
+        if draft.has_content() {
+            extracted.drafts.push(draft);
+        } else {
+            extracted
+                .problems
+                .push(Problem::skipped(rel, "row has neither text nor title").at_line(line));
+        }
+    }
+    Ok(extracted)
+}
+
+/// `;` or tab when the header holds more of it than commas, else `,`.
+fn delimiter(header: &str) -> u8 {
+    let count = |c: char| header.matches(c).count();
+    let (commas, semicolons, tabs) = (count(','), count(';'), count('\t'));
+    if tabs > commas && tabs > semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The metadata field a column header names; Spanish headers (`título`, `texto`, `tipo`,
+/// `idioma`, `país`, `región`, `institución`, `fecha`, `evento`, `lugar`, `temas`,
+/// `autores`) included.
+fn column_field(header: &str) -> Option<Field> {
+    Field::from_key(header).or_else(|| match fold_key(header).as_str() {
+        "name" | "nombre" => Some(Field::Title),
+        "descripcion" | "description" | "resumen" | "summary" => Some(Field::Text),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+
+    #[test]
+    fn spanish_headers_semicolons_and_ragged_rows() {
+        let text = "Título;Texto;Región;Fecha;Otra\n\
+                    Uno;Texto uno;Cusco;2023-01-24;x\n\
+                    Dos;Texto dos\n\
+                    Tres;Texto tres;Puno|Tacna;2023;y;sobra\n\
+                    ;;;;\n\
+                    ;;Lima;;\n";
+        let extracted = read(text, "t.csv").unwrap();
+        assert_eq!(extracted.drafts.len(), 3);
+        let d = &extracted.drafts[2];
+        assert_eq!(d.meta.text(Field::Title), Some("Tres"));
+        assert_eq!(d.meta.list(Field::Regions).unwrap(), ["Puno", "Tacna"]);
+        assert_eq!(d.line, Some(4));
+        assert_eq!(d.record, Some(3));
+        let problems: Vec<(Severity, Option<u64>)> = extracted
+            .problems
+            .iter()
+            .map(|p| (p.severity, p.line))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (Severity::Repaired, Some(3)),
+                (Severity::Repaired, Some(4)),
+                (Severity::Skipped, Some(6)),
+            ]
+        );
+        assert!(extracted.problems[0].reason.contains("padded"));
+        assert!(extracted.problems[1].reason.contains("dropped"));
+    }
+
+    #[test]
+    fn a_header_without_text_or_title_skips_the_file() {
+        let problem = read("a,b\n1,2\n", "t.csv").unwrap_err();
+        assert!(
+            problem.reason.contains("no text or title column"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn commas_and_quotes() {
+        let text = "id,title,text\nr1,\"Uno, dos\",\"Texto con \"\"comillas\"\"\"\n";
+        let extracted = read(text, "t.csv").unwrap();
+        assert_eq!(
+            extracted.drafts[0].meta.text(Field::Title),
+            Some("Uno, dos")
+        );
+        assert_eq!(
+            extracted.drafts[0].meta.text(Field::Text),
+            Some("Texto con \"comillas\"")
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! Document metadata as files declare it (front matter, record fields, CSV columns, sidecars,
+//! embedded properties), before it is checked and applied to a [`Document`].
+
+use std::collections::BTreeMap;
+
+use minga_core::{Date, Document, Kind, Lang, fold_key};
+
+use crate::Problem;
+
+/// A metadata key Minga understands. Keys are matched on their folded form, so `Título`,
+/// `titulo` and `TITLE` are all [`Field::Title`]; unknown keys are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Field {
+    Id,
+    Title,
+    Kind,
+    Lang,
+    Country,
+    Regions,
+    Institutions,
+    Date,
+    Event,
+    Location,
+    Topics,
+    Authors,
+    Text,
+    Lesson,
+    Context,
+    Recommendation,
+}
+
+impl Field {
+    /// The field a key names, in English or Spanish, singular or plural.
+    pub(crate) fn from_key(key: &str) -> Option<Field> {
+        Some(match fold_key(key).as_str() {
+            "id" | "identificador" => Field::Id,
+            "title" | "titulo" => Field::Title,
+            "kind" | "tipo" => Field::Kind,
+            "lang" | "language" | "idioma" | "lengua" => Field::Lang,
+            "country" | "pais" => Field::Country,
+            "regions" | "region" | "regiones" => Field::Regions,
+            "institutions" | "institution" | "institucion" | "instituciones" => Field::Institutions,
+            "date" | "fecha" => Field::Date,
+            "event" | "evento" => Field::Event,
+            "location" | "lugar" => Field::Location,
+            "topics" | "topic" | "tags" | "tag" | "temas" | "tema" => Field::Topics,
+            "authors" | "author" | "autores" | "autor" => Field::Authors,
+            "text" | "body" | "content" | "texto" | "contenido" => Field::Text,
+            "lesson" | "leccion" | "lessonlearned" | "leccionaprendida" => Field::Lesson,
+            "context" | "contexto" => Field::Context,
+            "recommendation" | "recomendacion" => Field::Recommendation,
+            _ => return None,
+        })
+    }
+
+    /// The canonical key, as problems name it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Title => "title",
+            Field::Kind => "kind",
+            Field::Lang => "lang",
+            Field::Country => "country",
+            Field::Regions => "regions",
+            Field::Institutions => "institutions",
+            Field::Date => "date",
+            Field::Event => "event",
+            Field::Location => "location",
+            Field::Topics => "topics",
+            Field::Authors => "authors",
+            Field::Text => "text",
+            Field::Lesson => "lesson",
+            Field::Context => "context",
+            Field::Recommendation => "recommendation",
+        }
+    }
+
+    /// Whether the field holds a list (given as a list, or a string split at `;` or `|`).
+    pub(crate) fn is_list(self) -> bool {
+        matches!(
+            self,
+            Field::Regions | Field::Institutions | Field::Topics | Field::Authors
+        )
+    }
+
+    /// Whether the field belongs to one document only, so a sidecar must not give it to
+    /// every file of a folder.
+    pub(crate) fn is_per_document(self) -> bool {
+        matches!(
+            self,
+            Field::Id
+                | Field::Title
+                | Field::Text
+                | Field::Lesson
+                | Field::Context
+                | Field::Recommendation
+        )
+    }
+}
+
+/// A value as a source wrote it: a scalar or a list of scalars, all as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    value: Value,
+    /// The line of the source file that gave it, when known.
+    line: Option<u64>,
+}
+
+/// The metadata one source gives a document, key by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Metadata {
+    entries: BTreeMap<Field, Entry>,
+}
+
+impl Metadata {
+    /// Sets a field from a key and value as written; unknown keys and blank values are
+    /// ignored. List fields split strings at `;` and `|`; other fields join lists with `, `.
+    pub(crate) fn insert_key(&mut self, key: &str, value: Value, line: Option<u64>) {
+        if let Some(field) = Field::from_key(key) {
+            self.insert(field, value, line);
+        }
+    }
+
+    /// Sets a field (see [`Metadata::insert_key`]).
+    pub(crate) fn insert(&mut self, field: Field, value: Value, line: Option<u64>) {
+        let value = match value {
+            Value::One(s) if field.is_list() => Value::Many(split_list(&s, &[';', '|'])),
+            Value::Many(items) if field.is_list() => Value::Many(
+                items
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            Value::One(s) => {
+                let s = if matches!(
+                    field,
+                    Field::Text | Field::Lesson | Field::Context | Field::Recommendation
+                ) {
+                    s.trim().to_string()
+                } else {
+                    collapse_spaces(&s)
+                };
+                if s.is_empty() {
+                    return;
+                }
+                Value::One(s)
+            }
+            Value::Many(items) => {
+                let sep = if field == Field::Text { "\n\n" } else { ", " };
+                let joined = items
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(sep);
+                if joined.is_empty() {
+                    return;
+                }
+                Value::One(joined)
+            }
+        };
+        self.entries.insert(field, Entry { value, line });
+    }
+
+    /// Removes a field.
+    pub(crate) fn remove(&mut self, field: Field) {
+        self.entries.remove(&field);
+    }
+
+    /// Whether the field is set.
+    pub(crate) fn has(&self, field: Field) -> bool {
+        self.entries.contains_key(&field)
+    }
+
+    /// A scalar field's text.
+    pub(crate) fn text(&self, field: Field) -> Option<&str> {
+        match &self.entries.get(&field)?.value {
+            Value::One(s) => Some(s),
+            Value::Many(_) => None,
+        }
+    }
+
+    /// A list field's items.
+    pub(crate) fn list(&self, field: Field) -> Option<&[String]> {
+        match &self.entries.get(&field)?.value {
+            Value::Many(items) => Some(items),
+            Value::One(_) => None,
+        }
+    }
+
+    /// The line a field was given on, if known.
+    pub(crate) fn line(&self, field: Field) -> Option<u64> {
+        self.entries.get(&field)?.line
+    }
+
+    /// Sets the line of every field that has none (the start of a record).
+    pub(crate) fn default_line(&mut self, line: Option<u64>) {
+        for entry in self.entries.values_mut() {
+            entry.line = entry.line.or(line);
+        }
+    }
+
+    /// Forgets where every field was given (for metadata inherited from another file).
+    pub(crate) fn clear_lines(&mut self) {
+        for entry in self.entries.values_mut() {
+            entry.line = None;
+        }
+    }
+
+    /// `nearer` laid over `self`, key by key.
+    pub(crate) fn overlay(&mut self, nearer: &Metadata) {
+        for (field, entry) in &nearer.entries {
+            self.entries.insert(*field, entry.clone());
+        }
+    }
+
+    /// Drops the per-document fields (id, title, text, lesson parts), for sidecars.
+    pub(crate) fn retain_shared(&mut self) {
+        self.entries.retain(|field, _| !field.is_per_document());
+    }
+
+    /// Checks the typed fields (kind, lang, date): a value that does not parse is dropped and
+    /// reported as a Warning against `path`.
+    pub(crate) fn validate(&mut self, path: &str, problems: &mut Vec<Problem>) {
+        let mut bad = Vec::new();
+        for field in [Field::Kind, Field::Lang, Field::Date] {
+            let Some(value) = self.text(field) else {
+                if self.has(field) {
+                    bad.push((
+                        field,
+                        "a list".to_string(),
+                        "expected a single value".into(),
+                    ));
+                }
+                continue;
+            };
+            let error = match field {
+                Field::Kind => value.parse::<Kind>().err(),
+                Field::Lang => value.parse::<Lang>().err(),
+                _ => value.parse::<Date>().err(),
+            };
+            if let Some(error) = error {
+                bad.push((field, value.to_string(), error.to_string()));
+            }
+        }
+        for (field, value, error) in bad {
+            tracing::debug!(path, field = field.name(), value, "invalid metadata value");
+            problems.push(
+                Problem::warning(path, format!("{} {value:?} ignored: {error}", field.name()))
+                    .at_line(self.line(field)),
+            );
+            self.remove(field);
+        }
+    }
+
+    /// Writes the descriptive fields onto `doc` (not id, title, text or lesson parts, which
+    /// the reader handles). Call [`Metadata::validate`] first: unparsable values are skipped
+    /// here silently.
+    pub(crate) fn apply(&self, doc: &mut Document) {
+        if let Some(kind) = self.text(Field::Kind).and_then(|k| k.parse().ok()) {
+            doc.kind = kind;
+        }
+        if let Some(lang) = self.text(Field::Lang).and_then(|l| l.parse().ok()) {
+            doc.lang = Some(lang);
+        }
+        if let Some(date) = self.text(Field::Date).and_then(|d| d.parse().ok()) {
+            doc.date = Some(date);
+        }
+        let text = |field| self.text(field).map(str::to_string);
+        let list = |field| self.list(field).map(<[String]>::to_vec).unwrap_or_default();
+        doc.country = text(Field::Country);
+        doc.event = text(Field::Event);
+        doc.location = text(Field::Location);
+        doc.regions = list(Field::Regions);
+        doc.institutions = list(Field::Institutions);
+        doc.topics = list(Field::Topics);
+        doc.authors = list(Field::Authors);
+    }
+}
+
+/// The items of a list written as one string, split at any of `separators`, trimmed, blanks
+/// dropped.
+pub(crate) fn split_list(text: &str, separators: &[char]) -> Vec<String> {
+    text.split(separators)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(collapse_spaces)
+        .collect()
+}
+
+/// Runs of white space as one space, trimmed.
+pub(crate) fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The scalar text of a JSON value: strings as they are, numbers and booleans written out,
+/// `null` and objects as nothing.
+fn json_scalar(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A JSON value as metadata: scalars and lists of scalars; anything else is not metadata.
+pub(crate) fn from_json(value: &serde_json::Value) -> Option<Value> {
+    match value {
+        serde_json::Value::Array(items) => {
+            Some(Value::Many(items.iter().filter_map(json_scalar).collect()))
+        }
+        other => json_scalar(other).map(Value::One),
+    }
+}
+
+fn yaml_scalar(value: &serde_yaml_ng::Value) -> Option<String> {
+    match value {
+        serde_yaml_ng::Value::String(s) => Some(s.clone()),
+        serde_yaml_ng::Value::Number(n) => Some(n.to_string()),
+        serde_yaml_ng::Value::Bool(b) => Some(b.to_string()),
+        serde_yaml_ng::Value::Tagged(tagged) => yaml_scalar(&tagged.value),
+        _ => None,
+    }
+}
+
+/// A YAML value as metadata (see [`from_json`]).
+pub(crate) fn from_yaml(value: &serde_yaml_ng::Value) -> Option<Value> {
+    match value {
+        serde_yaml_ng::Value::Sequence(items) => {
+            Some(Value::Many(items.iter().filter_map(yaml_scalar).collect()))
+        }
+        serde_yaml_ng::Value::Tagged(tagged) => from_yaml(&tagged.value),
+        other => yaml_scalar(other).map(Value::One),
+    }
+}
+
+/// The metadata of a JSON object; `line` is where the object starts.
+pub(crate) fn from_json_object(
+    object: &serde_json::Map<String, serde_json::Value>,
+    line: Option<u64>,
+) -> Metadata {
+    let mut meta = Metadata::default();
+    for (key, value) in object {
+        if let Some(value) = from_json(value) {
+            meta.insert_key(key, value, line);
+        }
+    }
+    meta
+}
+
+/// The metadata of a YAML mapping; `line_of` gives the line a top-level key is written on.
+pub(crate) fn from_yaml_mapping(
+    mapping: &serde_yaml_ng::Mapping,
+    line_of: impl Fn(&str) -> Option<u64>,
+) -> Metadata {
+    let mut meta = Metadata::default();
+    for (key, value) in mapping {
+        let Some(key) = yaml_scalar(key) else {
+            continue;
+        };
+        if let Some(value) = from_yaml(value) {
+            meta.insert_key(&key, value, line_of(&key));
+        }
+    }
+    meta
+}
+
+/// The 1-based line of each top-level key of a YAML mapping (keys folded with
+/// [`fold_key`]), so problems can point at the line that gave a value.
+pub(crate) fn yaml_key_lines(yaml: &str) -> std::collections::HashMap<String, u64> {
+    let mut lines = std::collections::HashMap::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim().trim_matches(['"', '\'']);
+            lines.entry(fold_key(key)).or_insert(i as u64 + 1);
+        }
+    }
+    lines
+}
+
+/// Why YAML metadata could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum YamlError {
+    /// Not valid YAML: the parser's message and the line, counted in the file.
+    Invalid { line: Option<u64>, message: String },
+    /// Valid YAML, but a single value or a list instead of `key: value` lines.
+    NotMapping,
+}
+
+/// Parses YAML metadata (front matter, a sidecar): `Ok(None)` when it is empty.
+/// `line_offset` is the number of file lines before the YAML's first line.
+pub(crate) fn parse_yaml(yaml: &str, line_offset: u64) -> Result<Option<Metadata>, YamlError> {
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
+        let line = e.location().map(|l| l.line() as u64 + line_offset);
+        let mut message = e.to_string();
+        // The parser's own position counts from the start of the YAML, not of the file.
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
+        }
+        YamlError::Invalid { line, message }
+    })?;
+    match value {
+        serde_yaml_ng::Value::Null => Ok(None),
+        serde_yaml_ng::Value::Mapping(mapping) => {
+            let lines = yaml_key_lines(yaml);
+            Ok(Some(from_yaml_mapping(&mapping, |key| {
+                lines.get(&fold_key(key)).map(|l| l + line_offset)
+            })))
+        }
+        _ => Err(YamlError::NotMapping),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_match_in_either_language_and_any_case() {
+        assert_eq!(Field::from_key("Título"), Some(Field::Title));
+        assert_eq!(Field::from_key("LANGUAGE"), Some(Field::Lang));
+        assert_eq!(Field::from_key("región"), Some(Field::Regions));
+        assert_eq!(Field::from_key("tags"), Some(Field::Topics));
+        assert_eq!(
+            Field::from_key("Recomendación"),
+            Some(Field::Recommendation)
+        );
+        assert_eq!(Field::from_key("body"), Some(Field::Text));
+        assert_eq!(Field::from_key("colour"), None);
+    }
+
+    #[test]
+    fn lists_split_and_scalars_join() {
+        let mut meta = Metadata::default();
+        meta.insert_key("regions", Value::One("Cusco; Apurímac | Puno".into()), None);
+        meta.insert_key("title", Value::Many(vec!["A".into(), "B".into()]), None);
+        meta.insert_key("event", Value::One("  ".into()), None);
+        assert_eq!(
+            meta.list(Field::Regions).unwrap(),
+            ["Cusco", "Apurímac", "Puno"]
+        );
+        assert_eq!(meta.text(Field::Title), Some("A, B"));
+        assert!(!meta.has(Field::Event));
+    }
+
+    #[test]
+    fn bad_values_are_dropped_with_a_warning_naming_field_value_and_line() {
+        let mut meta = Metadata::default();
+        meta.insert(Field::Kind, Value::One("memo".into()), Some(3));
+        meta.insert(Field::Date, Value::One("pronto".into()), Some(4));
+        meta.insert(Field::Lang, Value::One("en".into()), Some(5));
+        let mut problems = Vec::new();
+        meta.validate("a.md", &mut problems);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].line, Some(3));
+        assert!(
+            problems[0].reason.starts_with("kind \"memo\" ignored"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!(problems[1].line, Some(4));
+        assert!(problems[1].reason.contains("date \"pronto\""));
+        let mut doc = Document::new("d", "a.md");
+        meta.apply(&mut doc);
+        assert_eq!(doc.kind, Kind::Other);
+        assert_eq!(doc.lang, Some(Lang::En));
+        assert_eq!(doc.date, None);
+    }
+
+    #[test]
+    fn nearer_metadata_overrides_key_by_key() {
+        let mut far = Metadata::default();
+        far.insert(Field::Country, Value::One("Perú".into()), None);
+        far.insert(Field::Event, Value::One("Pasantía".into()), None);
+        let mut near = Metadata::default();
+        near.insert(Field::Event, Value::One("Taller".into()), None);
+        far.overlay(&near);
+        assert_eq!(far.text(Field::Country), Some("Perú"));
+        assert_eq!(far.text(Field::Event), Some("Taller"));
+    }
+}

@@ -1,0 +1,325 @@
+//! PDF: text page by page (pdf-extract on a lopdf document), metadata from the Info
+//! dictionary.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use lopdf::{Dictionary, Object};
+use minga_core::Section;
+
+use crate::draft::{Draft, Extracted};
+use crate::meta::{Field, Value, collapse_spaces, split_list};
+use crate::{Problem, guard};
+
+/// Ceiling on the text extracted from one PDF, whatever the size limit on files: beyond it
+/// the file is taken for a decompression bomb.
+pub const MAX_PDF_TEXT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Longest line taken for a page heading.
+const MAX_HEADING_CHARS: usize = 80;
+
+/// Reads a PDF. `max_text` bounds the extracted text (see [`MAX_PDF_TEXT_BYTES`]).
+pub(crate) fn read(bytes: &[u8], rel: &str, max_text: u64) -> Result<Extracted, Problem> {
+    let skip = |reason: String| Problem::skipped(rel, reason);
+    let doc = match lopdf::Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        Err(
+            lopdf::Error::Decryption(_)
+            | lopdf::Error::InvalidPassword
+            | lopdf::Error::AlreadyEncrypted,
+        ) => return Err(skip("encrypted PDF".into())),
+        Err(e) => return Err(skip(format!("could not parse PDF: {e}"))),
+    };
+    if doc.is_encrypted() {
+        return Err(skip("encrypted PDF".into()));
+    }
+
+    let mut extracted = Extracted::default();
+    let mut draft = Draft {
+        meta: info(&doc),
+        ..Draft::default()
+    };
+
+    let mut pages: Vec<(u32, String)> = Vec::new();
+    let mut budget = max_text;
+    for &number in doc.get_pages().keys() {
+        let mut sink = Limited::new(budget);
+        let result = {
+            let mut output = pdf_extract::PlainTextOutput::new(&mut sink as &mut dyn Write);
+            guard::guarded(|| pdf_extract::output_doc_page(&doc, &mut output, number))
+        };
+        if sink.exceeded {
+            return Err(skip(format!(
+                "refused: the text extracted is over {} MB (decompression bomb?)",
+                max_text / (1024 * 1024)
+            )));
+        }
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => extracted.problems.push(
+                Problem::warning(rel, format!("page text not extracted: {e}")).on_page(number),
+            ),
+            Err(panic) => {
+                tracing::debug!(path = rel, page = number, panic, "pdf-extract panicked");
+                extracted.problems.push(
+                    Problem::warning(rel, "page text not extracted: could not parse PDF")
+                        .on_page(number),
+                );
+            }
+        }
+        budget -= sink.data.len() as u64;
+        pages.push((number, clean_page(&String::from_utf8_lossy(&sink.data))));
+    }
+
+    if !pages
+        .iter()
+        .any(|(_, text)| text.chars().any(char::is_alphabetic))
+    {
+        return Err(skip("no text (scanned PDF?)".into()));
+    }
+    draft.sections = page_sections(pages);
+    extracted.drafts.push(draft);
+    Ok(extracted)
+}
+
+/// A writer that refuses to grow past a limit.
+struct Limited {
+    data: Vec<u8>,
+    limit: u64,
+    exceeded: bool,
+}
+
+impl Limited {
+    fn new(limit: u64) -> Limited {
+        Limited {
+            data: Vec::new(),
+            limit,
+            exceeded: false,
+        }
+    }
+}
+
+impl Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.data.len() as u64 + buf.len() as u64 > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("extracted text over the limit"));
+        }
+        self.data.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Title, Author, Subject, Keywords and CreationDate of the Info dictionary.
+fn info(doc: &lopdf::Document) -> crate::meta::Metadata {
+    let mut meta = crate::meta::Metadata::default();
+    let Some(dict) = info_dictionary(doc) else {
+        return meta;
+    };
+    let text = |key: &[u8]| -> Option<String> {
+        let object = match dict.get(key).ok()? {
+            Object::Reference(id) => doc.get_object(*id).ok()?,
+            other => other,
+        };
+        lopdf::decode_text_string(object)
+            .ok()
+            .map(|s| collapse_spaces(&s.replace('\0', "")))
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(title) = text(b"Title").filter(|t| meaningful_title(t)) {
+        meta.insert(Field::Title, Value::One(title), None);
+    }
+    if let Some(author) = text(b"Author") {
+        meta.insert(
+            Field::Authors,
+            Value::Many(split_list(&author, &[';', '|'])),
+            None,
+        );
+    }
+    let mut topics = text(b"Keywords")
+        .map(|k| split_list(&k, &[',', ';', '|']))
+        .unwrap_or_default();
+    if let Some(subject) = text(b"Subject").filter(|s| s.chars().count() <= 60) {
+        topics.push(subject);
+    }
+    if !topics.is_empty() {
+        meta.insert(Field::Topics, Value::Many(topics), None);
+    }
+    if let Some(date) = text(b"CreationDate").and_then(|d| pdf_date(&d)) {
+        meta.insert(Field::Date, Value::One(date), None);
+    }
+    meta
+}
+
+fn info_dictionary(doc: &lopdf::Document) -> Option<&Dictionary> {
+    match doc.trailer.get(b"Info").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        Object::Dictionary(dict) => Some(dict),
+        _ => None,
+    }
+}
+
+/// Titles that are file names or placeholders (`Microsoft Word - informe.docx`, `untitled`)
+/// say nothing.
+fn meaningful_title(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    let placeholder = matches!(
+        lower.as_str(),
+        "untitled" | "sin título" | "sin titulo" | "documento1" | "document1"
+    );
+    let file_name = [
+        ".doc", ".docx", ".pdf", ".ppt", ".pptx", ".xls", ".xlsx", ".odt", ".indd", ".tex",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext));
+    !(placeholder || file_name || lower.starts_with("microsoft word - "))
+}
+
+/// `D:20230124103000-05'00'` as `2023-01-24`.
+fn pdf_date(value: &str) -> Option<String> {
+    let digits: String = value
+        .trim()
+        .trim_start_matches("D:")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.len() {
+        n if n >= 8 => Some(format!(
+            "{}-{}-{}",
+            &digits[..4],
+            &digits[4..6],
+            &digits[6..8]
+        )),
+        6 | 7 => Some(format!("{}-{}", &digits[..4], &digits[4..6])),
+        4 | 5 => Some(digits[..4].to_string()),
+        _ => None,
+    }
+}
+
+/// Trims lines, joins words hyphenated across lines, squeezes blank lines.
+fn clean_page(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push_str("\n\n");
+            blank = false;
+        } else if !out.is_empty() {
+            let hyphenated = out.ends_with('-')
+                && out[..out.len() - 1].ends_with(char::is_alphabetic)
+                && line.starts_with(char::is_lowercase);
+            if hyphenated {
+                out.pop();
+            } else {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// One section a page; a short first line that looks like a heading becomes the section's
+/// heading, unless the same line opens most pages (a running header, dropped).
+fn page_sections(pages: Vec<(u32, String)>) -> Vec<Section> {
+    let first_lines: Vec<Option<String>> = pages
+        .iter()
+        .map(|(_, text)| text.lines().next().map(str::to_string))
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for line in first_lines.iter().flatten() {
+        *counts.entry(line.as_str()).or_default() += 1;
+    }
+    let running =
+        |line: &str| pages.len() >= 3 && counts.get(line).copied().unwrap_or(0) * 2 > pages.len();
+
+    let mut sections = Vec::new();
+    for ((number, text), first) in pages.iter().zip(&first_lines) {
+        let mut heading = None;
+        let mut body = text.as_str();
+        if let Some(first) = first {
+            let rest = text[first.len()..].trim_start_matches('\n');
+            if running(first) {
+                body = rest;
+            } else if looks_like_heading(first) && rest.chars().any(char::is_alphabetic) {
+                heading = Some(first.clone());
+                body = rest;
+            }
+        }
+        if heading.is_none() && !body.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        sections.push(Section {
+            level: u8::from(heading.is_some()),
+            heading,
+            text: body.trim().to_string(),
+            page: Some(*number),
+            line: None,
+        });
+    }
+    sections
+}
+
+/// Short, starts with a capital or a number, does not end a sentence, and is not a page
+/// number.
+fn looks_like_heading(line: &str) -> bool {
+    let chars = line.chars().count();
+    let words = line.split_whitespace().count();
+    chars <= MAX_HEADING_CHARS
+        && (1..=12).contains(&words)
+        && line.chars().any(char::is_alphabetic)
+        && line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+        && !line.ends_with(['.', ',', ';', ':'])
+        && !line.to_lowercase().starts_with("página ")
+        && !line.to_lowercase().starts_with("page ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_titles_and_page_cleanup() {
+        assert_eq!(
+            pdf_date("D:20230124103000-05'00'").as_deref(),
+            Some("2023-01-24")
+        );
+        assert_eq!(pdf_date("D:2023").as_deref(), Some("2023"));
+        assert_eq!(pdf_date("hoy"), None);
+        assert!(meaningful_title("Informe de la pasantía"));
+        assert!(!meaningful_title("Microsoft Word - informe_final.docx"));
+        assert!(!meaningful_title("untitled"));
+        assert_eq!(
+            clean_page("  Título  \nel desarro-\nllo regional\n\n\n\nOtro"),
+            "Título\nel desarrollo regional\n\nOtro"
+        );
+    }
+
+    #[test]
+    fn headings_and_running_headers() {
+        let pages = vec![
+            (1, "Informe 2023\nIntroducción\nTexto uno.".to_string()),
+            (2, "Informe 2023\nTexto dos sigue.".to_string()),
+            (3, "Informe 2023\nResultados\nTexto tres.".to_string()),
+        ];
+        let sections = page_sections(pages);
+        assert_eq!(sections.len(), 3);
+        assert_eq!(sections[0].heading, None);
+        assert_eq!(sections[0].text, "Introducción\nTexto uno.");
+        assert_eq!(sections[2].page, Some(3));
+
+        let pages = vec![(1, "Resumen ejecutivo\nEl programa creció.".to_string())];
+        let sections = page_sections(pages);
+        assert_eq!(sections[0].heading.as_deref(), Some("Resumen ejecutivo"));
+        assert_eq!(sections[0].level, 1);
+        assert_eq!(sections[0].text, "El programa creció.");
+    }
+}

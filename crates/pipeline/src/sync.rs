@@ -1,0 +1,357 @@
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use minga_core::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE};
+use minga_engine::{FileRecord, Indexer, IndexerOptions, Note};
+use minga_ingest::{Problem, ReadOptions, Reader, Severity, SourceFile, discover, passages};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Input bytes read between intermediate commits, so an interrupted run keeps most of its work.
+pub const DEFAULT_COMMIT_BYTES: u64 = 64 << 20;
+
+/// Files read in parallel before their passages are handed, in order, to the writer.
+const BATCH_FILES: usize = 64;
+
+/// Why a sync could not run at all. Problems with single files are not errors: they are
+/// reported in the [`Summary`].
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The corpus folder or one of its data files cannot be used.
+    #[error(transparent)]
+    Corpus(#[from] minga_ingest::Error),
+    /// The index cannot be opened or written.
+    #[error(transparent)]
+    Index(#[from] minga_engine::Error),
+}
+
+/// How to sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Re-read everything and replace the whole index (atomically, at the final commit).
+    pub rebuild: bool,
+    pub read: ReadOptions,
+    pub writer: IndexerOptions,
+    /// Input bytes between intermediate commits.
+    pub commit_bytes: u64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            rebuild: false,
+            read: ReadOptions::default(),
+            writer: IndexerOptions::default(),
+            commit_bytes: DEFAULT_COMMIT_BYTES,
+        }
+    }
+}
+
+/// Told how a sync goes, for progress bars and logs.
+pub trait Progress: Sync {
+    /// The files to read are known: how many and how many bytes.
+    fn start(&self, _files: u64, _bytes: u64) {}
+    /// A file was read.
+    fn advance(&self, _path: &str, _bytes: u64) {}
+    /// Reading is done; what remains is the final commit.
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Files found in the corpus (documents, not data files or ignored types).
+    pub files: usize,
+    /// Files read in this run.
+    pub read: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Documents and passages indexed in this run.
+    pub documents: usize,
+    pub passages: usize,
+    /// Documents and passages the index holds now.
+    pub total_documents: usize,
+    pub total_passages: usize,
+    /// Bytes read in this run.
+    pub bytes: u64,
+    #[serde(serialize_with = "seconds")]
+    pub elapsed: Duration,
+    /// Whether anything was committed.
+    pub committed: bool,
+    /// Problems met in this run, files skipped and ignored included.
+    pub problems: Vec<Problem>,
+    /// Problems recorded in earlier runs for files that did not change since.
+    pub earlier_problems: Vec<Note>,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl Summary {
+    /// Read throughput, in MB/s (10⁶ bytes).
+    pub fn megabytes_per_second(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 {
+            self.bytes as f64 / 1e6 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Files skipped whole, in this run or (unchanged since) an earlier one.
+    pub fn skipped_files(&self) -> usize {
+        let now: BTreeSet<&str> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Skipped && p.line.is_none() && p.page.is_none())
+            .map(|p| p.path.as_str())
+            .collect();
+        now.len()
+    }
+
+    /// Whether any file or record was skipped or repaired, now or in an earlier run: what
+    /// `--strict` refuses.
+    pub fn has_damage(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.severity, Severity::Skipped | Severity::Repaired))
+            || self
+                .earlier_problems
+                .iter()
+                .any(|n| n.severity == "skipped" || n.severity == "repaired")
+    }
+}
+
+/// The data files whose change makes every document's metadata stale.
+const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
+
+/// A file read and turned into passages, ready for the writer.
+struct Parsed {
+    record: FileRecord,
+    passages: Vec<minga_core::Passage>,
+    problems: Vec<Problem>,
+    documents: usize,
+    was_known: bool,
+}
+
+/// Brings the index in `index_dir` in step with the corpus in `corpus`.
+pub fn sync(
+    corpus: &Path,
+    index_dir: &Path,
+    options: &SyncOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, SyncError> {
+    let started = Instant::now();
+    let reader = Reader::new(corpus, options.read)?;
+    let discovery = discover(corpus)?;
+    let mut writer_options = options.writer.clone();
+    writer_options.rebuild = options.rebuild;
+    let mut indexer = Indexer::open(index_dir, &writer_options)?;
+    let mut summary = Summary {
+        files: discovery.files.len(),
+        problems: discovery.ignored.clone(),
+        ..Summary::default()
+    };
+
+    // Data files: a change re-reads every document, since its metadata may resolve anew.
+    let mut data_changed = false;
+    let mut data_records = Vec::new();
+    for name in DATA_FILES {
+        let path = corpus.join(name);
+        let hash = match std::fs::read(&path) {
+            Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
+            Err(_) => String::new(),
+        };
+        let known = indexer.files().get(name).map(|r| r.hash.clone());
+        if known.as_deref().unwrap_or("") != hash {
+            data_changed = true;
+            data_records.push(FileRecord {
+                path: name.to_string(),
+                hash,
+                size: 0,
+                modified: None,
+                documents: Vec::new(),
+                passages: 0,
+                problems: Vec::new(),
+            });
+        }
+    }
+    if data_changed {
+        indexer.use_tables_of(corpus)?;
+    }
+
+    // What changed: size or time differ, then the hash decides.
+    let present: BTreeSet<&str> = discovery.files.iter().map(|f| f.rel.as_str()).collect();
+    let removed: Vec<String> = indexer
+        .files()
+        .keys()
+        .filter(|path| !present.contains(path.as_str()) && !DATA_FILES.contains(&path.as_str()))
+        .cloned()
+        .collect();
+    let mut candidates = Vec::new();
+    for file in &discovery.files {
+        match indexer.files().get(&file.rel) {
+            Some(known)
+                if !data_changed
+                    && known.size == file.size
+                    && known.modified.is_some()
+                    && known.modified == nanos(file) =>
+            {
+                summary.unchanged += 1;
+                summary
+                    .earlier_problems
+                    .extend(known.problems.iter().cloned());
+            }
+            _ => candidates.push(file),
+        }
+    }
+    progress.start(
+        candidates.len() as u64,
+        candidates.iter().map(|f| f.size).sum(),
+    );
+
+    let mut since_commit = 0u64;
+    let mut dirty = !removed.is_empty() || data_changed;
+    for path in &removed {
+        indexer.remove(path);
+        summary.removed += 1;
+    }
+    for record in data_records {
+        indexer.put(record, &[])?;
+    }
+    for batch in candidates.chunks(BATCH_FILES) {
+        let known: Vec<Option<FileRecord>> = batch
+            .iter()
+            .map(|f| indexer.files().get(&f.rel).cloned())
+            .collect();
+        let parsed: Vec<Option<Parsed>> = batch
+            .par_iter()
+            .zip(known.par_iter())
+            .map(|(file, known)| {
+                let parsed = read_one(&reader, file, known.as_ref(), data_changed);
+                progress.advance(&file.rel, file.size);
+                parsed
+            })
+            .collect();
+        for (file, parsed) in batch.iter().zip(parsed) {
+            summary.read += 1;
+            summary.bytes += file.size;
+            let Some(parsed) = parsed else {
+                summary.unchanged += 1;
+                if let Some(known) = indexer.files().get(&file.rel) {
+                    summary
+                        .earlier_problems
+                        .extend(known.problems.iter().cloned());
+                }
+                continue;
+            };
+            if parsed.was_known {
+                summary.updated += 1;
+            } else {
+                summary.added += 1;
+            }
+            summary.documents += parsed.documents;
+            summary.passages += parsed.passages.len();
+            summary.problems.extend(parsed.problems);
+            for note in indexer.put(parsed.record, &parsed.passages)? {
+                summary
+                    .problems
+                    .push(Problem::skipped(file.rel.clone(), note.message));
+            }
+            dirty = true;
+            since_commit += file.size;
+        }
+        if since_commit >= options.commit_bytes {
+            indexer.commit()?;
+            since_commit = 0;
+        }
+    }
+    progress.finish();
+    if dirty || options.rebuild {
+        indexer.commit()?;
+        summary.committed = true;
+    }
+    summary.total_documents = indexer.files().values().map(|r| r.documents.len()).sum();
+    summary.total_passages = indexer.files().values().map(|r| r.passages).sum();
+    indexer.finish()?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Modification time in nanoseconds since the epoch.
+fn nanos(file: &SourceFile) -> Option<i64> {
+    file.modified
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
+}
+
+/// Reads a file; `None` when its content is what the index already holds.
+fn read_one(
+    reader: &Reader,
+    file: &SourceFile,
+    known: Option<&FileRecord>,
+    force: bool,
+) -> Option<Parsed> {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let problem = Problem::skipped(file.rel.clone(), format!("cannot read: {e}"));
+            return Some(Parsed {
+                record: record(
+                    file,
+                    String::new(),
+                    Vec::new(),
+                    std::slice::from_ref(&problem),
+                ),
+                passages: Vec::new(),
+                problems: vec![problem],
+                documents: 0,
+                was_known: known.is_some(),
+            });
+        }
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if !force && known.is_some_and(|k| k.hash == hash) {
+        return None;
+    }
+    let outcome = reader.read(&file.rel, &bytes);
+    let passages: Vec<_> = outcome.documents.iter().flat_map(passages).collect();
+    let ids = outcome.documents.iter().map(|d| d.id.clone()).collect();
+    Some(Parsed {
+        record: record(file, hash, ids, &outcome.problems),
+        documents: outcome.documents.len(),
+        passages,
+        problems: outcome.problems,
+        was_known: known.is_some(),
+    })
+}
+
+fn record(
+    file: &SourceFile,
+    hash: String,
+    documents: Vec<String>,
+    problems: &[Problem],
+) -> FileRecord {
+    FileRecord {
+        path: file.rel.clone(),
+        hash,
+        size: file.size,
+        modified: nanos(file),
+        documents,
+        passages: 0,
+        problems: problems
+            .iter()
+            .map(|p| Note {
+                severity: p.severity.to_string(),
+                message: p.to_string(),
+            })
+            .collect(),
+    }
+}

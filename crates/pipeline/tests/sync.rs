@@ -1,0 +1,185 @@
+//! Syncing a real corpus folder into a real index: full runs, incremental runs, broken files.
+
+use std::path::{Path, PathBuf};
+
+use minga_engine::{Engine, SearchRequest};
+use minga_ingest::Severity;
+use minga_pipeline::{SyncOptions, sync};
+
+/// A copy of the fixture corpus in a temporary folder, with an index beside it.
+struct Workspace {
+    _dir: tempfile::TempDir,
+    corpus: PathBuf,
+    index: PathBuf,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn workspace() -> Workspace {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus");
+    copy_dir(&fixture, &corpus);
+    let index = dir.path().join("index");
+    Workspace {
+        _dir: dir,
+        corpus,
+        index,
+    }
+}
+
+fn ids(index: &Path, query: &str) -> Vec<String> {
+    let engine = Engine::open(index).unwrap();
+    engine
+        .search(&SearchRequest::new(query))
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn a_full_run_then_a_run_with_nothing_to_do() {
+    let w = workspace();
+    let first = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(first.files, 7, "{first:#?}");
+    assert_eq!(first.added, 7);
+    // 3 lessons + 1 profile JSON + 5 markdown files.
+    assert_eq!(first.documents, 9);
+    assert!(first.passages > 15, "{}", first.passages);
+    assert!(first.committed);
+    let damage: Vec<_> = first
+        .problems
+        .iter()
+        .filter(|p| p.severity != Severity::Warning)
+        .collect();
+    assert!(damage.is_empty(), "{damage:#?}");
+
+    let second = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!((second.read, second.unchanged, second.added), (0, 7, 0));
+    assert!(!second.committed, "a run with nothing to do must not write");
+    assert_eq!(second.total_passages, first.total_passages);
+}
+
+#[test]
+fn added_modified_and_deleted_files_follow() {
+    let w = workspace();
+    sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert!(ids(&w.index, "urubamba").contains(&"perfiles.ard-cusco".to_string()));
+
+    std::fs::write(
+        w.corpus.join("notas/nueva.md"),
+        "---\ntitle: Nota nueva\nlang: es\n---\n\nLa palabra zanahoria aparece solo aquí.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.corpus.join("perfiles/ard-cusco.md"),
+        "---\ntitle: Perfil de la ARD Cusco\nkind: agency_profile\nlang: es\n---\n\nAhora habla de textiles.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(w.corpus.join("notas/coquimbo-mesa.md")).unwrap();
+
+    let s = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(
+        (s.added, s.updated, s.removed, s.unchanged),
+        (1, 1, 1, 5),
+        "{s:#?}"
+    );
+    assert_eq!(ids(&w.index, "zanahoria"), ["notas.nueva"]);
+    assert!(ids(&w.index, "urubamba").is_empty());
+    assert_eq!(ids(&w.index, "textiles"), ["perfiles.ard-cusco"]);
+    assert!(ids(&w.index, "astronómico").is_empty());
+}
+
+#[test]
+fn broken_files_are_skipped_and_reported_and_the_rest_indexed() {
+    let w = workspace();
+    std::fs::write(
+        w.corpus.join("notas/roto.md"),
+        "---\ntitle: [sin cerrar\n---\n\nTexto.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.corpus.join("lotes.jsonl"),
+        "{\"id\":\"a\",\"title\":\"Bien\",\"text\":\"registro correcto con palabra berenjena\",\"lang\":\"es\"}\n\
+         {\"id\":\"b\",\"title\":\n\
+         {\"id\":\"c\",\"title\":\"Bien\",\"text\":\"otro registro\",\"lang\":\"es\"}\n",
+    )
+    .unwrap();
+    // Windows-1252: "Año de la innovación" as old Spanish files have it.
+    std::fs::write(
+        w.corpus.join("notas/antiguo.txt"),
+        b"A\xf1o de la innovaci\xf3n en la regi\xf3n\n",
+    )
+    .unwrap();
+    let s = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    let shown: Vec<String> = s.problems.iter().map(|p| p.to_string()).collect();
+    let skipped: Vec<_> = s
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Skipped)
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|p| p.path == "notas/roto.md" && p.line.is_some()),
+        "{shown:#?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|p| p.path == "lotes.jsonl" && p.line == Some(2)),
+        "{shown:#?}"
+    );
+    assert!(
+        s.problems
+            .iter()
+            .any(|p| p.path == "notas/antiguo.txt" && p.severity == Severity::Repaired),
+        "{shown:#?}"
+    );
+    assert!(s.has_damage());
+    assert_eq!(ids(&w.index, "berenjena"), ["a"]);
+    assert!(ids(&w.index, "año innovacion").contains(&"notas.antiguo".to_string()));
+    // The broken file is remembered: a second run reports it without reading it again.
+    let again = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(again.read, 0);
+    assert!(again.has_damage());
+}
+
+#[test]
+fn changing_the_gazetteer_rereads_everything() {
+    let w = workspace();
+    sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    let path = w.corpus.join("_gazetteer.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("Chile,Ñuble,,Chillán\n");
+    std::fs::write(&path, text).unwrap();
+    let s = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(s.read, 7);
+    assert!(s.committed);
+}
+
+#[test]
+fn rebuild_starts_over() {
+    let w = workspace();
+    sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    let options = SyncOptions {
+        rebuild: true,
+        ..SyncOptions::default()
+    };
+    let s = sync(&w.corpus, &w.index, &options, &()).unwrap();
+    assert_eq!((s.added, s.read), (7, 7));
+    assert_eq!(ids(&w.index, "urubamba"), ["perfiles.ard-cusco"]);
+}
