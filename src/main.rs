@@ -1,1 +1,66 @@
-fn main() {}
+//! `minga`: index a corpus of regional-development documents, search it from the terminal,
+//! serve it to a browser.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod terminal;
+
+/// Lessons-learned search for regional development.
+#[derive(Debug, Parser)]
+#[command(name = "minga", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Index a corpus folder (only what changed since the last run).
+    Index(commands::index::Args),
+    /// Search the index.
+    Search(commands::search::Args),
+    /// Show a document or passage by id.
+    Show(commands::show::Args),
+    /// Every facet value with its count, for knowing what filters accept.
+    Facets(commands::facets::Args),
+    /// Serve the search page and JSON API (building the index first if there is none).
+    Serve(commands::serve::Args),
+    /// Relevance figures (nDCG@10, MRR@10, Recall@100) of a test collection.
+    Eval(commands::eval::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = match cli.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MINGA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Index(args) => commands::index::run(args),
+        Command::Search(args) => commands::search::run(args),
+        Command::Show(args) => commands::show::run(args),
+        Command::Facets(args) => commands::facets::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

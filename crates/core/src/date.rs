@@ -23,6 +23,20 @@ impl Date {
             .map(Date)
     }
 
+    /// The last day of a date written at day, month or year precision: `2023` gives
+    /// 2023-12-31, `2023-02` gives 2023-02-28, a full date gives itself. For the upper end of
+    /// a range, where `2023` means "through 2023".
+    pub fn parse_end(text: &str) -> Result<Date, Error> {
+        let start: Date = text.parse()?;
+        let (year, month) = (start.0.year(), start.0.month());
+        let precision = text.trim().split(['-', '/', '.']).count();
+        Ok(match precision {
+            1 => Date::from_ymd(year, 12, 31).unwrap_or(start),
+            2 => Date(start.0.replace_day(month.length(year)).unwrap_or(start.0)),
+            _ => start,
+        })
+    }
+
     /// The year.
     pub fn year(self) -> i32 {
         self.0.year()
@@ -110,6 +124,17 @@ mod tests {
         assert!(d("2023-02-30").is_err());
         assert!(d("enero").is_err());
         assert!(d("").is_err());
+    }
+
+    #[test]
+    fn ends_of_periods() {
+        let end = |s: &str| Date::parse_end(s).map(|d| d.to_string());
+        assert_eq!(end("2023").unwrap(), "2023-12-31");
+        assert_eq!(end("2023-02").unwrap(), "2023-02-28");
+        assert_eq!(end("2024-02").unwrap(), "2024-02-29");
+        assert_eq!(end("2023-01-24").unwrap(), "2023-01-24");
+        assert_eq!(end("24/01/2023").unwrap(), "2023-01-24");
+        assert!(end("nope").is_err());
     }
 
     #[test]

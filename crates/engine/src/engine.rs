@@ -14,15 +14,25 @@ use tantivy::{
     DateTime, DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use crate::query::build::{Analyzers, QueryBuilder, value_key};
+use crate::collectors::DistinctParents;
+use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
 use crate::snippet::snippet;
 use crate::tables::Tables;
 use crate::{
-    Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, Result, SearchRequest,
-    SearchResponse, Sort, query,
+    Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet, Result,
+    SearchRequest, SearchResponse, Sort, query,
 };
+
+/// Grouped results rank this many passages per hit asked for, then keep each document's best.
+const GROUP_WINDOW: usize = 5;
+/// The fewest passages grouped results rank.
+const MIN_GROUP_WINDOW: usize = 50;
+/// Snippets a hit shows at most, from its best matching passages.
+const SNIPPETS_PER_HIT: usize = 3;
+/// Other matching passages a hit lists at most.
+const MAX_OTHER_PASSAGES: usize = 20;
 
 /// What every commit records about the index, in tantivy's commit payload.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -286,18 +296,30 @@ impl Engine {
         let main = combine(&builder, text.as_deref(), &groups, None);
 
         let mut collectors = MultiCollector::new();
-        let window = || TopDocs::with_limit(request.limit).and_offset(request.offset);
+        // Grouped results rank a window of passages, then keep each document's best.
+        let (window_offset, window_limit) = if request.group {
+            (
+                0,
+                ((request.offset + request.limit) * GROUP_WINDOW).max(MIN_GROUP_WINDOW),
+            )
+        } else {
+            (request.offset, request.limit)
+        };
+        let window = || TopDocs::with_limit(window_limit).and_offset(window_offset);
         let by_score = (request.sort == Sort::Relevance)
             .then(|| collectors.add_collector(window().order_by_score()));
         let by_date = (request.sort == Sort::Date).then(|| {
             collectors.add_collector(window().order_by_fast_field::<DateTime>("date", Order::Desc))
         });
         let count = collectors.add_collector(Count);
+        let documents = request
+            .group
+            .then(|| collectors.add_collector(DistinctParents));
         let open_facets: Vec<FacetName> = request
             .facets
             .iter()
             .copied()
-            .filter(|f| !groups.iter().any(|(g, _)| *g == Some(*f)))
+            .filter(|&f| !groups.iter().any(|(g, _)| counts_apart(f, *g)))
             .collect();
         let mut facet_handles = Vec::new();
         for &facet in &open_facets {
@@ -315,7 +337,8 @@ impl Engine {
                 .collect(),
             _ => Vec::new(),
         };
-        let total = count.extract(&mut fruits);
+        let total_passages = count.extract(&mut fruits);
+        let total = documents.map_or(total_passages, |h| h.extract(&mut fruits));
         let mut facets = BTreeMap::new();
         for (facet, handle) in facet_handles {
             let counts = handle.extract(&mut fruits);
@@ -338,40 +361,113 @@ impl Engine {
             );
         }
 
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (score, address) in ranked {
-            let passage = self.passage(&searcher, address)?;
-            let snippet = snippet(
-                &passage.text,
-                passage.lang,
-                &builder.highlight,
-                &self.analyzers,
-            );
-            hits.push(Hit {
-                id: passage.id,
-                parent: passage.parent,
-                kind: passage.kind,
-                title: passage.title,
-                heading: passage.heading,
-                country: passage.country,
-                regions: passage.regions,
-                institutions: passage.institutions,
-                date: passage.date,
-                lang: passage.lang,
-                score,
-                snippet: snippet.html,
-                source: passage.source,
-            });
+        let pages: Vec<Vec<(f32, DocAddress)>> = if request.group {
+            self.group_by_document(&searcher, ranked)?
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .collect()
+        } else {
+            ranked.into_iter().map(|r| vec![r]).collect()
+        };
+        let mut hits = Vec::with_capacity(pages.len());
+        for group in pages {
+            hits.push(self.hit(&searcher, &group, &builder.highlight)?);
         }
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: node.to_string(),
             hits,
             total,
+            total_passages,
             facets,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             offset: request.offset,
             limit: request.limit,
+        })
+    }
+
+    /// Ranked passages gathered by document, in the order of each document's best passage.
+    fn group_by_document(
+        &self,
+        searcher: &Searcher,
+        ranked: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Vec<(f32, DocAddress)>>> {
+        let mut columns = HashMap::new();
+        let mut position: HashMap<u64, usize> = HashMap::new();
+        let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
+        for (score, address) in ranked {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .u64("parent_key")?,
+                ),
+            };
+            let key = column.first(address.doc_id).unwrap_or_default();
+            match position.get(&key) {
+                Some(&i) => groups[i].push((score, address)),
+                None => {
+                    position.insert(key, groups.len());
+                    groups.push(vec![(score, address)]);
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    /// The hit for a document's matching passages, best first.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        group: &[(f32, DocAddress)],
+        highlight: &Highlight,
+    ) -> Result<Hit> {
+        let mut snippets = Vec::new();
+        let mut other_passages = Vec::new();
+        let mut best = None;
+        for (i, &(score, address)) in group.iter().take(MAX_OTHER_PASSAGES + 1).enumerate() {
+            let passage = self.passage(searcher, address)?;
+            if i < SNIPPETS_PER_HIT {
+                let s = snippet(&passage.text, passage.lang, highlight, &self.analyzers);
+                let chars = |byte: usize| passage.text[..byte].chars().count();
+                // A passage that matched on its title or heading alone adds no snippet.
+                if i == 0 || s.html.contains("<mark>") {
+                    snippets.push(PassageSnippet {
+                        passage: passage.id.clone(),
+                        start: chars(s.start),
+                        end: chars(s.end),
+                        html: s.html,
+                    });
+                }
+            }
+            if i == 0 {
+                best = Some((score, passage));
+            } else {
+                other_passages.push(passage.id);
+            }
+        }
+        let (score, passage) =
+            best.ok_or_else(|| Error::Corrupt("an empty group of passages".into()))?;
+        Ok(Hit {
+            id: passage.id,
+            parent: passage.parent,
+            kind: passage.kind,
+            title: passage.title,
+            heading: passage.heading,
+            country: passage.country,
+            regions: passage.regions,
+            institutions: passage.institutions,
+            date: passage.date,
+            lang: passage.lang,
+            score,
+            snippet: snippets.first().map(|s| s.html.clone()).unwrap_or_default(),
+            source: passage.source,
+            matches: group.len(),
+            snippets,
+            other_passages,
         })
     }
 
@@ -583,6 +679,16 @@ fn walk(dir: &Path) -> Vec<u64> {
     sizes
 }
 
+/// Whether the counts of `facet` leave out the filter group `group`: a facet is counted under
+/// every filter but its own, and the region filter (which also takes countries) is the
+/// country facet's own too.
+fn counts_apart(facet: FacetName, group: Option<FacetName>) -> bool {
+    match group {
+        Some(g) => g == facet || (facet == FacetName::Country && g == FacetName::Region),
+        None => false,
+    }
+}
+
 /// The filters on one facet (`None`: the date range), as one query.
 type FilterGroup = (Option<FacetName>, Box<dyn Query>);
 
@@ -612,7 +718,7 @@ fn combine(
         text.map_or_else(|| builder.all_passages(), |q| q.box_clone()),
     ));
     for (facet, query) in groups {
-        if except.is_none() || *facet != except {
+        if !except.is_some_and(|e| counts_apart(e, *facet)) {
             clauses.push((Occur::Must, query.box_clone()));
         }
     }

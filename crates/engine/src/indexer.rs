@@ -18,7 +18,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::engine::CommitInfo;
-use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
+use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key};
 use crate::tables::{TABLES_DIR, Tables};
 use crate::{Error, Result};
 
@@ -42,8 +42,18 @@ pub struct FileRecord {
     pub documents: Vec<String>,
     /// Passages indexed from it.
     pub passages: usize,
-    /// Problems met reading it, as shown to the user.
-    pub problems: Vec<String>,
+    /// Problems met reading it.
+    pub problems: Vec<Note>,
+}
+
+/// A problem met reading a file, kept with its record so later runs can report it without
+/// reading the file again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// `skipped`, `repaired`, `warning`…
+    pub severity: String,
+    /// The problem as shown to the user, path and line included.
+    pub message: String,
 }
 
 /// How to open an index for writing.
@@ -223,15 +233,19 @@ impl Indexer {
     /// Replaces everything indexed from `record.path` with `passages`. A document whose id
     /// another file already uses is left out, and the problem added to the record; the
     /// problems added are returned.
-    pub fn put(&mut self, mut record: FileRecord, passages: &[Passage]) -> Result<Vec<String>> {
+    pub fn put(&mut self, mut record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
         self.remove(&record.path);
         let mut added = Vec::new();
         let mut rejected = Vec::new();
         record.documents.retain(|id| match self.owners.get(id) {
             Some(owner) if *owner != record.path => {
-                added.push(format!(
-                    "duplicate id {id:?} (already used by {owner}); document skipped"
-                ));
+                added.push(Note {
+                    severity: "skipped".into(),
+                    message: format!(
+                        "{}: duplicate id {id:?} (already used by {owner}); document skipped",
+                        record.path
+                    ),
+                });
                 rejected.push(id.clone());
                 false
             }
@@ -278,6 +292,7 @@ impl Indexer {
         doc.add_text(f.entry, ENTRY_PASSAGE);
         doc.add_text(f.id, &p.id);
         doc.add_text(f.parent, &p.parent);
+        doc.add_u64(f.parent_key, group_key(p));
         doc.add_text(f.source, &p.source.path);
         doc.add_text(f.title.stemmed(p.lang), &p.title);
         doc.add_text(f.title.exact, &p.title);

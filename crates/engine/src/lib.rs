@@ -6,8 +6,10 @@
 //! clap, no printing.
 
 mod analysis;
+mod collectors;
 mod engine;
 mod error;
+pub mod eval;
 mod indexer;
 pub mod query;
 mod ranking;
@@ -20,11 +22,13 @@ mod tables;
 pub use analysis::{AnalyzedTerm, Analyzer, MAX_TERM_BYTES};
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
-pub use indexer::{DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, UNKNOWN_COUNTRY};
+pub use indexer::{
+    DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
+};
 pub use ranking::Ranking;
 pub use request::{
-    DEFAULT_LIMIT, FacetCounts, FacetName, Filters, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest,
-    SearchResponse, Sort,
+    DEFAULT_LIMIT, FacetCounts, FacetName, Filters, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet,
+    SearchRequest, SearchResponse, Sort,
 };
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use snippet::{SNIPPET_CHARS, Snippet};

@@ -138,6 +138,9 @@ pub struct SearchRequest {
     pub facets: Vec<FacetName>,
     /// Expand the query with the glossary, the dictionary and typo tolerance.
     pub expand: bool,
+    /// One hit per document (its best passage, the others counted), rather than one per
+    /// passage.
+    pub group: bool,
 }
 
 impl Default for SearchRequest {
@@ -150,6 +153,7 @@ impl Default for SearchRequest {
             limit: DEFAULT_LIMIT,
             facets: Vec::new(),
             expand: true,
+            group: true,
         }
     }
 }
@@ -187,6 +191,25 @@ pub struct Hit {
     /// HTML-escaped text with `<mark>` around the matched words.
     pub snippet: String,
     pub source: SourceRef,
+    /// Passages of this document that matched (in grouped results; 1 otherwise).
+    pub matches: usize,
+    /// Snippets of the best matching passages of the document, the hit's own first.
+    pub snippets: Vec<PassageSnippet>,
+    /// Ids of the document's other matching passages, best first.
+    pub other_passages: Vec<String>,
+}
+
+/// A snippet of one passage, with where it sits in the passage text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassageSnippet {
+    /// The passage's id.
+    pub passage: String,
+    /// HTML-escaped text with `<mark>` around the matched words.
+    pub html: String,
+    /// Character offset where the extract starts in the passage text.
+    pub start: usize,
+    /// Character offset where the extract ends in the passage text.
+    pub end: usize,
 }
 
 /// Counts per value of one facet.
@@ -200,8 +223,10 @@ pub struct SearchResponse {
     /// The query as understood, normalised (filters and operators written out).
     pub parsed: String,
     pub hits: Vec<Hit>,
-    /// Passages matching in all.
+    /// Hits in all: documents when grouped, passages otherwise.
     pub total: usize,
+    /// Passages matching in all.
+    pub total_passages: usize,
     /// Facet name → value → count, for the facets asked.
     pub facets: BTreeMap<String, FacetCounts>,
     pub took_ms: f64,

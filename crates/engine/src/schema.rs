@@ -3,15 +3,15 @@
 use minga_core::Lang;
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
 
 /// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
 /// written with another version is refused with a message that says to rebuild it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -46,6 +46,8 @@ pub struct Fields {
     pub id: Field,
     /// The document a passage belongs to.
     pub parent: Field,
+    /// A hash of `parent` (see `group_key`), as a fast field, for grouping hits by document.
+    pub parent_key: Field,
     /// Path of the source file, relative to the corpus.
     pub source: Field,
     pub title: TextFields,
@@ -71,6 +73,7 @@ impl Fields {
         let entry = builder.add_text_field("entry", STRING);
         let id = builder.add_text_field("id", STRING | STORED);
         let parent = builder.add_text_field("parent", STRING);
+        let parent_key = builder.add_u64_field("parent_key", FAST);
         let source = builder.add_text_field("source", STRING);
         let mut text = |name: &str| {
             let mut field = |suffix: &str, analyzer: Analyzer| {
@@ -111,6 +114,7 @@ impl Fields {
             entry,
             id,
             parent,
+            parent_key,
             source,
             title,
             heading,
@@ -142,6 +146,19 @@ impl Fields {
         ] {
             manager.register(analyzer.name(), analyzer.tokenizer());
         }
+    }
+}
+
+/// The value of `parent_key` for a passage: what grouped results gather it with. A document's
+/// regular passages form one group and its lessons another, so a lesson is never hidden
+/// behind the long report it comes from. 64-bit FNV-1a, stable across runs and platforms.
+pub(crate) fn group_key(passage: &minga_core::Passage) -> u64 {
+    let fnv = |hash: u64, byte: u8| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    let hash = passage.parent.bytes().fold(0xcbf2_9ce4_8422_2325, fnv);
+    if passage.kind == minga_core::Kind::Lesson && passage.id != passage.parent {
+        b"\0lessons".iter().copied().fold(hash, fnv)
+    } else {
+        hash
     }
 }
 

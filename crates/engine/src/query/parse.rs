@@ -393,19 +393,8 @@ fn period_start(text: &str) -> Result<Date, String> {
 }
 
 /// The last day of a date written at day, month or year precision.
-pub(crate) fn period_end(text: &str) -> Result<Date, String> {
-    let start = period_start(text)?;
-    let parts = text.split(['-', '/']).count();
-    let (year, month) = (
-        start.year(),
-        start.to_string()[5..7].parse::<u8>().unwrap_or(1),
-    );
-    let last = match parts {
-        1 => Date::from_ymd(year, 12, 31),
-        2 => (28..=31).rev().find_map(|d| Date::from_ymd(year, month, d)),
-        _ => Some(start),
-    };
-    last.ok_or_else(|| format!("{text:?} has no last day"))
+fn period_end(text: &str) -> Result<Date, String> {
+    Date::parse_end(text).map_err(|e| e.to_string())
 }
 
 impl fmt::Display for Node {

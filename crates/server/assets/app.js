@@ -1,0 +1,756 @@
+// Minga's search page: instant search with facets, paging and a document view.
+//
+// Plain browser JavaScript, no build step. The whole search lives in the URL
+// (?q=…&region=…&page=2&doc=ID&ui=en) so a search can be shared as a link and Back works.
+// Only `hit.snippet` (escaped by the server, with <mark> tags) is ever inserted as HTML;
+// everything else goes in with textContent.
+"use strict";
+
+(function () {
+  const STRINGS = window.MINGA_STRINGS || {};
+  const PAGE_SIZE = 20;
+  const DEBOUNCE_MS = 250;
+  const FACET_ORDER = ["region", "institution", "kind", "lang", "year", "topic"];
+  const LIST_FILTERS = ["region", "institution", "kind", "lang", "year", "topic"];
+  const FACET_PREVIEW = 8;
+  const KINDS = ["session_note", "agency_profile", "report", "lesson", "other"];
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    form: $("search-form"),
+    q: $("q"),
+    sort: $("sort"),
+    from: $("from"),
+    to: $("to"),
+    facets: $("facets"),
+    filtersPanel: $("filters-panel"),
+    clear: $("clear-filters"),
+    results: $("results"),
+    count: $("count"),
+    error: $("error"),
+    intro: $("intro"),
+    hits: $("hits"),
+    empty: $("empty"),
+    pager: $("pager"),
+    prev: $("prev"),
+    next: $("next"),
+    pageInfo: $("page-info"),
+    docView: $("doc-view"),
+    docBack: $("doc-back"),
+    docTitle: $("doc-title"),
+    docMeta: $("doc-meta"),
+    docCount: $("doc-count"),
+    docPassages: $("doc-passages"),
+  };
+
+  // ---- State -------------------------------------------------------------------------
+
+  function emptyState() {
+    return {
+      q: "",
+      region: [],
+      institution: [],
+      kind: [],
+      lang: [],
+      year: [],
+      topic: [],
+      from: "",
+      to: "",
+      sort: "relevance",
+      page: 1,
+      doc: null,
+    };
+  }
+
+  let state = emptyState();
+  let ui = "es";
+  let lastResponse = null;
+  let lastQuery = null;
+  let lastDocument = null;
+  let searchController = null;
+  let documentController = null;
+  let debounceTimer = null;
+  let openedFrom = null; // the result link a document was opened from, to return focus
+  const expanded = new Set(); // facets showing all their values
+
+  function stateFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const s = emptyState();
+    s.q = params.get("q") || "";
+    for (const name of LIST_FILTERS) {
+      s[name] = params.getAll(name).filter((v) => v !== "");
+    }
+    s.from = params.get("from") || "";
+    s.to = params.get("to") || "";
+    s.sort = params.get("sort") === "date" ? "date" : "relevance";
+    const page = parseInt(params.get("page") || "1", 10);
+    s.page = Number.isFinite(page) && page > 0 ? page : 1;
+    s.doc = params.get("doc") || null;
+    return s;
+  }
+
+  function urlFromState(s) {
+    const params = new URLSearchParams();
+    if (s.q) params.set("q", s.q);
+    for (const name of LIST_FILTERS) {
+      for (const value of s[name]) params.append(name, value);
+    }
+    if (s.from) params.set("from", s.from);
+    if (s.to) params.set("to", s.to);
+    if (s.sort !== "relevance") params.set("sort", s.sort);
+    if (s.page > 1) params.set("page", String(s.page));
+    if (s.doc) params.set("doc", s.doc);
+    if (ui !== "es") params.set("ui", ui);
+    const query = params.toString();
+    return window.location.pathname + (query ? "?" + query : "");
+  }
+
+  // `marker` tags a pushed entry (a document opened from the results, which Back leaves).
+  function saveUrl(push, marker) {
+    const url = urlFromState(state);
+    if (url === window.location.pathname + window.location.search) return;
+    if (push) {
+      window.history.pushState(marker || null, "", url);
+    } else {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  function apiQuery(s) {
+    const params = new URLSearchParams();
+    params.set("q", s.q);
+    for (const name of LIST_FILTERS) {
+      for (const value of s[name]) params.append(name, value);
+    }
+    if (s.from) params.set("from", s.from);
+    if (s.to) params.set("to", s.to);
+    params.set("sort", s.sort);
+    params.set("limit", String(PAGE_SIZE));
+    params.set("offset", String((s.page - 1) * PAGE_SIZE));
+    params.set("facets", "all");
+    return params.toString();
+  }
+
+  function hasFilters(s) {
+    return LIST_FILTERS.some((name) => s[name].length > 0) || s.from !== "" || s.to !== "";
+  }
+
+  // ---- Words -------------------------------------------------------------------------
+
+  function t(key, vars) {
+    const table = STRINGS[ui] || STRINGS.es || {};
+    let text = table[key];
+    if (text === undefined) text = (STRINGS.es || {})[key];
+    if (text === undefined) return key;
+    if (typeof text === "object") {
+      const n = vars && typeof vars.n === "number" ? vars.n : 0;
+      text = n === 1 ? text.one : text.other;
+    }
+    if (vars) {
+      for (const [name, value] of Object.entries(vars)) {
+        const shown = typeof value === "number" ? value.toLocaleString(ui) : String(value);
+        text = text.split("{" + name + "}").join(shown);
+      }
+    }
+    return text;
+  }
+
+  function kindLabel(kind) {
+    return KINDS.includes(kind) ? t("kind_" + kind) : kind;
+  }
+
+  function langLabel(lang) {
+    return lang === "es" || lang === "en" ? t("lang_" + lang) : lang;
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = ui;
+    document.title = t("pageTitle");
+    for (const el of document.querySelectorAll("[data-i18n]")) {
+      el.textContent = t(el.dataset.i18n);
+    }
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+      el.placeholder = t(el.dataset.i18nPlaceholder);
+    }
+    for (const el of document.querySelectorAll("[data-i18n-aria-label]")) {
+      el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
+    }
+    for (const button of document.querySelectorAll("[data-ui]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.ui === ui));
+    }
+  }
+
+  function setLanguage(lang, remember) {
+    ui = lang === "en" ? "en" : "es";
+    if (remember) {
+      try {
+        window.localStorage.setItem("minga.ui", ui);
+      } catch (_) {
+        // Private windows may refuse storage; the URL still carries the choice.
+      }
+    }
+    applyLanguage();
+    if (lastResponse) renderResponse(lastResponse);
+    if (lastDocument) renderDocument(lastDocument);
+  }
+
+  function initialLanguage() {
+    const fromUrl = new URLSearchParams(window.location.search).get("ui");
+    if (fromUrl === "es" || fromUrl === "en") {
+      try {
+        window.localStorage.setItem("minga.ui", fromUrl);
+      } catch (_) {
+        // ignored: see setLanguage
+      }
+      return fromUrl;
+    }
+    try {
+      const stored = window.localStorage.getItem("minga.ui");
+      if (stored === "es" || stored === "en") return stored;
+    } catch (_) {
+      // ignored: see setLanguage
+    }
+    return "es";
+  }
+
+  // ---- DOM helpers -------------------------------------------------------------------
+
+  function el(tag, options, children) {
+    const node = document.createElement(tag);
+    if (options) {
+      for (const [key, value] of Object.entries(options)) {
+        if (value === undefined || value === null || value === false) continue;
+        if (key === "text") node.textContent = value;
+        else if (key === "className") node.className = value;
+        else if (key === "dataset") Object.assign(node.dataset, value);
+        else node.setAttribute(key, value === true ? "" : value);
+      }
+    }
+    for (const child of children || []) {
+      if (child !== null && child !== undefined) node.append(child);
+    }
+    return node;
+  }
+
+  function sourceText(source) {
+    if (!source) return "";
+    const parts = [source.path];
+    if (source.page) parts.push(t("pageNo", { n: source.page }));
+    if (source.line) parts.push(t("line", { n: source.line }));
+    return parts.join(", ");
+  }
+
+  function regionNames(regions) {
+    return (regions || []).map((r) => r.split("/").pop());
+  }
+
+  // ---- Searching ---------------------------------------------------------------------
+
+  // Skips a search identical to the one shown (Back from a document), unless forced.
+  async function search(force) {
+    const query = apiQuery(state);
+    if (!force && query === lastQuery && lastResponse && !searchController) return;
+    lastQuery = query;
+    if (searchController) searchController.abort();
+    const controller = new AbortController();
+    searchController = controller;
+    els.results.setAttribute("aria-busy", "true");
+    els.results.classList.add("loading");
+    try {
+      const response = await fetch("/api/search?" + query, {
+        headers: { Accept: "application/json" },
+        signal: controller.signal,
+      });
+      const body = await response.json().catch(() => null);
+      if (controller !== searchController) return;
+      if (!response.ok) {
+        showError(body && body.error ? body.error : { code: "internal", message: response.statusText });
+        return;
+      }
+      lastResponse = body;
+      renderResponse(body);
+    } catch (error) {
+      if (error && error.name === "AbortError") return;
+      showError({ code: "network", message: String(error && error.message ? error.message : error) });
+    } finally {
+      if (controller === searchController) {
+        searchController = null;
+        els.results.removeAttribute("aria-busy");
+        els.results.classList.remove("loading");
+      }
+    }
+  }
+
+  function showError(error) {
+    lastResponse = null;
+    els.error.replaceChildren(
+      el("p", { className: "error-title", text: t("error_" + error.code) !== "error_" + error.code ? t("error_" + error.code) : t("errorTitle") }),
+      el("p", { className: "error-message", text: error.message || "" }),
+    );
+    els.error.hidden = false;
+    els.hits.replaceChildren();
+    els.empty.hidden = true;
+    els.intro.hidden = true;
+    els.pager.hidden = true;
+    els.count.textContent = t("errorTitle");
+  }
+
+  function scheduleSearch() {
+    window.clearTimeout(debounceTimer);
+    debounceTimer = window.setTimeout(() => {
+      state.page = 1;
+      saveUrl(false);
+      search();
+    }, DEBOUNCE_MS);
+  }
+
+  function searchNow(push, force) {
+    window.clearTimeout(debounceTimer);
+    saveUrl(push);
+    search(force);
+  }
+
+  // ---- Rendering results -------------------------------------------------------------
+
+  function renderResponse(response) {
+    els.error.hidden = true;
+    const total = response.total;
+    const first = total === 0 ? 0 : response.offset + 1;
+    const last = response.offset + response.hits.length;
+    const passages = response.total_passages;
+    const details = [];
+    if (typeof passages === "number" && passages !== total) {
+      details.push(t("inPassages", { n: passages }));
+    }
+    if (response.hits.length > 0 && total > response.hits.length) {
+      details.push(t("showing", { from: first, to: last }));
+    }
+    els.count.replaceChildren(
+      el("strong", { text: t("results", { n: total }) }),
+      details.length > 0 ? " " + details.join(" · ") : "",
+      el("span", { className: "took", text: " · " + t("took", { ms: Math.max(1, Math.round(response.took_ms)) }) }),
+    );
+    els.intro.hidden = !(state.q.trim() === "" && !hasFilters(state));
+    els.empty.hidden = total !== 0;
+    els.hits.replaceChildren(...response.hits.map(renderHit));
+    renderPager(response);
+    renderFacets(response.facets || {});
+    els.clear.hidden = !hasFilters(state);
+  }
+
+  function renderHit(hit) {
+    const link = el("a", {
+      href: urlFromState({ ...state, doc: hit.id }),
+      className: "hit-link",
+      dataset: { id: hit.id },
+      text: hit.title || hit.id,
+    });
+    const badges = el("div", { className: "badges" }, [
+      el("span", { className: "badge kind kind-" + hit.kind, text: kindLabel(hit.kind) }),
+      el("span", { className: "badge lang", text: hit.lang.toUpperCase(), title: langLabel(hit.lang) }),
+      hit.date ? el("span", { className: "badge date", text: hit.date }) : null,
+    ]);
+    const where = [];
+    const places = regionNames(hit.regions);
+    if (places.length > 0) where.push(places.join(", "));
+    else if (hit.country) where.push(hit.country);
+    if (hit.institutions && hit.institutions.length > 0) where.push(hit.institutions.join(", "));
+    const snippet = el("p", { className: "snippet" });
+    snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
+    return el("li", { className: "hit" }, [
+      el("article", {}, [
+        el("h3", { className: "hit-title" }, [link]),
+        badges,
+        where.length > 0 ? el("p", { className: "where", text: where.join(" — ") }) : null,
+        hit.heading ? el("p", { className: "section", text: "§ " + hit.heading }) : null,
+        snippet,
+        hit.matches > 1
+          ? el("p", { className: "more-passages" }, [el("a", { href: link.getAttribute("href"), className: "hit-more", dataset: { id: hit.id }, text: t("morePassages", { n: hit.matches - 1 }) })])
+          : null,
+        el("p", { className: "source" }, [el("span", { className: "visually-hidden", text: t("source") + ": " }), el("code", { text: sourceText(hit.source) })]),
+      ]),
+    ]);
+  }
+
+  function renderPager(response) {
+    const pages = Math.max(1, Math.ceil(response.total / PAGE_SIZE));
+    els.pager.hidden = response.total <= PAGE_SIZE;
+    els.pageInfo.textContent = t("page", { page: state.page, pages: pages });
+    els.prev.disabled = state.page <= 1;
+    els.next.disabled = state.page >= pages;
+  }
+
+  // ---- Facets ------------------------------------------------------------------------
+
+  function facetEntries(counts, name) {
+    const entries = Object.entries(counts || {});
+    for (const selected of state[name]) {
+      if (!entries.some(([value]) => value === selected)) entries.push([selected, 0]);
+    }
+    if (name === "year") entries.sort((a, b) => b[0].localeCompare(a[0]));
+    else if (name === "kind") entries.sort((a, b) => KINDS.indexOf(a[0]) - KINDS.indexOf(b[0]));
+    else entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], ui));
+    return entries;
+  }
+
+  // `count` null: no count shown.
+  function checkbox(name, value, label, count) {
+    const id = "f-" + name + "-" + value.replace(/[^A-Za-z0-9_-]/g, (c) => "_" + c.charCodeAt(0));
+    const input = el("input", {
+      type: "checkbox",
+      id: id,
+      dataset: { facet: name, value: value },
+    });
+    input.checked = state[name].includes(value);
+    return el("li", { className: input.checked ? "checked" : "" }, [
+      input,
+      el("label", { for: id }, [
+        el("span", { className: "facet-label", text: label }),
+        count === null ? null : el("span", { className: "facet-count", text: count.toLocaleString(ui) }),
+      ]),
+    ]);
+  }
+
+  function renderFacets(facets) {
+    const focused = document.activeElement;
+    const focusKey = focused && focused.dataset && focused.dataset.facet
+      ? [focused.dataset.facet, focused.dataset.value]
+      : focused && focused.dataset && focused.dataset.more ? ["more", focused.dataset.more] : null;
+    const groups = [];
+    for (const name of FACET_ORDER) {
+      const entries = facetEntries(facets[name], name);
+      if (entries.length === 0) continue;
+      const fieldset = el("fieldset", { className: "facet facet-" + name }, [
+        el("legend", { className: "control-label", text: t("facet_" + name) }),
+      ]);
+      if (name === "region") {
+        fieldset.append(renderRegions(entries, facets.country || {}));
+      } else {
+        const showAll = expanded.has(name) || entries.length <= FACET_PREVIEW + 2;
+        const shown = showAll ? entries : entries.filter(([v], i) => i < FACET_PREVIEW || state[name].includes(v));
+        const label = (value) => (name === "kind" ? kindLabel(value) : name === "lang" ? langLabel(value) : value);
+        fieldset.append(el("ul", { className: "facet-list" }, shown.map(([value, count]) => checkbox(name, value, label(value), count))));
+        if (entries.length > FACET_PREVIEW + 2) {
+          fieldset.append(el("button", {
+            type: "button",
+            className: "link-button more",
+            dataset: { more: name },
+            "aria-expanded": String(expanded.has(name)),
+            text: expanded.has(name) ? t("showLess") : t("showMore") + " (" + (entries.length - shown.length) + ")",
+          }));
+        }
+      }
+      groups.push(fieldset);
+    }
+    els.facets.replaceChildren(...groups);
+    if (focusKey) {
+      const selector = focusKey[0] === "more"
+        ? '[data-more="' + CSS.escape(focusKey[1]) + '"]'
+        : '[data-facet="' + CSS.escape(focusKey[0]) + '"][data-value="' + CSS.escape(focusKey[1]) + '"]';
+      const again = els.facets.querySelector(selector);
+      if (again) again.focus();
+    }
+  }
+
+  function renderRegions(entries, countries) {
+    const byCountry = new Map();
+    for (const [value, count] of entries) {
+      const slash = value.indexOf("/");
+      const country = slash >= 0 ? value.slice(0, slash) : value;
+      if (!byCountry.has(country)) byCountry.set(country, []);
+      if (slash >= 0) byCountry.get(country).push([value, count]);
+    }
+    for (const country of Object.keys(countries)) {
+      if (!byCountry.has(country)) byCountry.set(country, []);
+    }
+    const list = el("ul", { className: "facet-list countries" });
+    const names = [...byCountry.keys()].sort((a, b) => (countries[b] || 0) - (countries[a] || 0) || a.localeCompare(b, ui));
+    for (const country of names) {
+      const regions = byCountry.get(country).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], ui));
+      // Country counts come under the region filter itself, so beside a ticked region
+      // they would not compare with the region counts: shown only while none is ticked.
+      const countryCount = state.region.length === 0 ? countries[country] || 0 : null;
+      const countryItem = checkbox("region", country, country, countryCount);
+      countryItem.classList.add("country");
+      countryItem.querySelector(".facet-label").title = t("allOf", { name: country });
+      if (regions.length > 0) {
+        countryItem.append(el("ul", { className: "facet-list regions" }, regions.map(([value, count]) => checkbox("region", value, value.slice(country.length + 1), count))));
+      }
+      list.append(countryItem);
+    }
+    return list;
+  }
+
+  function toggleFilter(name, value, on) {
+    const values = state[name].filter((v) => v !== value);
+    if (on) values.push(value);
+    state[name] = values;
+    state.page = 1;
+    searchNow(true);
+  }
+
+  // ---- The document view -------------------------------------------------------------
+
+  async function openDocument(id, push) {
+    state.doc = id;
+    if (push) saveUrl(true, { fromResults: true });
+    if (documentController) documentController.abort();
+    const controller = new AbortController();
+    documentController = controller;
+    els.docView.hidden = false;
+    els.results.hidden = true;
+    document.body.classList.add("reading");
+    els.docTitle.textContent = t("loadingDocument");
+    els.docMeta.replaceChildren();
+    els.docPassages.replaceChildren();
+    els.docCount.textContent = "";
+    try {
+      const response = await fetch("/api/documents/" + encodeURIComponent(id), {
+        headers: { Accept: "application/json" },
+        signal: controller.signal,
+      });
+      const body = await response.json().catch(() => null);
+      if (controller !== documentController) return;
+      if (!response.ok) {
+        const error = body && body.error ? body.error : { code: "internal", message: response.statusText };
+        els.docTitle.textContent = t("error_" + error.code) !== "error_" + error.code ? t("error_" + error.code) : t("errorTitle");
+        els.docCount.textContent = error.message || "";
+        return;
+      }
+      lastDocument = body;
+      renderDocument(body);
+      const current = els.docPassages.querySelector(".current");
+      if (current) current.scrollIntoView({ block: "center" });
+      els.docTitle.focus({ preventScroll: current !== null });
+    } catch (error) {
+      if (error && error.name === "AbortError") return;
+      els.docTitle.textContent = t("error_network");
+    }
+  }
+
+  function closeDocument() {
+    if (els.docView.hidden) return;
+    if (documentController) documentController.abort();
+    state.doc = null;
+    lastDocument = null;
+    els.docView.hidden = true;
+    els.results.hidden = false;
+    document.body.classList.remove("reading");
+    const back = openedFrom && document.body.contains(openedFrom)
+      ? openedFrom
+      : null;
+    if (back) back.focus();
+    else els.results.focus();
+    openedFrom = null;
+  }
+
+  function renderDocument(view) {
+    const passages = view.passages || [];
+    const head = passages.find((p) => p.kind !== "lesson") || passages[0] || {};
+    els.docTitle.textContent = head.title || view.parent;
+    const meta = [];
+    const add = (key, value) => {
+      if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return;
+      meta.push(el("div", {}, [el("dt", { text: t(key) }), el("dd", { text: Array.isArray(value) ? value.join(", ") : value })]));
+    };
+    add("meta_kind", kindLabel(head.kind));
+    add("meta_lang", langLabel(head.lang));
+    add("meta_date", head.date);
+    add("meta_country", head.country);
+    add("meta_regions", regionNames(head.regions));
+    add("meta_institutions", head.institutions);
+    add("meta_event", head.event);
+    add("meta_location", head.location);
+    add("meta_topics", head.topics);
+    add("meta_authors", head.authors);
+    add("meta_source", head.source ? head.source.path : "");
+    els.docMeta.replaceChildren(...meta);
+    els.docCount.textContent = t("passages", { n: passages.length });
+    const currentId = view.passage ? view.passage.id : view.id;
+    els.docPassages.replaceChildren(...passages.map((p) => renderPassage(p, p.id === currentId && passages.length > 1)));
+  }
+
+  function renderPassage(passage, current) {
+    const body = [];
+    if (passage.lesson) {
+      body.push(el("p", { className: "lesson-main" }, [el("strong", { text: t("lessonLabel") + ": " }), passage.lesson.lesson]));
+      if (passage.lesson.context) body.push(el("p", {}, [el("strong", { text: t("lessonContext") + ": " }), passage.lesson.context]));
+      if (passage.lesson.recommendation) body.push(el("p", {}, [el("strong", { text: t("lessonRecommendation") + ": " }), passage.lesson.recommendation]));
+    } else {
+      for (const paragraph of passage.text.split(/\n\s*\n/)) {
+        if (paragraph.trim() !== "") body.push(el("p", { text: paragraph.trim() }));
+      }
+    }
+    const classes = ["passage"];
+    if (passage.kind === "lesson") classes.push("lesson");
+    if (current) classes.push("current");
+    return el("li", { className: classes.join(" "), id: "passage-" + passage.id, "aria-current": current ? "true" : null }, [
+      current ? el("p", { className: "current-label", text: t("currentPassage") }) : null,
+      passage.heading ? el("h3", { text: passage.heading }) : null,
+      ...body,
+      el("p", { className: "source" }, [el("code", { text: sourceText(passage.source) })]),
+    ]);
+  }
+
+  // ---- Wiring ------------------------------------------------------------------------
+
+  function syncControls() {
+    els.q.value = state.q;
+    els.sort.value = state.sort;
+    els.from.value = /^\d{4}-\d{2}-\d{2}$/.test(state.from) ? state.from : "";
+    els.to.value = /^\d{4}-\d{2}-\d{2}$/.test(state.to) ? state.to : "";
+  }
+
+  function restoreFromUrl() {
+    state = stateFromUrl();
+    syncControls();
+    search();
+    if (state.doc) {
+      openDocument(state.doc);
+    } else {
+      closeDocument();
+    }
+  }
+
+  // Searching again from the box leaves the document view.
+  function backToResults() {
+    if (state.doc) {
+      state.doc = null;
+      closeDocument();
+    }
+  }
+
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    backToResults();
+    state.q = els.q.value;
+    state.page = 1;
+    searchNow(false, true);
+  });
+
+  els.q.addEventListener("input", () => {
+    backToResults();
+    state.q = els.q.value;
+    scheduleSearch();
+  });
+
+  els.sort.addEventListener("change", () => {
+    state.sort = els.sort.value;
+    state.page = 1;
+    searchNow(true);
+  });
+
+  for (const [input, name] of [[els.from, "from"], [els.to, "to"]]) {
+    input.addEventListener("change", () => {
+      if (input.value !== "" && !input.checkValidity()) return;
+      state[name] = input.value;
+      state.page = 1;
+      searchNow(true);
+    });
+  }
+
+  els.facets.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input && input.dataset && input.dataset.facet) {
+      toggleFilter(input.dataset.facet, input.dataset.value, input.checked);
+    }
+  });
+
+  els.facets.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-more]");
+    if (!button) return;
+    const name = button.dataset.more;
+    if (expanded.has(name)) expanded.delete(name);
+    else expanded.add(name);
+    if (lastResponse) renderFacets(lastResponse.facets || {});
+  });
+
+  els.clear.addEventListener("click", () => {
+    for (const name of LIST_FILTERS) state[name] = [];
+    state.from = "";
+    state.to = "";
+    state.page = 1;
+    syncControls();
+    searchNow(true);
+  });
+
+  els.prev.addEventListener("click", () => {
+    if (state.page > 1) {
+      state.page -= 1;
+      searchNow(true);
+      els.results.focus();
+    }
+  });
+
+  els.next.addEventListener("click", () => {
+    state.page += 1;
+    searchNow(true);
+    els.results.focus();
+  });
+
+  els.hits.addEventListener("click", (event) => {
+    const link = event.target.closest("a.hit-link, a.hit-more");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    openedFrom = link;
+    openDocument(link.dataset.id, true);
+  });
+
+  els.intro.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-example]");
+    if (!link) return;
+    event.preventDefault();
+    state.q = link.dataset.example;
+    state.page = 1;
+    els.q.value = state.q;
+    searchNow(true);
+  });
+
+  els.docBack.addEventListener("click", () => leaveDocument());
+
+  function leaveDocument() {
+    if (els.docView.hidden) return;
+    // Opened from this page: going back restores the results exactly; opened from a
+    // shared link: drop the document from the URL.
+    if (window.history.state && window.history.state.fromResults) {
+      window.history.back();
+    } else {
+      closeDocument();
+      saveUrl(false);
+    }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !els.docView.hidden) {
+      event.preventDefault();
+      leaveDocument();
+    } else if (event.key === "/" && document.activeElement !== els.q && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+      event.preventDefault();
+      els.q.focus();
+    }
+  });
+
+  for (const button of document.querySelectorAll("[data-ui]")) {
+    button.addEventListener("click", () => {
+      setLanguage(button.dataset.ui, true);
+      saveUrl(false);
+    });
+  }
+
+  window.addEventListener("popstate", restoreFromUrl);
+
+  // Wide screens show the filters beside the results; narrow ones fold them away.
+  const wide = window.matchMedia("(min-width: 900px)");
+  const fitFilters = () => {
+    els.filtersPanel.open = wide.matches || hasFilters(state);
+  };
+  wide.addEventListener("change", fitFilters);
+
+  ui = initialLanguage();
+  applyLanguage();
+  state = stateFromUrl();
+  syncControls();
+  fitFilters();
+  search();
+  if (state.doc) openDocument(state.doc);
+})();

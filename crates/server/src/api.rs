@@ -1,0 +1,133 @@
+//! The JSON API handlers. Each is a straight line: parameters → engine request → engine call
+//! in a blocking thread → response.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use minga_engine::{DocumentView, FacetCounts, SearchRequest, SearchResponse, Stats};
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::params::SearchParams;
+use crate::state::AppState;
+
+/// Longest document id looked up; longer ones cannot exist.
+const MAX_ID_BYTES: usize = 512;
+
+/// A JSON answer that must not be cached: results change as the index does.
+fn fresh<T: Serialize>(value: T) -> Response {
+    let mut response = Json(value).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /api/search?q=…`
+pub async fn search_get(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = SearchParams::from_query_string(raw.as_deref().unwrap_or(""))?;
+    search(state, params.into_request()?).await
+}
+
+/// `POST /api/search` with the same parameters as a JSON object.
+pub async fn search_post(
+    State(state): State<AppState>,
+    body: Result<Json<SearchParams>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(params) = body?;
+    search(state, params.into_request()?).await
+}
+
+async fn search(state: AppState, request: SearchRequest) -> Result<Response, ApiError> {
+    let response: SearchResponse = state.run(move |engine| engine.search(&request)).await?;
+    tracing::debug!(
+        query = %response.query,
+        total = response.total,
+        took_ms = response.took_ms,
+        "search"
+    );
+    Ok(fresh(response))
+}
+
+/// `GET /api/documents/{id}`: a document or passage with all its document's passages.
+pub async fn document(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let plausible = !id.is_empty()
+        && id.len() <= MAX_ID_BYTES
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
+    let not_found = || ApiError::NotFound(format!("no document or passage has the id {id:?}"));
+    if !plausible {
+        return Err(not_found());
+    }
+    let lookup = id.clone();
+    let view: Option<DocumentView> = state.run(move |engine| engine.document(&lookup)).await?;
+    view.map(fresh).ok_or_else(not_found)
+}
+
+/// What `GET /api/facets` answers.
+#[derive(Serialize)]
+struct Facets {
+    /// Facet name → value → passages.
+    facets: BTreeMap<String, FacetCounts>,
+}
+
+/// `GET /api/facets`: every value of every facet with its count of passages.
+pub async fn facets(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let facets = state.run(|engine| engine.facets()).await?;
+    Ok(fresh(Facets { facets }))
+}
+
+/// `GET /api/stats`: counts, size and age of the index.
+pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let stats: Stats = state.run(|engine| engine.stats()).await?;
+    Ok(fresh(stats))
+}
+
+/// Any other path under `/api`.
+pub async fn no_such_route(OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::NotFound(format!("no API endpoint at {}", uri.path()))
+}
+
+#[derive(Serialize)]
+struct Status {
+    status: &'static str,
+}
+
+/// `GET /healthz`: the process is up.
+pub async fn healthz() -> Response {
+    fresh(Status { status: "ok" })
+}
+
+/// `GET /readyz`: the index opens and answers a trivial search.
+pub async fn readyz(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let probe = SearchRequest {
+        limit: 1,
+        ..SearchRequest::default()
+    };
+    state
+        .run_unlimited(move |engine| engine.search(&probe))
+        .await
+        .map_err(|error| match error {
+            ApiError::IndexUnavailable(m) => ApiError::IndexUnavailable(m),
+            other => {
+                tracing::warn!(%other, "not ready");
+                ApiError::IndexUnavailable(format!(
+                    "the index cannot be searched: {}",
+                    other.message()
+                ))
+            }
+        })?;
+    Ok(fresh(Status { status: "ready" }))
+}

@@ -1,0 +1,439 @@
+//! The search parameters, as a query string (`GET /api/search?q=…&region=…`) or a JSON body
+//! (`POST /api/search`), and their translation into an engine [`SearchRequest`].
+//!
+//! Both forms share the names and the validation, so the same mistake gets the same answer
+//! either way. The query string is parsed here rather than by serde so that repeated keys,
+//! unknown keys, bad percent-encoding and invalid UTF-8 each get a message naming what is
+//! wrong.
+
+use minga_core::{Date, Kind, Lang};
+use minga_engine::{DEFAULT_LIMIT, FacetName, Filters, SearchRequest, Sort};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::ApiError;
+
+/// The parameters of a search. Every one is optional; see the defaults on each field.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchParams {
+    /// The query, in the query language; empty matches every passage the filters let through.
+    pub q: String,
+    /// Regions or countries, by any name the gazetteer knows; any of them.
+    #[serde(deserialize_with = "one_or_many")]
+    pub region: Vec<String>,
+    /// Institutions, by any name the directory knows; any of them.
+    #[serde(deserialize_with = "one_or_many")]
+    pub institution: Vec<String>,
+    /// Kinds: `session_note`, `agency_profile`, `report`, `lesson`, `other` (or their Spanish
+    /// names).
+    #[serde(deserialize_with = "one_or_many")]
+    pub kind: Vec<String>,
+    /// Languages: `es`, `en`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub lang: Vec<String>,
+    /// Topics.
+    #[serde(deserialize_with = "one_or_many")]
+    pub topic: Vec<String>,
+    /// Years.
+    #[serde(deserialize_with = "one_or_many")]
+    pub year: Vec<i32>,
+    /// First day, month or year of the range (`2023-01-24`, `2023-01`, `2023`), inclusive.
+    pub from: Option<String>,
+    /// Last day, month or year of the range, inclusive: `to=2023-06` ends on June 30th.
+    pub to: Option<String>,
+    /// `relevance` (default) or `date` (newest first).
+    pub sort: Option<String>,
+    /// Hits per page: 1 to 100, default 20.
+    pub limit: Option<usize>,
+    /// Hits to skip, for paging; default 0.
+    pub offset: Option<usize>,
+    /// Facets to count: names, `all` (the default) or none (an empty list).
+    pub facets: Option<FacetList>,
+    /// Expand the query with the glossary, the dictionary and typo tolerance; default true.
+    pub expand: Option<bool>,
+    /// One hit per document (its best passage, with the others counted) rather than one per
+    /// passage; default true.
+    pub group: Option<bool>,
+}
+
+/// The facets asked for: a list of names, or one string of comma-separated names.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum FacetList {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A JSON value that may be one item or a list of them.
+fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(item) => vec![item],
+        OneOrMany::Many(items) => items,
+    })
+}
+
+/// The names the query string and the JSON body accept.
+pub const PARAMETERS: [&str; 15] = [
+    "q",
+    "region",
+    "institution",
+    "kind",
+    "lang",
+    "topic",
+    "year",
+    "from",
+    "to",
+    "sort",
+    "limit",
+    "offset",
+    "facets",
+    "expand",
+    "group",
+];
+
+fn bad(name: &str, value: &str, expected: &str) -> ApiError {
+    ApiError::BadParameter(format!("invalid {name} {value:?}: {expected}"))
+}
+
+impl SearchParams {
+    /// Parses a raw query string (what follows `?`, still percent-encoded).
+    pub fn from_query_string(raw: &str) -> Result<SearchParams, ApiError> {
+        let mut params = SearchParams::default();
+        let mut seen: Vec<&'static str> = Vec::new();
+        for (key, value) in decode_pairs(raw)? {
+            let Some(&name) = PARAMETERS.iter().find(|&&p| p == key) else {
+                return Err(ApiError::BadParameter(format!(
+                    "unknown parameter {key:?}: expected one of {}",
+                    PARAMETERS.join(", ")
+                )));
+            };
+            let repeatable = matches!(
+                name,
+                "region" | "institution" | "kind" | "lang" | "topic" | "year" | "facets"
+            );
+            if !repeatable && seen.contains(&name) {
+                return Err(ApiError::BadParameter(format!(
+                    "parameter {name:?} is given more than once"
+                )));
+            }
+            seen.push(name);
+            // An empty value is an unset field, as HTML forms send them.
+            let blank = value.trim().is_empty();
+            match name {
+                "q" => params.q = value,
+                "region" => params.region.push(value),
+                "institution" => params.institution.push(value),
+                "kind" => params.kind.push(value),
+                "lang" => params.lang.push(value),
+                "topic" => params.topic.push(value),
+                "year" if blank => {}
+                "year" => params.year.push(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad(name, &value, "expected a year like 2023"))?,
+                ),
+                "from" if !blank => params.from = Some(value),
+                "to" if !blank => params.to = Some(value),
+                "sort" if !blank => params.sort = Some(value),
+                "limit" if !blank => params.limit = Some(number(name, &value)?),
+                "offset" if !blank => params.offset = Some(number(name, &value)?),
+                "facets" => {
+                    let mut list = match params.facets.take() {
+                        Some(FacetList::Many(list)) => list,
+                        Some(FacetList::One(one)) => vec![one],
+                        None => Vec::new(),
+                    };
+                    list.extend(
+                        value
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(String::from),
+                    );
+                    params.facets = Some(FacetList::Many(list));
+                }
+                "expand" if !blank => params.expand = Some(boolean(name, &value)?),
+                "group" if !blank => params.group = Some(boolean(name, &value)?),
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+
+    /// The engine request these parameters ask for. Kinds, languages, dates, sort and facet
+    /// names are checked here; ranges and filter values by the engine.
+    pub fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let kinds = self
+            .kind
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| {
+                k.parse::<Kind>().map_err(|_| {
+                    bad(
+                        "kind",
+                        k,
+                        "expected session_note, agency_profile, report, lesson or other",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let langs = self
+            .lang
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                l.parse::<Lang>()
+                    .map_err(|_| bad("lang", l, "expected es or en"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = self
+            .from
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().parse::<Date>().map_err(|_| date_error("from", s)))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| Date::parse_end(s).map_err(|_| date_error("to", s)))
+            .transpose()?;
+        let sort = match self.sort.as_deref() {
+            None => Sort::default(),
+            Some(s) => s
+                .trim()
+                .parse::<Sort>()
+                .map_err(|_| bad("sort", s, "expected relevance or date"))?,
+        };
+        let facets = match self.facets {
+            None => FacetName::ALL.to_vec(),
+            Some(FacetList::One(one)) => facet_names(one.split(','))?,
+            Some(FacetList::Many(many)) => facet_names(many.iter().map(String::as_str))?,
+        };
+        Ok(SearchRequest {
+            query: self.q,
+            filters: Filters {
+                regions: self.region,
+                institutions: self.institution,
+                kinds,
+                langs,
+                topics: self.topic,
+                years: self.year,
+                from,
+                to,
+            },
+            sort,
+            offset: self.offset.unwrap_or(0),
+            limit: self.limit.unwrap_or(DEFAULT_LIMIT),
+            facets,
+            expand: self.expand.unwrap_or(true),
+            group: self.group.unwrap_or(true),
+        })
+    }
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(bad(name, value, "expected true or false")),
+    }
+}
+
+fn number(name: &str, value: &str) -> Result<usize, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| bad(name, value, "expected a whole number"))
+}
+
+fn date_error(name: &str, value: &str) -> ApiError {
+    bad(
+        name,
+        value,
+        "expected a date as YYYY-MM-DD, YYYY-MM or YYYY",
+    )
+}
+
+/// Facet names, `all` for every facet; blanks are skipped, so an empty list asks for none.
+fn facet_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<Vec<FacetName>, ApiError> {
+    let mut out = Vec::new();
+    for name in names.map(str::trim).filter(|s| !s.is_empty()) {
+        if name == "all" {
+            out.extend(FacetName::ALL);
+            continue;
+        }
+        out.push(name.parse::<FacetName>().map_err(|_| {
+            bad(
+                "facets",
+                name,
+                "expected all or some of country, region, institution, kind, lang, year, topic",
+            )
+        })?);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Splits a raw query string into decoded `(key, value)` pairs: `+` is a space, `%XX` a
+/// byte, and the result must be UTF-8. Bad escapes and invalid UTF-8 are errors, never
+/// replaced silently.
+pub fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let mut pairs = Vec::new();
+    for piece in raw.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+        let key = decode(key)?;
+        let value = decode(value).map_err(|e| match e {
+            ApiError::BadRequest(m) => ApiError::BadRequest(format!("parameter {key:?}: {m}")),
+            other => other,
+        })?;
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component.
+fn decode(text: &str) -> Result<String, ApiError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    std::str::from_utf8(h)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                });
+                let Some(byte) = hex.filter(|_| bytes[i + 1].is_ascii_hexdigit()) else {
+                    let end = (i + 3).min(bytes.len());
+                    return Err(ApiError::BadRequest(format!(
+                        "bad percent-encoding {:?} in the query string",
+                        String::from_utf8_lossy(&bytes[i..end])
+                    )));
+                };
+                out.push(byte);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "the query string {text:?} does not decode to UTF-8 text"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(q: &str) -> Result<SearchRequest, ApiError> {
+        SearchParams::from_query_string(q)?.into_request()
+    }
+
+    #[test]
+    fn repeated_keys_are_alternatives() {
+        let r =
+            parse("q=agencia+regional&region=biobio&region=Cusco&kind=lesson&year=2023").unwrap();
+        assert_eq!(r.query, "agencia regional");
+        assert_eq!(r.filters.regions, ["biobio", "Cusco"]);
+        assert_eq!(r.filters.kinds, [Kind::Lesson]);
+        assert_eq!(r.filters.years, [2023]);
+        assert_eq!(r.limit, DEFAULT_LIMIT);
+        assert_eq!(r.facets, FacetName::ALL);
+        assert!(r.expand && r.group);
+        let r = parse("group=false&expand=0").unwrap();
+        assert!(!r.expand && !r.group);
+    }
+
+    #[test]
+    fn percent_decoding_is_strict() {
+        assert_eq!(parse("q=Biob%C3%ADo").unwrap().query, "Biobío");
+        for bad in ["q=%zz", "q=%4", "q=%", "q=%FF", "q=%C3", "%ZZ=1"] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.code(), "bad_request", "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_named() {
+        let err = parse("q=a&colour=red").unwrap_err();
+        assert!(err.message().contains("\"colour\""), "{err}");
+        let err = parse("q=a&q=b").unwrap_err();
+        assert!(err.message().contains("\"q\""), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter_and_value() {
+        for (query, name, value) in [
+            ("limit=ten", "limit", "ten"),
+            ("offset=-1", "offset", "-1"),
+            ("year=20x3", "year", "20x3"),
+            ("from=2023-13", "from", "2023-13"),
+            ("to=31/02/2023", "to", "31/02/2023"),
+            ("kind=memo", "kind", "memo"),
+            ("lang=fr", "lang", "fr"),
+            ("sort=random", "sort", "random"),
+            ("facets=colour", "facets", "colour"),
+            ("expand=maybe", "expand", "maybe"),
+            ("group=perhaps", "group", "perhaps"),
+        ] {
+            let err = parse(query).unwrap_err();
+            assert_eq!(err.code(), "bad_parameter", "{query}");
+            assert!(
+                err.message().contains(name) && err.message().contains(value),
+                "{query}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_ranges_cover_whole_periods() {
+        let r = parse("from=2023-01&to=2023-02").unwrap();
+        assert_eq!(r.filters.from.unwrap().to_string(), "2023-01-01");
+        assert_eq!(r.filters.to.unwrap().to_string(), "2023-02-28");
+        let r = parse("from=2023&to=2024").unwrap();
+        assert_eq!(r.filters.to.unwrap().to_string(), "2024-12-31");
+        let r = parse("from=&to=&sort=").unwrap();
+        assert_eq!((r.filters.from, r.filters.to), (None, None));
+    }
+
+    #[test]
+    fn facets_accept_lists_all_and_none() {
+        assert_eq!(
+            parse("facets=region,kind&facets=region").unwrap().facets,
+            [FacetName::Region, FacetName::Kind]
+        );
+        assert_eq!(parse("facets=all").unwrap().facets, FacetName::ALL);
+        assert!(parse("facets=").unwrap().facets.is_empty());
+    }
+
+    #[test]
+    fn json_takes_the_same_names() {
+        let params: SearchParams = serde_json::from_str(
+            r#"{"q":"x","region":"biobio","year":[2023],"facets":"kind","limit":5}"#,
+        )
+        .unwrap();
+        let r = params.into_request().unwrap();
+        assert_eq!(r.filters.regions, ["biobio"]);
+        assert_eq!(r.facets, [FacetName::Kind]);
+        assert_eq!(r.limit, 5);
+        assert!(serde_json::from_str::<SearchParams>(r#"{"colour":"red"}"#).is_err());
+    }
+}

@@ -1,0 +1,218 @@
+//! The router and the server around it.
+//!
+//! Layers, outermost first: request tracing, `X-Content-Type-Options: nosniff`, gzip,
+//! panics → 500, the safety net that puts any error answer in the JSON format, the request
+//! timeout (→ 503 `timeout`) and the body limit (→ 413).
+
+use std::any::Any;
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{BoxError, Router, middleware};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::config::Config;
+use crate::error::{ApiError, Error};
+use crate::state::AppState;
+use crate::{api, assets, openapi};
+
+/// The whole application: API, page and assets, with every layer. Tests build it on an
+/// [`AppState`] of their own.
+pub fn app(state: AppState) -> Router {
+    let limits = state.limits().clone();
+    let api = Router::new()
+        .route("/search", get(api::search_get).post(api::search_post))
+        .route("/documents/{id}", get(api::document))
+        .route("/facets", get(api::facets))
+        .route("/stats", get(api::stats))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(api::no_such_route);
+    Router::new()
+        .route("/", get(assets::page))
+        .route("/assets/{name}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/openapi.json", get(openapi::openapi))
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .nest("/api", api)
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(CompressionLayer::new())
+                .layer(CatchPanicLayer::custom(panicked))
+                .layer(middleware::map_response(json_errors))
+                .layer(HandleErrorLayer::new(timed_out))
+                .timeout(limits.request_timeout),
+        )
+        .with_state(state)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("nothing at {}", uri.path()))
+}
+
+/// What the timeout layer's error becomes.
+async fn timed_out(error: BoxError) -> ApiError {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out");
+        ApiError::Timeout
+    } else {
+        tracing::error!(%error, "middleware failure");
+        ApiError::Internal
+    }
+}
+
+fn panicked(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a handler panicked");
+    ApiError::Internal.into_response()
+}
+
+/// The safety net: an error answer that is not JSON yet (from a layer or axum itself) is
+/// rewritten in the API's format, keeping its status and headers such as `Allow`.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, _) = response.into_parts();
+    let mut fresh = ApiError::from_status(status).into_response();
+    *fresh.status_mut() = status;
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().insert(name, value.clone());
+        }
+    }
+    fresh
+}
+
+/// A server bound to its address, not yet serving.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens the index (see [`AppState::open`]: a missing one is waited for) and binds the
+    /// address.
+    pub async fn bind(config: Config) -> Result<Server, Error> {
+        let Config {
+            addr,
+            index_dir,
+            corpus_dir,
+            limits,
+        } = config;
+        let dir = index_dir.clone();
+        let state = tokio::task::spawn_blocking(move || AppState::open(&dir, limits)).await??;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        tracing::info!(
+            %addr,
+            index = %index_dir.display(),
+            corpus = %corpus_dir.display(),
+            "listening"
+        );
+        Ok(Server {
+            listener,
+            addr,
+            state,
+        })
+    }
+
+    /// The address bound, with the port chosen when port 0 was asked.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        axum::serve(self.listener, app(self.state))
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: finishing requests in flight");
+            })
+            .await
+            .map_err(Error::Serve)?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::StatusCode;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_safety_net_puts_bare_errors_in_the_json_format() {
+        let bare = Response::builder()
+            .status(StatusCode::METHOD_NOT_ALLOWED)
+            .header(header::ALLOW, "GET,HEAD")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from("Method Not Allowed"))
+            .expect("a response");
+        let response = json_errors(bare).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[header::ALLOW], "GET,HEAD");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("a body");
+        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+
+        let fine = Response::new(Body::from("ok"));
+        assert_eq!(json_errors(fine).await.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn panics_become_a_plain_500() {
+        let response = panicked(Box::new("secret detail"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,0 +1,126 @@
+//! What every handler shares: the index being served and the search permits.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use minga_engine::{Engine, Error as EngineError};
+use tokio::sync::Semaphore;
+
+use crate::config::Limits;
+use crate::error::ApiError;
+
+/// The state behind [`crate::app`]: cheap to clone, shared by every request.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    index: Arc<IndexSlot>,
+    searches: Arc<Semaphore>,
+    limits: Limits,
+}
+
+impl AppState {
+    /// Serves an engine already open.
+    pub fn new(engine: Engine, limits: Limits) -> AppState {
+        let dir = engine.dir().to_path_buf();
+        AppState::with_slot(
+            IndexSlot {
+                dir,
+                engine: RwLock::new(Some(Arc::new(engine))),
+            },
+            limits,
+        )
+    }
+
+    /// Serves the index in `dir`, opening it now if it is there and as soon as it appears
+    /// if it is not (until then, searches are answered 503 `index_unavailable`). An index
+    /// that is there but cannot be used is an error. Blocks: call it off the async threads.
+    pub fn open(dir: &Path, limits: Limits) -> Result<AppState, EngineError> {
+        let engine = match Engine::open(dir) {
+            Ok(engine) => Some(Arc::new(engine)),
+            Err(EngineError::MissingIndex { .. }) => {
+                tracing::warn!(index = %dir.display(), "no index yet; waiting for `minga index`");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(AppState::with_slot(
+            IndexSlot {
+                dir: dir.to_path_buf(),
+                engine: RwLock::new(engine),
+            },
+            limits,
+        ))
+    }
+
+    fn with_slot(slot: IndexSlot, limits: Limits) -> AppState {
+        AppState {
+            index: Arc::new(slot),
+            searches: Arc::new(Semaphore::new(limits.max_searches)),
+            limits,
+        }
+    }
+
+    /// The limits requests are held to.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Runs `work` on the engine in a blocking thread, holding a search permit for as long
+    /// as it runs (even past a timeout). With every permit taken, it fails at once with
+    /// [`ApiError::Overloaded`] rather than queueing.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, EngineError> + Send + 'static,
+    {
+        let permit = self
+            .searches
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Overloaded)?;
+        self.run_unlimited(move |engine| {
+            let _permit = permit;
+            work(engine)
+        })
+        .await
+    }
+
+    /// [`AppState::run`] without taking a permit, for health checks.
+    pub(crate) async fn run_unlimited<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, EngineError> + Send + 'static,
+    {
+        let index = self.index.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let engine = index.engine()?;
+            work(&engine)
+        })
+        .await?;
+        Ok(result?)
+    }
+}
+
+/// The engine of one index folder, opened once it exists.
+#[derive(Debug)]
+struct IndexSlot {
+    dir: PathBuf,
+    engine: RwLock<Option<Arc<Engine>>>,
+}
+
+impl IndexSlot {
+    /// The open engine, opening it first if the index has appeared since. Blocks.
+    fn engine(&self) -> Result<Arc<Engine>, EngineError> {
+        if let Some(engine) = self.engine.read().ok().and_then(|e| e.clone()) {
+            return Ok(engine);
+        }
+        let engine = Arc::new(Engine::open(&self.dir)?);
+        tracing::info!(index = %self.dir.display(), "index opened");
+        if let Ok(mut slot) = self.engine.write() {
+            if let Some(existing) = slot.as_ref() {
+                return Ok(existing.clone());
+            }
+            *slot = Some(engine.clone());
+        }
+        Ok(engine)
+    }
+}

@@ -1,0 +1,791 @@
+//! The API over real HTTP: a real index built from the shipped corpus (plus one file of
+//! markup, to see it escaped) in a temporary folder, the real router on `127.0.0.1:0`, and
+//! every endpoint and every error status exercised as a client meets them.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use minga_server::{AppState, Config, Limits, Server, app};
+use reqwest::header::{self, HeaderMap};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A file whose text is markup, to check that snippets escape it.
+const MARKUP_NOTE: &str = "---\ntitle: \"Nota con <b>marcas</b> & símbolos\"\nkind: other\n\
+lang: es\ncountry: Chile\nregions: [Biobío]\ndate: 2023-02-01\n---\n\n# Marcas\n\n\
+El texto trae <script>alert(\"x\")</script> y la palabra zarandaja & otras <b>negritas</b>.\n";
+
+/// The index shared by the tests of this file (built once; tests only read it). A static is
+/// never dropped, so it lives under `target/tmp` rather than the system's temporary folder.
+fn shared_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir =
+                tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary folder");
+            let corpus = dir.path().join("corpus");
+            copy_dir(&repo_corpus(), &corpus);
+            std::fs::write(corpus.join("notas-de-sesion/zz-marcas.md"), MARKUP_NOTE)
+                .expect("write the markup note");
+            let index = dir.path().join("index");
+            build_index(&corpus, &index);
+            (dir, index)
+        })
+        .1
+}
+
+fn repo_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+}
+
+fn build_index(corpus: &Path, index: &Path) {
+    let summary = minga_pipeline::sync(corpus, index, &minga_pipeline::SyncOptions::default(), &())
+        .expect("index the corpus");
+    assert!(summary.total_passages > 0, "{summary:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// The router served on a free loopback port, for as long as the test runs.
+struct TestServer {
+    addr: SocketAddr,
+    client: Client,
+}
+
+impl TestServer {
+    async fn start(state: AppState) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("the bound address");
+        tokio::spawn(async move {
+            axum::serve(listener, app(state)).await.expect("serve");
+        });
+        let client = Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        TestServer { addr, client }
+    }
+
+    async fn with_limits(limits: Limits) -> TestServer {
+        let state = AppState::open(shared_index(), limits).expect("open the index");
+        TestServer::start(state).await
+    }
+
+    async fn new() -> TestServer {
+        TestServer::with_limits(Limits::default()).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    async fn request(&self, method: Method, path: &str) -> (StatusCode, HeaderMap, Value) {
+        let response = self
+            .client
+            .request(method.clone(), self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        decode(response).await
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self.request(Method::GET, path).await;
+        (status, body)
+    }
+
+    async fn post(&self, body: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/search"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST /api/search");
+        let (status, _, body) = decode(response).await;
+        (status, body)
+    }
+}
+
+async fn decode(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    (status, headers, body)
+}
+
+/// Asserts an error answer: its status, its code, and words its message must contain.
+#[track_caller]
+fn assert_error(answer: &(StatusCode, Value), status: u16, code: &str, words: &[&str]) {
+    let (got, body) = answer;
+    assert_eq!(got.as_u16(), status, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    let message = body["error"]["message"].as_str().expect("a message");
+    for word in words {
+        assert!(message.contains(word), "{message:?} does not name {word:?}");
+    }
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn search_answers_hits_snippets_and_every_facet() {
+    let server = TestServer::new().await;
+    let (status, body) = server
+        .get("/api/search?q=articulacion+interinstitucional")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["query"], "articulacion interinstitucional");
+    assert!(body["parsed"].is_string());
+    assert!(body["total"].as_u64() > Some(0));
+    assert!(body["took_ms"].is_number());
+    assert_eq!(
+        (body["offset"].as_u64(), body["limit"].as_u64()),
+        (Some(0), Some(20))
+    );
+    let hits = body["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty() && hits.len() <= 20);
+    for key in [
+        "id",
+        "parent",
+        "kind",
+        "title",
+        "regions",
+        "institutions",
+        "lang",
+        "score",
+    ] {
+        assert!(!hits[0][key].is_null(), "hit without {key}: {}", hits[0]);
+    }
+    assert!(hits[0]["source"]["path"].is_string());
+    assert!(
+        hits.iter()
+            .any(|h| h["snippet"].as_str().unwrap_or("").contains("<mark>")),
+        "no highlighted snippet"
+    );
+    let facets = body["facets"].as_object().expect("facets");
+    for name in [
+        "country",
+        "region",
+        "institution",
+        "kind",
+        "lang",
+        "year",
+        "topic",
+    ] {
+        assert!(facets.contains_key(name), "no {name} facet");
+    }
+    assert!(
+        facets["region"]
+            .as_object()
+            .expect("region counts")
+            .keys()
+            .all(|k| k.contains('/')),
+        "regions are counted as Country/Region: {}",
+        facets["region"]
+    );
+
+    let (status, body) = server
+        .get("/api/search?q=gobernanza&limit=2&offset=2&sort=date&facets=kind,lang&expand=false")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["hits"].as_array().map(Vec::len), Some(2));
+    assert_eq!(body["offset"], 2);
+    let names: Vec<&String> = body["facets"].as_object().expect("facets").keys().collect();
+    assert_eq!(names, ["kind", "lang"]);
+    let dates: Vec<&str> = body["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["date"].as_str())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {dates:?}"
+    );
+
+    let (status, body) = server.get("/api/search?q=gobernanza&facets=").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["facets"], json!({}));
+
+    // Grouped (the default): one hit per document, its other matching passages counted.
+    let (_, grouped) = server.get("/api/search?q=gobernanza&limit=100").await;
+    let (status, flat) = server
+        .get("/api/search?q=gobernanza&limit=100&group=false")
+        .await;
+    assert_eq!(status, 200, "{flat}");
+    assert_eq!(flat["total"], flat["total_passages"]);
+    assert_eq!(grouped["total_passages"], flat["total_passages"]);
+    assert!(grouped["total"].as_u64() < flat["total"].as_u64());
+    assert!(
+        grouped["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .any(|h| h["matches"].as_u64() > Some(1))
+    );
+    assert!(
+        flat["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .all(|h| h["matches"] == 1)
+    );
+}
+
+#[tokio::test]
+async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
+    let server = TestServer::new().await;
+    let (_, all) = server.get("/api/search?q=agencia&limit=100").await;
+    let (status, biobio) = server
+        .get("/api/search?q=agencia&region=biobio&limit=100")
+        .await;
+    assert_eq!(status, 200, "{biobio}");
+    let total = biobio["total"].as_u64().expect("a total");
+    assert!(total > 0 && total < all["total"].as_u64().expect("a total"));
+    for hit in biobio["hits"].as_array().expect("hits") {
+        assert!(
+            strings(&hit["regions"])
+                .iter()
+                .any(|r| r.ends_with("Biobío")),
+            "{hit}"
+        );
+    }
+    // The region facet ignores the region filter, so the other regions stay on offer…
+    assert_eq!(biobio["facets"]["region"], all["facets"]["region"]);
+    assert!(
+        biobio["facets"]["region"]
+            .as_object()
+            .expect("regions")
+            .len()
+            > 1
+    );
+    // …while the other facets count only what the filter lets through.
+    // (Facets count passages; grouped hits count documents.)
+    let kinds: u64 = biobio["facets"]["kind"]
+        .as_object()
+        .expect("kinds")
+        .values()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(Some(kinds), biobio["total_passages"].as_u64());
+
+    // Values of one filter are alternatives; filters combine.
+    let (_, either) = server
+        .get("/api/search?q=agencia&region=biobio&region=Cusco")
+        .await;
+    assert!(either["total"].as_u64() > Some(total));
+    let (status, lessons) = server
+        .get("/api/search?kind=lesson&lang=es&year=2023&from=2023-01&to=2023")
+        .await;
+    assert_eq!(status, 200, "{lessons}");
+    for hit in lessons["hits"].as_array().expect("hits") {
+        assert_eq!(hit["kind"], "lesson");
+        assert_eq!(hit["lang"], "es");
+    }
+    let (_, dated) = server
+        .get("/api/search?from=2023-01-24&to=2023-01-24&limit=100")
+        .await;
+    for hit in dated["hits"].as_array().expect("hits") {
+        assert_eq!(hit["date"], "2023-01-24", "{hit}");
+    }
+}
+
+#[tokio::test]
+async fn snippets_escape_markup_and_keep_only_marks() {
+    let server = TestServer::new().await;
+    let (status, body) = server.get("/api/search?q=zarandaja").await;
+    assert_eq!(status, 200, "{body}");
+    let snippet = body["hits"][0]["snippet"].as_str().expect("a snippet");
+    assert!(snippet.contains("<mark>zarandaja</mark>"), "{snippet}");
+    assert!(snippet.contains("&lt;script&gt;"), "{snippet}");
+    assert!(snippet.contains("&amp;"), "{snippet}");
+    let without_marks = snippet.replace("<mark>", "").replace("</mark>", "");
+    assert!(!without_marks.contains('<'), "unescaped markup: {snippet}");
+}
+
+#[tokio::test]
+async fn post_answers_what_get_answers() {
+    let server = TestServer::new().await;
+    let (_, get) = server
+        .get("/api/search?q=agencia+regional&region=biobio&region=Cusco&kind=session_note&limit=5&facets=region,kind")
+        .await;
+    let body = json!({
+        "q": "agencia regional",
+        "region": ["biobio", "Cusco"],
+        "kind": "session_note",
+        "limit": 5,
+        "facets": ["region", "kind"],
+    });
+    let (status, post) = server
+        .post(serde_json::to_vec(&body).expect("JSON"), "application/json")
+        .await;
+    assert_eq!(status, 200, "{post}");
+    let without_timing = |mut v: Value| {
+        v.as_object_mut().expect("an object").remove("took_ms");
+        v
+    };
+    assert!(get["total"].as_u64() > Some(0));
+    assert_eq!(without_timing(get), without_timing(post));
+}
+
+#[tokio::test]
+async fn user_errors_are_400_and_say_what_is_wrong() {
+    let server = TestServer::new().await;
+    let cases: [(&str, &str, &[&str]); 14] = [
+        (
+            "/api/search?q=%22agencia+regional",
+            "bad_query",
+            &["column"],
+        ),
+        ("/api/search?q=(cusco", "bad_query", &["column"]),
+        (
+            "/api/search?q=a&limit=500",
+            "bad_parameter",
+            &["limit", "500"],
+        ),
+        (
+            "/api/search?q=a&limit=ten",
+            "bad_parameter",
+            &["limit", "ten"],
+        ),
+        (
+            "/api/search?q=a&offset=-3",
+            "bad_parameter",
+            &["offset", "-3"],
+        ),
+        (
+            "/api/search?from=2023-02-30",
+            "bad_parameter",
+            &["from", "2023-02-30"],
+        ),
+        (
+            "/api/search?to=yesterday",
+            "bad_parameter",
+            &["to", "yesterday"],
+        ),
+        ("/api/search?from=2024&to=2023", "bad_parameter", &["from"]),
+        ("/api/search?q=a&colour=red", "bad_parameter", &["colour"]),
+        ("/api/search?q=a&q=b", "bad_parameter", &["\"q\""]),
+        ("/api/search?kind=memo", "bad_parameter", &["kind", "memo"]),
+        (
+            "/api/search?region=Narnia",
+            "bad_filter",
+            &["region", "Narnia"],
+        ),
+        ("/api/search?q=%zz", "bad_request", &["percent-encoding"]),
+        ("/api/search?q=%FF%FE", "bad_request", &["UTF-8"]),
+    ];
+    for (path, code, words) in cases {
+        let answer = server.get(path).await;
+        assert_error(&answer, 400, code, words);
+    }
+
+    let answer = server
+        .post(b"{\"q\": \"agencia".to_vec(), "application/json")
+        .await;
+    assert_error(&answer, 400, "bad_json", &["EOF"]);
+    let answer = server
+        .post(
+            br#"{"q": "a", "limit": "ten"}"#.to_vec(),
+            "application/json",
+        )
+        .await;
+    assert_error(&answer, 400, "bad_parameter", &["limit"]);
+    let answer = server
+        .post(
+            br#"{"q": "a", "colour": "red"}"#.to_vec(),
+            "application/json",
+        )
+        .await;
+    assert_error(&answer, 400, "bad_parameter", &["colour"]);
+    let answer = server
+        .post(br#"{"region": "Narnia"}"#.to_vec(), "application/json")
+        .await;
+    assert_error(&answer, 400, "bad_filter", &["Narnia"]);
+    let answer = server
+        .post(br#"{"from": "2023-13"}"#.to_vec(), "application/json")
+        .await;
+    assert_error(&answer, 400, "bad_parameter", &["from", "2023-13"]);
+}
+
+#[tokio::test]
+async fn wrong_routes_methods_bodies_and_types_get_json_errors() {
+    let server = TestServer::with_limits(Limits {
+        body_bytes: 1024,
+        ..Limits::default()
+    })
+    .await;
+    assert_error(
+        &server.get("/api/nothing-here").await,
+        404,
+        "not_found",
+        &["/api/nothing-here"],
+    );
+    assert_error(&server.get("/nothing-here").await, 404, "not_found", &[]);
+    assert_error(
+        &server.get("/assets/missing.js").await,
+        404,
+        "not_found",
+        &["missing.js"],
+    );
+    assert_error(
+        &server.get("/api/documents/no-such-document").await,
+        404,
+        "not_found",
+        &["no-such-document"],
+    );
+    assert_error(
+        &server.get("/api/documents/bad%20id%3Cx%3E").await,
+        404,
+        "not_found",
+        &[],
+    );
+
+    let (status, headers, body) = server.request(Method::DELETE, "/api/search").await;
+    assert_error(&(status, body), 405, "method_not_allowed", &[]);
+    let allow = headers
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        allow.contains("GET") && allow.contains("POST"),
+        "Allow: {allow}"
+    );
+    let (status, _, body) = server.request(Method::POST, "/api/facets").await;
+    assert_error(&(status, body), 405, "method_not_allowed", &[]);
+    let (status, _, body) = server.request(Method::PUT, "/").await;
+    assert_error(&(status, body), 405, "method_not_allowed", &[]);
+
+    let big = serde_json::to_vec(&json!({ "q": "a".repeat(4000) })).expect("JSON");
+    assert_error(
+        &server.post(big, "application/json").await,
+        413,
+        "payload_too_large",
+        &[],
+    );
+    assert_error(
+        &server
+            .post(b"q=agencia".to_vec(), "application/x-www-form-urlencoded")
+            .await,
+        415,
+        "unsupported_media_type",
+        &[],
+    );
+    let response = server
+        .client
+        .post(server.url("/api/search"))
+        .body("{}")
+        .send()
+        .await
+        .expect("POST without a type");
+    let (status, _, body) = decode(response).await;
+    assert_error(&(status, body), 415, "unsupported_media_type", &[]);
+}
+
+#[tokio::test]
+async fn too_many_searches_at_once_get_a_fast_503() {
+    let server = TestServer::with_limits(Limits {
+        max_searches: 0,
+        ..Limits::default()
+    })
+    .await;
+    for path in [
+        "/api/search?q=agencia",
+        "/api/facets",
+        "/api/stats",
+        "/api/documents/x",
+    ] {
+        let (status, headers, body) = server.request(Method::GET, path).await;
+        assert_error(&(status, body), 503, "overloaded", &[]);
+        assert_eq!(headers[header::RETRY_AFTER], "1");
+    }
+    // Health checks do not queue behind searches.
+    assert_eq!(server.get("/healthz").await.0, 200);
+    assert_eq!(server.get("/readyz").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_json_503() {
+    let server = TestServer::with_limits(Limits {
+        request_timeout: Duration::from_nanos(1),
+        ..Limits::default()
+    })
+    .await;
+    let (status, headers, body) = server
+        .request(Method::GET, "/api/search?q=agencia+regional+gobernanza")
+        .await;
+    assert_error(&(status, body), 503, "timeout", &[]);
+    assert!(headers.contains_key(header::RETRY_AFTER));
+}
+
+#[tokio::test]
+async fn without_an_index_the_server_waits_for_one() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let index = dir.path().join("index");
+    let server = Server::bind(Config {
+        addr: "127.0.0.1:0".parse().expect("an address"),
+        index_dir: index.clone(),
+        corpus_dir: repo_corpus(),
+        limits: Limits::default(),
+    })
+    .await
+    .expect("bind without an index");
+    let addr = server.local_addr();
+    assert_ne!(addr.port(), 0);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let client = Client::new();
+    let get = |path: &'static str| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("http://{addr}{path}"))
+                .send()
+                .await
+                .expect("a response");
+            let retry = response.headers().contains_key(header::RETRY_AFTER);
+            let (status, _, body) = decode(response).await;
+            (status, body, retry)
+        }
+    };
+
+    assert_eq!(get("/healthz").await.0, 200);
+    let (status, body, retry) = get("/readyz").await;
+    assert_error(&(status, body), 503, "index_unavailable", &["minga index"]);
+    assert!(retry);
+    let (status, body, _) = get("/api/search?q=agencia").await;
+    assert_error(&(status, body), 503, "index_unavailable", &[]);
+    let (status, body, _) = get("/api/stats").await;
+    assert_error(&(status, body), 503, "index_unavailable", &[]);
+
+    let corpus = repo_corpus();
+    let target = index.clone();
+    tokio::task::spawn_blocking(move || build_index(&corpus, &target))
+        .await
+        .expect("index");
+    let (status, body, _) = get("/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ready");
+    let (status, body, _) = get("/api/search?q=agencia").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["total"].as_u64() > Some(0));
+
+    stop.send(()).expect("the server is running");
+    running
+        .await
+        .expect("the server task")
+        .expect("a clean stop");
+}
+
+#[tokio::test]
+async fn documents_come_with_every_passage_of_their_document() {
+    let server = TestServer::new().await;
+    let (_, found) = server
+        .get("/api/search?q=agencia&kind=session_note&limit=1")
+        .await;
+    let hit = &found["hits"][0];
+    let id = hit["id"].as_str().expect("an id");
+    let (status, view) = server.get(&format!("/api/documents/{id}")).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["id"], id);
+    assert_eq!(view["parent"], hit["parent"]);
+    let passages = view["passages"].as_array().expect("passages");
+    assert!(passages.len() > 1, "a session note has several passages");
+    assert!(passages.iter().any(|p| p["id"] == id));
+    assert!(passages.iter().all(|p| p["parent"] == hit["parent"]));
+    let lessons_last = passages
+        .iter()
+        .skip_while(|p| p["kind"] != "lesson")
+        .all(|p| p["kind"] == "lesson");
+    assert!(lessons_last, "lessons come last");
+
+    let parent = hit["parent"].as_str().expect("a parent");
+    let (status, whole) = server.get(&format!("/api/documents/{parent}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(whole["passages"], view["passages"]);
+}
+
+#[tokio::test]
+async fn facets_stats_health_and_the_api_description() {
+    let server = TestServer::new().await;
+    let (status, body) = server.get("/api/facets").await;
+    assert_eq!(status, 200);
+    for name in [
+        "country",
+        "region",
+        "institution",
+        "kind",
+        "lang",
+        "year",
+        "topic",
+    ] {
+        assert!(body["facets"][name].is_object(), "no {name}: {body}");
+    }
+    assert!(
+        body["facets"]["region"]["Chile/Biobío"].as_u64() > Some(0),
+        "{body}"
+    );
+    assert!(
+        body["facets"]["kind"]["lesson"].as_u64() > Some(0),
+        "{body}"
+    );
+
+    let (status, stats) = server.get("/api/stats").await;
+    assert_eq!(status, 200);
+    for key in [
+        "files",
+        "documents",
+        "passages",
+        "index_bytes",
+        "schema_version",
+    ] {
+        assert!(stats[key].as_u64() > Some(0), "{key}: {stats}");
+    }
+    assert!(
+        stats["last_indexed"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z')),
+        "{stats}"
+    );
+
+    assert_eq!(
+        server.get("/healthz").await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    assert_eq!(
+        server.get("/readyz").await,
+        (StatusCode::OK, json!({"status": "ready"}))
+    );
+
+    let (status, doc) = server.get("/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/search"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn the_page_and_its_assets_are_served_safely() {
+    let server = TestServer::new().await;
+    let response = server
+        .client
+        .get(server.url("/"))
+        .send()
+        .await
+        .expect("GET /");
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        minga_server::CONTENT_SECURITY_POLICY
+    );
+    assert!(
+        minga_server::CONTENT_SECURITY_POLICY.contains("script-src 'self'")
+            && minga_server::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let html = response.text().await.expect("the page");
+    assert!(html.contains("role=\"search\""));
+    assert!(html.contains("aria-live"));
+
+    for (name, content_type) in [
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("i18n.js", "text/javascript; charset=utf-8"),
+        ("style.css", "text/css; charset=utf-8"),
+        ("favicon.svg", "image/svg+xml"),
+    ] {
+        let response = server
+            .client
+            .get(server.url(&format!("/assets/{name}")))
+            .send()
+            .await
+            .expect("an asset");
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], content_type);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+        let etag = response.headers()[header::ETAG].clone();
+        let again = server
+            .client
+            .get(server.url(&format!("/assets/{name}")))
+            .header(header::IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .expect("an asset again");
+        assert_eq!(again.status(), 304, "{name}");
+    }
+    // Error answers are JSON too, with nosniff.
+    let (_, headers, _) = server.request(Method::GET, "/api/nothing").await;
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+#[tokio::test]
+async fn answers_are_gzipped_when_the_client_asks() {
+    let server = TestServer::new().await;
+    for path in ["/api/search?q=agencia+regional", "/", "/assets/app.js"] {
+        let response = server
+            .client
+            .get(server.url(path))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .expect("a response");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()[header::CONTENT_ENCODING],
+            "gzip",
+            "{path}"
+        );
+        let bytes = response.bytes().await.expect("a body");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .expect("gzip");
+        assert!(!text.is_empty(), "{path}");
+        if path.starts_with("/api") {
+            let body: Value = serde_json::from_str(&text).expect("JSON");
+            assert!(body["total"].as_u64() > Some(0));
+        }
+    }
+    let plain = server
+        .client
+        .get(server.url("/api/search?q=agencia"))
+        .send()
+        .await
+        .expect("a response");
+    assert!(!plain.headers().contains_key(header::CONTENT_ENCODING));
+}

@@ -1,0 +1,178 @@
+//! `minga index`: bring the index in step with the corpus folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use minga_ingest::Severity;
+use minga_pipeline::{Progress, Summary, SyncOptions, sync};
+
+use super::IndexDir;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Corpus folder to index.
+    #[arg(env = "MINGA_CORPUS", default_value = "corpus", value_name = "CORPUS")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Start from an empty index instead of updating (the old one stays usable until the
+    /// new one is committed).
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Exit with status 1 if any file or record was skipped or repaired.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let summary = index(
+        &args.corpus,
+        &args.index.dir,
+        args.rebuild,
+        !(args.quiet || args.json),
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print!("{}", report(&args.corpus, &args.index.dir, &summary));
+    }
+    if args.strict && summary.has_damage() {
+        eprintln!("error: --strict: some files or records were skipped or repaired (listed above)");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a sync with a progress bar on a terminal.
+pub fn index(
+    corpus: &Path,
+    index: &Path,
+    rebuild: bool,
+    show_progress: bool,
+) -> anyhow::Result<Summary> {
+    let options = SyncOptions {
+        rebuild,
+        ..SyncOptions::default()
+    };
+    let bar = Bar::new(show_progress);
+    sync(corpus, index, &options, &bar)
+        .with_context(|| format!("cannot index {} into {}", corpus.display(), index.display()))
+}
+
+/// A progress bar on stderr, drawn only on a terminal and for runs worth watching.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(enabled: bool) -> Bar {
+        Bar(enabled.then(ProgressBar::hidden))
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, _files: u64, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(bytes);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+        }
+    }
+
+    fn advance(&self, path: &str, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes);
+            bar.set_message(path.to_string());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The human summary of a run.
+pub fn report(corpus: &Path, index: &Path, s: &Summary) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Indexed {} into {} in {:.2} s ({:.1} MB read, {:.1} MB/s){}",
+        corpus.display(),
+        index.display(),
+        s.elapsed.as_secs_f64(),
+        s.bytes as f64 / 1e6,
+        s.megabytes_per_second(),
+        if s.committed { "" } else { "; nothing changed" },
+    );
+    let _ = writeln!(
+        out,
+        "  files:     {} found, {} read: {} added, {} updated, {} removed, {} unchanged",
+        s.files, s.read, s.added, s.updated, s.removed, s.unchanged
+    );
+    let _ = writeln!(
+        out,
+        "  documents: {} indexed now, {} in the index",
+        s.documents, s.total_documents
+    );
+    let _ = writeln!(
+        out,
+        "  passages:  {} indexed now, {} in the index",
+        s.passages, s.total_passages
+    );
+    for severity in [
+        Severity::Skipped,
+        Severity::Repaired,
+        Severity::Warning,
+        Severity::Ignored,
+    ] {
+        let problems: Vec<_> = s
+            .problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .collect();
+        if problems.is_empty() {
+            continue;
+        }
+        let label = match severity {
+            Severity::Skipped => "skipped (not indexed)",
+            Severity::Repaired => "repaired (indexed after a fix)",
+            Severity::Warning => "warnings (indexed as written)",
+            Severity::Ignored => "ignored (not a document type Minga reads)",
+        };
+        let _ = writeln!(out, "  {label}: {}", problems.len());
+        for p in problems {
+            let _ = writeln!(out, "    {p}");
+        }
+    }
+    let earlier: Vec<_> = s
+        .earlier_problems
+        .iter()
+        .filter(|n| n.severity == "skipped" || n.severity == "repaired")
+        .collect();
+    if !earlier.is_empty() {
+        let _ = writeln!(
+            out,
+            "  unchanged files with problems from an earlier run: {}",
+            earlier.len()
+        );
+        for n in earlier {
+            let _ = writeln!(out, "    {} ({})", n.message, n.severity);
+        }
+    }
+    out
+}

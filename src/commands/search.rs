@@ -1,0 +1,205 @@
+//! `minga search`: ranked hits with snippets and facet counts.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+
+use minga_core::{Date, Kind, Lang, SourceRef};
+use minga_engine::{FacetName, Filters, SearchRequest, SearchResponse, Sort};
+
+use super::IndexDir;
+use crate::terminal;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query: words, "exact phrases", -exclusions, OR, (groups), region:… kind:… date:…
+    /// (quote it, or put it after `--`, when it starts with `-`).
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Only this region or country (repeat for several: any of them).
+    #[arg(long, value_name = "R")]
+    pub region: Vec<String>,
+    /// Only this institution (repeat for several).
+    #[arg(long, value_name = "I")]
+    pub institution: Vec<String>,
+    /// Only this kind: session_note, agency_profile, report, lesson, other (repeatable).
+    #[arg(long, value_name = "K")]
+    pub kind: Vec<Kind>,
+    /// Only this language: es or en.
+    #[arg(long, value_name = "L")]
+    pub lang: Vec<Lang>,
+    /// Only this topic (repeatable).
+    #[arg(long, value_name = "T")]
+    pub topic: Vec<String>,
+    /// Only this year (repeatable).
+    #[arg(long, value_name = "YYYY")]
+    pub year: Vec<i32>,
+    /// Dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Dated on or before this day (a month or a year means its last day).
+    #[arg(long, value_name = "DATE", value_parser = Date::parse_end)]
+    pub to: Option<Date>,
+    /// relevance or date (newest first).
+    #[arg(long, default_value = "relevance")]
+    pub sort: Sort,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print the full response as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Args {
+    pub fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.join(" "),
+            filters: Filters {
+                regions: self.region.clone(),
+                institutions: self.institution.clone(),
+                kinds: self.kind.clone(),
+                langs: self.lang.clone(),
+                topics: self.topic.clone(),
+                years: self.year.clone(),
+                from: self.from,
+                to: self.to,
+            },
+            sort: self.sort,
+            offset: self.offset,
+            limit: self.limit,
+            facets: FacetName::ALL.to_vec(),
+            ..SearchRequest::default()
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let engine = args.index.open()?;
+    let response = engine.search(&args.request())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+    } else {
+        print!(
+            "{}",
+            render(&response, &args.request().filters, terminal::colour())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where a passage comes from, as `path:line`, `path p. 3` and `§ heading`.
+pub fn source_line(source: &SourceRef) -> String {
+    let mut out = source.path.clone();
+    if let Some(line) = source.line {
+        let _ = write!(out, ":{line}");
+    }
+    if let Some(page) = source.page {
+        let _ = write!(out, " p. {page}");
+    }
+    out
+}
+
+fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
+    let mut out = String::new();
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
+    };
+    let mut scope = Vec::new();
+    if !filters.is_empty() {
+        for (name, values) in [
+            ("region", &filters.regions),
+            ("institution", &filters.institutions),
+            ("topic", &filters.topics),
+        ] {
+            if !values.is_empty() {
+                scope.push(format!("{name}: {}", values.join(" or ")));
+            }
+        }
+        if !filters.kinds.is_empty() {
+            let kinds: Vec<_> = filters.kinds.iter().map(|k| k.as_str()).collect();
+            scope.push(format!("kind: {}", kinds.join(" or ")));
+        }
+        if !filters.langs.is_empty() {
+            let langs: Vec<_> = filters.langs.iter().map(|l| l.code()).collect();
+            scope.push(format!("lang: {}", langs.join(" or ")));
+        }
+        if let Some(from) = filters.from {
+            scope.push(format!("from {from}"));
+        }
+        if let Some(to) = filters.to {
+            scope.push(format!("to {to}"));
+        }
+    }
+    let scope = if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", scope.join("; "))
+    };
+    let _ = writeln!(
+        out,
+        "{} result{} for {:?}{scope}{shown} ({:.1} ms)",
+        r.total,
+        if r.total == 1 { "" } else { "s" },
+        r.parsed,
+        r.took_ms
+    );
+    for (i, hit) in r.hits.iter().enumerate() {
+        let _ = writeln!(out);
+        let mut meta = vec![hit.kind.as_str().to_string(), hit.lang.code().to_string()];
+        if let Some(date) = hit.date {
+            meta.push(date.to_string());
+        }
+        let _ = writeln!(
+            out,
+            "{:>3}. {}  {}",
+            r.offset + i + 1,
+            terminal::bold(&hit.title, colour),
+            terminal::dim(&format!("[{}]", meta.join(" · ")), colour)
+        );
+        let mut context = Vec::new();
+        if let Some(heading) = &hit.heading {
+            context.push(format!("§ {heading}"));
+        }
+        if !hit.regions.is_empty() {
+            context.push(hit.regions.join(", "));
+        }
+        if !hit.institutions.is_empty() {
+            context.push(hit.institutions.join(", "));
+        }
+        if !context.is_empty() {
+            let _ = writeln!(out, "     {}", context.join(" — "));
+        }
+        let _ = writeln!(out, "     {}", terminal::snippet(&hit.snippet, colour));
+        let _ = writeln!(
+            out,
+            "     {}",
+            terminal::dim(
+                &format!("id: {}   source: {}", hit.id, source_line(&hit.source)),
+                colour
+            )
+        );
+    }
+    if !r.facets.is_empty() && r.total > 0 {
+        let _ = writeln!(out, "\nFacets:");
+        for facet in FacetName::ALL {
+            let Some(counts) = r.facets.get(facet.as_str()) else {
+                continue;
+            };
+            if counts.is_empty() {
+                continue;
+            }
+            let mut counts: Vec<_> = counts.iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let values: Vec<String> = counts.iter().map(|(v, c)| format!("{v} ({c})")).collect();
+            let _ = writeln!(out, "  {:<12} {}", format!("{facet}:"), values.join(", "));
+        }
+    }
+    out
+}

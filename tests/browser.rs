@@ -1,0 +1,395 @@
+//! The search page in a real browser: Debian's Chromium, headless, driven over the DevTools
+//! protocol against the real `minga serve` on a copy of the shipped corpus.
+//!
+//! Run with `cargo test --features browser --test browser`. Without Chromium at
+//! `/usr/bin/chromium` it fails and says how to install it; it never skips. Screenshots go
+//! to `target/browser-artifacts/`.
+#![cfg(feature = "browser")]
+
+mod support;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::types::Bounds;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+use support::Workspace;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// `target/browser-artifacts/`, created.
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder")
+        .join("browser-artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/browser-artifacts");
+    dir
+}
+
+fn launch(profile: &Path) -> Browser {
+    assert!(
+        Path::new(CHROMIUM).is_file(),
+        "the `browser` feature needs Chromium at {CHROMIUM}: install it with \
+         `apt-get install -y chromium`, or test without `--features browser`"
+    );
+    let args: Vec<&OsStr> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--lang=es",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    Browser::new(LaunchOptions {
+        path: Some(PathBuf::from(CHROMIUM)),
+        headless: true,
+        sandbox: false,
+        enable_gpu: false,
+        window_size: Some((1280, 1000)),
+        user_data_dir: Some(profile.to_path_buf()),
+        idle_browser_timeout: Duration::from_secs(120),
+        args,
+        ..LaunchOptions::default()
+    })
+    .expect("launch Chromium")
+}
+
+/// The value of a JavaScript expression in the page.
+fn js(tab: &Tab, expression: &str) -> Value {
+    tab.evaluate(expression, false)
+        .unwrap_or_else(|e| panic!("evaluate {expression}: {e}"))
+        .value
+        .unwrap_or(Value::Null)
+}
+
+fn js_string(tab: &Tab, expression: &str) -> String {
+    js(tab, expression).as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until the JavaScript expression is true.
+#[track_caller]
+fn wait_until(tab: &Tab, what: &str, expression: &str) {
+    let deadline = Instant::now() + WAIT;
+    while js(tab, expression) != Value::Bool(true) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what} ({expression}); the page says: {}",
+            js_string(tab, "document.body.innerText.slice(0, 2000)")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until no search is in flight and the result count differs from `before`.
+#[track_caller]
+fn wait_for_results(tab: &Tab, before: &str) {
+    let before = serde_json::to_string(before).expect("a JSON string");
+    wait_until(
+        tab,
+        "new results",
+        &format!(
+            "!document.getElementById('results').hasAttribute('aria-busy') && \
+             document.getElementById('count').textContent !== '' && \
+             document.getElementById('count').textContent !== {before}"
+        ),
+    );
+}
+
+fn screenshot(tab: &Tab, name: &str) -> PathBuf {
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .expect("a screenshot");
+    let path = artifacts().join(name);
+    std::fs::write(&path, &png).expect("write the screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
+    assert!(
+        png.len() > 30_000,
+        "{name} is only {} bytes: is the page blank?",
+        png.len()
+    );
+    path
+}
+
+#[test]
+fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
+    let workspace = Workspace::new();
+    workspace.index();
+    let server = workspace.serve(&[]);
+    let profile = tempfile::tempdir().expect("a browser profile folder");
+    let browser = launch(profile.path());
+    let tab = browser.new_tab().expect("a tab");
+    tab.set_default_timeout(WAIT);
+
+    // The page opens in Spanish with an empty search.
+    tab.navigate_to(&server.url("/"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open the page");
+    wait_until(
+        tab.as_ref(),
+        "the first results",
+        "document.querySelectorAll('#hits li').length > 0",
+    );
+    assert_eq!(js_string(&tab, "document.documentElement.lang"), "es");
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('label[for=sort]').textContent"
+        ),
+        "Ordenar por"
+    );
+
+    // Typing searches as you type.
+    let before = js_string(&tab, "document.getElementById('count').textContent");
+    tab.wait_for_element("#q")
+        .and_then(|input| input.click().map(|_| ()))
+        .expect("focus the search box");
+    tab.type_str("articulacion").expect("type a query");
+    wait_for_results(&tab, &before);
+    let count = js_string(&tab, "document.getElementById('count').textContent");
+    assert!(
+        count.contains("resultado") && count.chars().next().is_some_and(|c| c.is_ascii_digit()),
+        "count: {count:?}"
+    );
+    assert!(
+        js(
+            &tab,
+            "document.querySelectorAll('#hits .snippet mark').length"
+        )
+        .as_u64()
+            > Some(0),
+        "no highlighted word in the snippets"
+    );
+    assert!(
+        tab.get_url().contains("q=articulacion"),
+        "{}",
+        tab.get_url()
+    );
+
+    // Ticking the Biobío region filters the results and lands in the URL.
+    let before = count;
+    tab.wait_for_element(r#"input[data-facet="region"][data-value="Chile/Biobío"]"#)
+        .expect("the Biobío facet")
+        .click()
+        .expect("tick Biobío");
+    wait_for_results(&tab, &before);
+    assert!(
+        js(&tab, "document.querySelectorAll('#hits .hit').length").as_u64() > Some(0),
+        "no results in Biobío"
+    );
+    wait_until(
+        &tab,
+        "every result to mention Biobío",
+        "[...document.querySelectorAll('#hits .hit')].every(h => h.textContent.includes('Biobío'))",
+    );
+    assert!(
+        js(
+            &tab,
+            "document.querySelector('input[data-value=\"Chile/Biobío\"]').checked"
+        ) == Value::Bool(true),
+        "the ticked facet is not ticked after the search"
+    );
+    let url = js_string(&tab, "decodeURIComponent(location.search)");
+    assert!(url.contains("region=Chile/Biobío"), "{url}");
+    screenshot(&tab, "search.png");
+
+    // Enter on the first result opens it in the document view.
+    let title = js_string(
+        &tab,
+        "document.querySelector('#hits a.hit-link').textContent",
+    );
+    js(&tab, "document.querySelector('#hits a.hit-link').focus()");
+    tab.press_key("Enter").expect("press Enter");
+    wait_until(
+        &tab,
+        "the document view",
+        "!document.getElementById('doc-view').hidden && \
+         document.querySelectorAll('#doc-passages li').length > 0",
+    );
+    assert_eq!(
+        js_string(&tab, "document.getElementById('doc-title').textContent"),
+        title
+    );
+    assert!(js(&tab, "document.getElementById('results').hidden") == Value::Bool(true));
+    assert!(tab.get_url().contains("doc="), "{}", tab.get_url());
+
+    // Escape goes back to the same results.
+    tab.press_key("Escape").expect("press Escape");
+    wait_until(
+        &tab,
+        "the results again",
+        "document.getElementById('doc-view').hidden && !document.getElementById('results').hidden",
+    );
+    wait_until(
+        &tab,
+        "the URL without the document",
+        "!location.search.includes('doc=')",
+    );
+    let url = js_string(&tab, "decodeURIComponent(location.search)");
+    assert!(
+        url.contains("region=Chile/Biobío") && url.contains("q=articulacion"),
+        "{url}"
+    );
+    assert_eq!(
+        js_string(&tab, "document.getElementById('q').value"),
+        "articulacion"
+    );
+
+    // A document of many passages opens on the passage that matched, highlighted and in
+    // view; the browser's Back returns to the results.
+    let more = tab
+        .wait_for_element("#hits a.hit-more")
+        .expect("a result with more matching passages");
+    let passage = more
+        .get_attribute_value("data-id")
+        .ok()
+        .flatten()
+        .expect("its passage id");
+    more.click().expect("open the document");
+    wait_until(
+        &tab,
+        "the highlighted passage",
+        "document.querySelectorAll('#doc-passages li.current').length === 1",
+    );
+    assert!(js(&tab, "document.querySelectorAll('#doc-passages li').length").as_u64() > Some(1));
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#doc-passages li.current').id"
+        ),
+        format!("passage-{passage}")
+    );
+    wait_until(
+        &tab,
+        "the passage scrolled into view",
+        "(() => { const r = document.querySelector('#doc-passages li.current')\
+           .getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; })()",
+    );
+    screenshot(&tab, "document.png");
+    js(&tab, "history.back()");
+    wait_until(
+        &tab,
+        "the results after Back",
+        "document.getElementById('doc-view').hidden && !location.search.includes('doc=') && \
+         document.querySelectorAll('#hits .hit').length > 0",
+    );
+
+    // English, remembered.
+    tab.wait_for_element(r#"button[data-ui="en"]"#)
+        .expect("the EN button")
+        .click()
+        .expect("switch to English");
+    wait_until(
+        &tab,
+        "English labels",
+        "document.querySelector('label[for=sort]').textContent === 'Sort by'",
+    );
+    assert_eq!(js_string(&tab, "document.documentElement.lang"), "en");
+    assert!(
+        js_string(&tab, "document.getElementById('count').textContent").contains("result"),
+        "the count is not in English"
+    );
+    assert_eq!(js_string(&tab, "localStorage.getItem('minga.ui')"), "en");
+    assert!(tab.get_url().contains("ui=en"), "{}", tab.get_url());
+
+    // An invalid query shows the server's message.
+    js(
+        &tab,
+        "(() => { const q = document.getElementById('q'); q.value = '\"agencia'; \
+           q.dispatchEvent(new Event('input')); })()",
+    );
+    wait_until(
+        &tab,
+        "the error message",
+        "!document.getElementById('error').hidden",
+    );
+    let error = js_string(&tab, "document.getElementById('error').textContent");
+    assert!(
+        error.contains("The query is not valid") && error.contains("column"),
+        "{error}"
+    );
+
+    // Paging: 20 a page, the page in the URL.
+    tab.navigate_to(&server.url("/?q=gobernanza"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open a long search");
+    wait_until(
+        &tab,
+        "a first page",
+        "document.querySelectorAll('#hits > li').length === 20 && \
+         !document.getElementById('pager').hidden",
+    );
+    let before = js_string(&tab, "document.getElementById('count').textContent");
+    tab.find_element("#next")
+        .expect("the next button")
+        .click()
+        .expect("next page");
+    wait_for_results(&tab, &before);
+    assert!(tab.get_url().contains("page=2"), "{}", tab.get_url());
+    assert!(
+        js_string(&tab, "document.getElementById('count').textContent").contains("21"),
+        "{}",
+        js_string(&tab, "document.getElementById('count').textContent")
+    );
+    assert_eq!(
+        js(&tab, "document.getElementById('prev').disabled"),
+        Value::Bool(false)
+    );
+
+    // A shared link restores its search, in the language it names.
+    tab.navigate_to(&server.url("/?q=gobernanza&kind=report&ui=es"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open a shared link");
+    wait_until(
+        &tab,
+        "results from the link",
+        "document.querySelectorAll('#hits li').length > 0",
+    );
+    assert_eq!(
+        js_string(&tab, "document.getElementById('q').value"),
+        "gobernanza"
+    );
+    assert_eq!(js_string(&tab, "document.documentElement.lang"), "es");
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('input[data-facet=kind][data-value=report]').checked"
+        ),
+        Value::Bool(true)
+    );
+    screenshot(&tab, "shared-link.png");
+
+    // A phone-sized window folds the filters into a closed <details>.
+    tab.set_bounds(Bounds::Normal {
+        left: None,
+        top: None,
+        width: Some(390.0),
+        height: Some(844.0),
+    })
+    .expect("resize the window");
+    tab.navigate_to(&server.url("/?q=lecciones"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("reload narrow");
+    wait_until(&tab, "a narrow window", "window.innerWidth < 600");
+    wait_until(
+        &tab,
+        "results on the phone",
+        "document.querySelectorAll('#hits li').length > 0",
+    );
+    assert_eq!(
+        js(&tab, "document.getElementById('filters-panel').open"),
+        Value::Bool(false),
+        "the filters are not folded on a narrow screen"
+    );
+    screenshot(&tab, "phone.png");
+}

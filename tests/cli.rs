@@ -1,0 +1,364 @@
+//! The `minga` binary as a user runs it: index a corpus folder, search it, show documents,
+//! on the small fixture corpus and on the shipped sample corpus.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_minga");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A corpus copied into a temporary folder, with its index beside it.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new(corpus: &str) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&root().join(corpus), &dir.path().join("corpus"));
+        Workspace { dir }
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    /// Runs `minga` in the workspace folder, where `corpus/` and `index/` are the defaults.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("MINGA_INDEX")
+            .env_remove("MINGA_CORPUS")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "minga {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        serde_json::from_str(&self.ok(&args)).unwrap()
+    }
+
+    fn indexed(corpus: &str) -> Workspace {
+        let w = Workspace::new(corpus);
+        w.ok(&["index", "--quiet"]);
+        w
+    }
+}
+
+fn hit_ids(response: &Value) -> Vec<String> {
+    response["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn index_reports_what_it_did_and_a_second_run_does_nothing() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    let out = w.ok(&["index"]);
+    assert!(
+        out.contains("7 found, 7 read: 7 added, 0 updated, 0 removed, 0 unchanged"),
+        "{out}"
+    );
+    assert!(
+        out.contains("documents: 9 indexed now, 9 in the index"),
+        "{out}"
+    );
+    assert!(out.contains("MB/s"), "{out}");
+    let again = w.json(&["index"]);
+    assert_eq!(again["read"], 0);
+    assert_eq!(again["unchanged"], 7);
+    assert_eq!(again["committed"], false);
+    assert_eq!(again["total_documents"], 9);
+}
+
+#[test]
+fn unaccented_query_with_region_filter_finds_the_lesson() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let r = w.json(&[
+        "search",
+        "articulacion",
+        "interinstitucional",
+        "--region",
+        "biobio",
+    ]);
+    let hits = r["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert_eq!(hits[0]["parent"], "notas.biobio-articulacion");
+    assert!(
+        hits.iter().take(3).any(|h| h["kind"] == "lesson"),
+        "{hits:#?}"
+    );
+    for hit in hits {
+        assert_eq!(hit["regions"][0], "Biobío", "{hit:#}");
+    }
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("<mark>articulación</mark> <mark>interinstitucional</mark>"),
+        "{snippet}"
+    );
+}
+
+#[test]
+fn plural_query_finds_a_document_that_only_says_the_singular() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let r = w.json(&["search", "agencias regionales"]);
+    let ids = hit_ids(&r);
+    assert_eq!(ids[0], "perfiles.ard-cusco", "{ids:?}");
+    let text = std::fs::read_to_string(w.corpus().join("perfiles/ard-cusco.md")).unwrap();
+    assert!(text.contains("agencia regional") && !text.contains("agencias regionales"));
+}
+
+#[test]
+fn filters_and_facet_counts() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let r = w.json(&["search", "--kind", "lesson", "--limit", "50"]);
+    // Three lesson records and two lessons from the Biobío note, which come as one hit.
+    assert_eq!(r["total"], 4);
+    assert_eq!(r["total_passages"], 5);
+    assert!(
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["kind"] == "lesson")
+    );
+    // The kind facet is counted without the kind filter, so other kinds still show.
+    assert_eq!(r["facets"]["kind"]["lesson"], 5);
+    assert_eq!(r["facets"]["kind"]["agency_profile"], 2);
+    assert_eq!(r["facets"]["region"]["Chile/Biobío"], 3);
+
+    let r = w.json(&["search", "--lang", "en"]);
+    assert_eq!(r["total"], 2);
+    let r = w.json(&[
+        "search",
+        "--from",
+        "2023-01-25",
+        "--to",
+        "2023-01-26",
+        "--sort",
+        "date",
+    ]);
+    let dates: Vec<&str> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(
+        dates
+            .iter()
+            .all(|d| ("2023-01-25"..="2023-01-26").contains(d)),
+        "{dates:?}"
+    );
+    let r = w.json(&[
+        "search",
+        "--institution",
+        "CRDP Coquimbo",
+        "--region",
+        "Chile",
+    ]);
+    let mut parents: Vec<&str> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["parent"].as_str().unwrap())
+        .collect();
+    parents.sort();
+    assert_eq!(parents, ["lec-1", "notas.coquimbo-mesa"]);
+}
+
+#[test]
+fn human_output_shows_hits_snippets_and_facets() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let out = w.ok(&["search", "financiamiento", "mixto"]);
+    assert!(
+        out.starts_with("3 results for \"financiamiento mixto\", showing 1–3"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  1. El financiamiento mixto sostiene la agencia  [lesson · es · 2023-01-24]"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("**financiamiento** **mixto**"), "{out}");
+    assert!(
+        out.contains("id: lec-1   source: lecciones.jsonl:1"),
+        "{out}"
+    );
+    assert!(out.contains("Facets:\n  country:     Chile (5)\n  region:      Chile/Coquimbo (5), Chile/Biobío (3)\n"), "{out}");
+}
+
+#[test]
+fn show_prints_a_document_and_its_passages() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let out = w.ok(&["show", "notas.biobio-articulacion:l1"]);
+    assert!(
+        out.starts_with("Mesa de trabajo en Concepción: articulación entre instituciones\n"),
+        "{out}"
+    );
+    assert!(out.contains("regions: Biobío"), "{out}");
+    assert!(
+        out.contains(
+            "▶ [notas.biobio-articulacion:l1] lesson La articulación necesita un mandato formal"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("[notas.biobio-articulacion:p2] session_note Articulación interinstitucional"),
+        "{out}"
+    );
+    let view = w.json(&["show", "notas.biobio-articulacion"]);
+    // The opening, the section on articulation, and two lessons.
+    assert_eq!(view["passages"].as_array().unwrap().len(), 4);
+    let out = w.run(&["show", "nada"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no document or passage with id \"nada\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_files_are_skipped_with_path_and_line_and_strict_fails() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    std::fs::write(
+        w.corpus().join("notas/roto.md"),
+        "---\ntitle: [sin cerrar\n---\nTexto\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.corpus().join("lotes.jsonl"),
+        "{\"id\":\"ok\",\"title\":\"Bien\",\"text\":\"palabra berenjena\",\"lang\":\"es\"}\n{\"id\":\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.corpus().join("notas/latin1.txt"),
+        b"Regi\xf3n de Piura: innovaci\xf3n\n",
+    )
+    .unwrap();
+    let out = w.ok(&["index"]);
+    assert!(out.contains("skipped (not indexed): 2"), "{out}");
+    assert!(
+        out.contains("notas/roto.md:3: invalid YAML front matter"),
+        "{out}"
+    );
+    assert!(out.contains("lotes.jsonl:2:"), "{out}");
+    assert!(out.contains("repaired (indexed after a fix): 1"), "{out}");
+    assert!(out.contains("notas/latin1.txt"), "{out}");
+    let r = w.json(&["search", "berenjena"]);
+    assert_eq!(hit_ids(&r), ["ok"]);
+    let strict = w.run(&["index", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+}
+
+#[test]
+fn missing_and_incompatible_indexes_say_which_command_fixes_them() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    let out = w.run(&["search", "café"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("run `minga index` to build it"), "{err}");
+
+    w.ok(&["index", "--quiet"]);
+    let meta = w.dir.path().join("index/meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace("minga_schema\\\":", "minga_schema\\\":9"),
+    )
+    .unwrap();
+    let out = w.run(&["search", "café"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("run `minga index --rebuild`"), "{err}");
+    let out = w.run(&["index"]);
+    assert!(!out.status.success());
+    w.ok(&["index", "--rebuild", "--quiet"]);
+    assert!(!hit_ids(&w.json(&["search", "café"])).is_empty());
+}
+
+#[test]
+fn bad_queries_are_refused_with_where_the_problem_is() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let out = w.run(&["search", "\"agencia regional"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("this quote is never closed (at column 1)"),
+        "{err}"
+    );
+    let out = w.run(&["search", "x", "--region", "Narnia"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid region filter \"Narnia\""), "{err}");
+}
+
+#[test]
+fn the_sample_corpus_answers_the_readme_examples() {
+    let w = Workspace::indexed("corpus");
+    let r = w.json(&[
+        "search",
+        "articulacion interinstitucional",
+        "--region",
+        "biobio",
+    ]);
+    let first = &r["hits"][0];
+    assert!(
+        first["parent"].as_str().unwrap().contains("articulacion"),
+        "{first:#}"
+    );
+    assert!(
+        first["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "Biobío")
+    );
+    assert_eq!(first["kind"], "lesson");
+
+    // Documents that only ever say the singular are found by the plural.
+    let r = w.json(&["search", "agencias regionales", "--limit", "100"]);
+    let only_singular = r["hits"].as_array().unwrap().iter().any(|h| {
+        let path = w.corpus().join(h["source"]["path"].as_str().unwrap());
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        text.contains("agencia regional") && !text.contains("agencias regionales")
+    });
+    assert!(only_singular);
+}
