@@ -13,6 +13,10 @@ use minga_pipeline::{SyncOptions, sync};
 pub struct Args {
     /// Collection folder: docs.jsonl, queries.tsv, qrels.tsv.
     pub collection: PathBuf,
+    /// Index this corpus folder instead of COLLECTION/docs.jsonl (for judgments made on a
+    /// corpus, such as eval/sample on corpus/).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
     /// Queries file, instead of COLLECTION/queries.tsv (e.g. a train split).
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
@@ -47,8 +51,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .index
         .clone()
         .unwrap_or_else(|| temporary.path().join("index"));
-    let summary = sync(&args.collection, &index, &SyncOptions::default(), &())
-        .with_context(|| format!("cannot index {}", args.collection.display()))?;
+    let documents = args.corpus.as_ref().unwrap_or(&args.collection);
+    let summary = sync(documents, &index, &SyncOptions::default(), &())
+        .with_context(|| format!("cannot index {}", documents.display()))?;
     let engine = Engine::open(&index)?;
     let tag = args.collection.file_name().map_or_else(
         || "minga".into(),

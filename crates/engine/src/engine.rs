@@ -15,6 +15,7 @@ use tantivy::{
 };
 
 use crate::collectors::DistinctParents;
+use crate::expand::GlossaryIndex;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
@@ -29,6 +30,8 @@ use crate::{
 const GROUP_WINDOW: usize = 5;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
+/// Fewer hits than this, with a misspelt word, earn a "did you mean".
+const FEW_HITS: usize = 3;
 /// Snippets a hit shows at most, from its best matching passages.
 const SNIPPETS_PER_HIT: usize = 3;
 /// Other matching passages a hit lists at most.
@@ -46,16 +49,21 @@ pub(crate) struct CommitInfo {
 }
 
 impl CommitInfo {
-    /// The commit info of an opened index, or why it cannot be used.
-    pub(crate) fn of(index: &Index, path: &Path) -> Result<CommitInfo> {
+    /// The commit info of an opened index, or why it cannot be used; `None` for an index
+    /// created but never committed (its first run was interrupted), which holds nothing.
+    pub(crate) fn of(index: &Index, path: &Path) -> Result<Option<CommitInfo>> {
         let metas = index.load_metas()?;
         let incompatible = |found: String| Error::IncompatibleIndex {
             path: path.to_path_buf(),
             found,
         };
-        let payload = metas
-            .payload
-            .ok_or_else(|| incompatible("no Minga schema version".into()))?;
+        let expected = Fields::new();
+        let Some(payload) = metas.payload else {
+            if metas.segments.is_empty() && index.schema() == *expected.schema() {
+                return Ok(None);
+            }
+            return Err(incompatible("no Minga schema version".into()));
+        };
         let info: CommitInfo = serde_json::from_str(&payload)
             .map_err(|_| incompatible("no Minga schema version".into()))?;
         if info.minga_schema != SCHEMA_VERSION {
@@ -64,11 +72,10 @@ impl CommitInfo {
                 info.minga_schema
             )));
         }
-        let expected = Fields::new();
         if index.schema() != *expected.schema() {
             return Err(incompatible("a different schema".into()));
         }
-        Ok(info)
+        Ok(Some(info))
     }
 }
 
@@ -159,6 +166,7 @@ struct Generation {
     id: u64,
     tables: Arc<Tables>,
     vocabulary: Arc<Vocabulary>,
+    glossary: Arc<GlossaryIndex>,
 }
 
 /// An open index, ready to search. Cheap to share between threads; it picks up new commits
@@ -197,7 +205,11 @@ impl Engine {
             }
             other => Error::Tantivy(other),
         })?;
-        CommitInfo::of(&index, dir)?;
+        if CommitInfo::of(&index, dir)?.is_none() {
+            return Err(Error::MissingIndex {
+                path: dir.to_path_buf(),
+            });
+        }
         Fields::register_analyzers(&index);
         let reader = index
             .reader_builder()
@@ -239,9 +251,11 @@ impl Engine {
         {
             return Ok(current);
         }
+        let tables = Tables::load(&self.dir)?;
         let generation = Arc::new(Generation {
             id,
-            tables: Arc::new(Tables::load(&self.dir)?),
+            glossary: Arc::new(GlossaryIndex::new(&tables.glossary)),
+            tables: Arc::new(tables),
             vocabulary: Arc::new(Vocabulary::load(searcher, &self.fields)?),
         });
         if let Ok(mut slot) = self.generation.write() {
@@ -289,7 +303,11 @@ impl Engine {
             tables: &generation.tables,
             vocabulary: &generation.vocabulary,
             ranking: &self.ranking,
+            glossary: &generation.glossary,
+            expand: request.expand,
             highlight: Default::default(),
+            expansions: Vec::new(),
+            corrections: Vec::new(),
         };
         let text = builder.node(&node)?;
         let groups = self.filter_groups(&builder, request)?;
@@ -374,9 +392,19 @@ impl Engine {
         for group in pages {
             hits.push(self.hit(&searcher, &group, &builder.highlight)?);
         }
+        // Few hits and a misspelt word: suggest the query with the words most likely meant.
+        let suggestion = (total < FEW_HITS && !builder.corrections.is_empty()).then(|| {
+            let mut text = request.query.clone();
+            for (typed, meant) in &builder.corrections {
+                text = text.replacen(typed.as_str(), meant, 1);
+            }
+            text
+        });
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: node.to_string(),
+            expanded: builder.expansions,
+            suggestion,
             hits,
             total,
             total_passages,
@@ -640,7 +668,7 @@ impl Engine {
 
     /// Counts and size of the index.
     pub fn stats(&self) -> Result<Stats> {
-        let info = CommitInfo::of(&self.index, &self.dir)?;
+        let info = CommitInfo::of(&self.index, &self.dir)?.unwrap_or_default();
         let mut index_bytes = 0;
         for entry in walk(&self.dir) {
             index_bytes += entry;

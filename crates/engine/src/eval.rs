@@ -121,7 +121,7 @@ pub fn evaluate(
             ..SearchRequest::new(query.clone())
         };
         let started = Instant::now();
-        let ranking: Vec<(String, f32)> = match engine.search(&request) {
+        let found: Vec<(String, f32)> = match engine.search(&request) {
             Ok(response) => response
                 .hits
                 .into_iter()
@@ -144,6 +144,12 @@ pub fn evaluate(
             Err(e) => return Err(e),
         };
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        // A document's lessons and its other passages come as two hits: rank it once.
+        let mut seen = std::collections::HashSet::new();
+        let ranking: Vec<(String, f32)> = found
+            .into_iter()
+            .filter(|(doc, _)| seen.insert(doc.clone()))
+            .collect();
         if let Some((out, tag)) = run.as_mut() {
             for (rank, (doc, score)) in ranking.iter().enumerate() {
                 writeln!(out, "{qid} Q0 {doc} {} {score:.4} {tag}", rank + 1).map_err(

@@ -9,6 +9,7 @@ mod analysis;
 mod collectors;
 mod engine;
 mod error;
+mod expand;
 pub mod eval;
 mod indexer;
 pub mod query;
@@ -21,6 +22,7 @@ mod tables;
 
 pub use analysis::{AnalyzedTerm, Analyzer, MAX_TERM_BYTES};
 pub use engine::{DocumentView, Engine, Stats};
+pub use expand::{Expansion, Rule as ExpansionRule};
 pub use error::{Error, Result};
 pub use indexer::{
     DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,

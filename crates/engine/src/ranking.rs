@@ -18,6 +18,12 @@ pub struct Ranking {
     /// Extra weight where the words stand within `proximity_slop` positions of each other.
     pub proximity: f32,
     pub proximity_slop: u32,
+    /// Weight of a glossary equivalent (an acronym's expansion, the other language's term).
+    pub glossary: f32,
+    /// Weight of a dictionary translation.
+    pub translation: f32,
+    /// Weight of a close word standing in for a misspelt one.
+    pub typo: f32,
 }
 
 impl Default for Ranking {
@@ -30,6 +36,9 @@ impl Default for Ranking {
             tie_breaker: 0.3,
             proximity: 0.5,
             proximity_slop: 3,
+            glossary: 0.6,
+            translation: 0.5,
+            typo: 0.6,
         }
     }
 }

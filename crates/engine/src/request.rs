@@ -7,6 +7,8 @@ use std::str::FromStr;
 use minga_core::{Date, Kind, Lang, SourceRef};
 use serde::{Deserialize, Serialize};
 
+use crate::expand::Expansion;
+
 /// Hits a page holds unless asked otherwise.
 pub const DEFAULT_LIMIT: usize = 20;
 /// Most hits a page may hold.
@@ -222,6 +224,13 @@ pub struct SearchResponse {
     pub query: String,
     /// The query as understood, normalised (filters and operators written out).
     pub parsed: String,
+    /// How the query was expanded: accents restored, acronyms and glossary terms, translations,
+    /// typos. Empty when expansion is off.
+    pub expanded: Vec<Expansion>,
+    /// A corrected query to offer ("did you mean"), when few hits matched and a word looked
+    /// misspelt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
     pub hits: Vec<Hit>,
     /// Hits in all: documents when grouped, passages otherwise.
     pub total: usize,

@@ -246,10 +246,14 @@ fn page_sections(pages: Vec<(u32, String)>) -> Vec<Section> {
         let mut heading = None;
         let mut body = text.as_str();
         if let Some(first) = first {
-            let rest = text[first.len()..].trim_start_matches('\n');
+            let after = &text[first.len()..];
+            let rest = after.trim_start_matches('\n');
             if running(first) {
                 body = rest;
-            } else if looks_like_heading(first) && rest.chars().any(char::is_alphabetic) {
+            } else if looks_like_heading(first)
+                && !continues_sentence(after)
+                && rest.chars().any(char::is_alphabetic)
+            {
                 heading = Some(first.clone());
                 body = rest;
             }
@@ -266,6 +270,15 @@ fn page_sections(pages: Vec<(u32, String)>) -> Vec<Section> {
         });
     }
     sections
+}
+
+/// Whether the text after a page's first line carries on its sentence: the next line follows
+/// with no blank line between and starts in lower case, as when a page opens in the middle
+/// of a paragraph (`…sigue siendo el eslabón débil, incluso en` / `corporaciones chilenas…`).
+fn continues_sentence(after_first_line: &str) -> bool {
+    after_first_line
+        .strip_prefix('\n')
+        .is_some_and(|next| next.starts_with(char::is_lowercase))
 }
 
 /// Short, starts with a capital or a number, does not end a sentence, and is not a page
@@ -321,5 +334,16 @@ mod tests {
         assert_eq!(sections[0].heading.as_deref(), Some("Resumen ejecutivo"));
         assert_eq!(sections[0].level, 1);
         assert_eq!(sections[0].text, "El programa creció.");
+
+        // A page that opens in the middle of a paragraph has no heading, even when its first
+        // line is short and capitalised; a heading followed by a blank line keeps it.
+        let pages = vec![
+            (4, "El financiamiento de base sigue siendo débil, incluso en\ncorporaciones consolidadas.".to_string()),
+            (5, "Financiamiento\n\nla corporación combina convenios.".to_string()),
+        ];
+        let sections = page_sections(pages);
+        assert_eq!(sections[0].heading, None);
+        assert!(sections[0].text.starts_with("El financiamiento de base"));
+        assert_eq!(sections[1].heading.as_deref(), Some("Financiamiento"));
     }
 }

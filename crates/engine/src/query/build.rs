@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::ops::Bound;
 
-use minga_core::{Date, Lang, fold_key};
+use minga_core::{Date, Lang, fold, fold_key};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur,
     PhraseQuery, Query, RangeQuery, TermQuery,
@@ -20,6 +20,10 @@ use tantivy::{DateTime, Searcher, Term};
 use super::parse::{FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
 use crate::engine::Vocabulary;
+use crate::expand::{
+    Dictionary, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang,
+    typo_distance,
+};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
 use crate::tables::Tables;
@@ -75,7 +79,14 @@ pub(crate) struct QueryBuilder<'a> {
     pub tables: &'a Tables,
     pub vocabulary: &'a Vocabulary,
     pub ranking: &'a Ranking,
+    pub glossary: &'a GlossaryIndex,
+    /// Whether to expand with the glossary, the dictionary and typo tolerance.
+    pub expand: bool,
     pub highlight: Highlight,
+    /// The expansions that fired, for the response.
+    pub expansions: Vec<Expansion>,
+    /// Misspelt words with the index word most likely meant, for "did you mean".
+    pub corrections: Vec<(String, String)>,
 }
 
 impl QueryBuilder<'_> {
@@ -112,6 +123,7 @@ impl QueryBuilder<'_> {
                 let mut filters = Vec::new();
                 let mut must_not = Vec::new();
                 let mut words = Vec::new();
+                let mut stop_words = Vec::new();
                 for clause in clauses {
                     if clause.occur == Occur::MustNot {
                         let mut muted = self.muted();
@@ -120,19 +132,33 @@ impl QueryBuilder<'_> {
                         }
                         continue;
                     }
+                    if let (Node::Word(w), Occur::Should) = (&clause.node, clause.occur) {
+                        words.push(w.as_str());
+                    }
                     let Some(q) = self.node(&clause.node)? else {
+                        if let Node::Word(w) = &clause.node {
+                            stop_words.push(w.as_str());
+                        }
                         continue;
                     };
                     match (&clause.node, clause.occur) {
                         (Node::Filter(_), _) => filters.push(q),
                         (_, Occur::Must) => must.push(q),
-                        (node, _) => {
-                            if let Node::Word(w) = node {
-                                words.push(w.as_str());
-                            }
-                            should.push(q);
+                        _ => should.push(q),
+                    }
+                }
+                if should.is_empty() && must.is_empty() {
+                    // Nothing but stop words: look for them as typed.
+                    for word in &stop_words {
+                        let exact = self.analyzers.exact.terms(word);
+                        if let [term] = exact.as_slice() {
+                            self.highlight.exact.insert(term.clone());
+                            should.push(self.exact_term(term));
                         }
                     }
+                }
+                if self.expand {
+                    should.extend(self.expansions_for(&words));
                 }
                 if let Some(q) = self.proximity(&words) {
                     should.push(q);
@@ -180,7 +206,11 @@ impl QueryBuilder<'_> {
             tables: self.tables,
             vocabulary: self.vocabulary,
             ranking: self.ranking,
+            glossary: self.glossary,
+            expand: false,
             highlight: Highlight::default(),
+            expansions: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 
@@ -191,12 +221,23 @@ impl QueryBuilder<'_> {
             return self.phrase(word);
         }
         let exact = exact.into_iter().next()?;
-        let stop_somewhere =
-            self.analyzers.es.is_stop_word(word) || self.analyzers.en.is_stop_word(word);
+        // A stop word of either language tells nothing about the other's documents.
+        if self.is_stop_word(word) {
+            return None;
+        }
         let r = self.ranking;
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         for lang in Lang::ALL {
-            for stem in self.stems(lang, word) {
+            let stems = self.stems(lang, word);
+            let primary = self.analyzers.stemmed(lang).terms(word);
+            if self.expand && lang == Lang::Es && stems.iter().any(|s| !primary.contains(s)) {
+                self.expansions.push(Expansion {
+                    rule: Rule::Accent,
+                    from: word.to_string(),
+                    to: stems.clone(),
+                });
+            }
+            for stem in stems {
                 disjuncts.extend(self.text_fields(
                     |f| f.stemmed(lang),
                     &stem,
@@ -209,7 +250,6 @@ impl QueryBuilder<'_> {
             }
         }
         if disjuncts.is_empty() {
-            // Only stop words: look for the exact form.
             self.highlight.exact.insert(exact.clone());
             return Some(self.exact_term(&exact));
         }
@@ -217,7 +257,7 @@ impl QueryBuilder<'_> {
             disjuncts,
             r.tie_breaker,
         ));
-        if stop_somewhere || r.exact <= 0.0 {
+        if r.exact <= 0.0 {
             return Some(stemmed);
         }
         let exact = Box::new(BoostQuery::new(self.exact_term(&exact), r.exact));
@@ -225,6 +265,237 @@ impl QueryBuilder<'_> {
             (TOccur::Should, stemmed),
             (TOccur::Should, exact),
         ])))
+    }
+
+    /// Whether a word is a stop word in either language.
+    fn is_stop_word(&self, word: &str) -> bool {
+        self.analyzers.es.is_stop_word(word) || self.analyzers.en.is_stop_word(word)
+    }
+
+    /// Whether the index holds a word in any form (stemmed in either language, or exact).
+    fn indexed(&self, word: &str) -> bool {
+        let df = |field: Field, term: &str| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, term))
+                .is_ok_and(|n| n > 0)
+        };
+        let f = self.fields;
+        Lang::ALL.into_iter().any(|lang| {
+            self.analyzers
+                .stemmed(lang)
+                .stem_variants(word)
+                .iter()
+                .any(|s| [&f.title, &f.heading, &f.body].iter().any(|t| df(t.stemmed(lang), s)))
+        }) || self
+            .analyzers
+            .exact
+            .terms(word)
+            .iter()
+            .any(|t| [&f.title, &f.heading, &f.body].iter().any(|x| df(x.exact, t)))
+    }
+
+    /// What the glossary, the dictionary and typo tolerance add to plain words side by side,
+    /// each as an optional clause weighted below the words typed.
+    fn expansions_for(&mut self, words: &[&str]) -> Vec<Box<dyn Query>> {
+        let r = *self.ranking;
+        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut covered = vec![false; words.len()];
+        for (concept, span) in self.glossary.find(&owned) {
+            covered[span.clone()].iter_mut().for_each(|c| *c = true);
+            let matched = owned[span].join(" ");
+            let matched_exact = self.analyzers.exact.terms(&matched);
+            let mut alternatives = Vec::new();
+            let mut shown = Vec::new();
+            let mut acronym = false;
+            for form in self.glossary.forms(concept) {
+                acronym |= form.lang.is_none();
+                if form.exact == matched_exact {
+                    continue;
+                }
+                if let Some(q) = self.terms_query(form.lang, &form.terms) {
+                    alternatives.push(q);
+                    shown.push(form.display.clone());
+                }
+            }
+            if alternatives.is_empty() {
+                continue;
+            }
+            out.push(Box::new(BoostQuery::new(
+                Box::new(DisjunctionMaxQuery::new(alternatives)),
+                r.glossary,
+            )));
+            self.expansions.push(Expansion {
+                rule: if acronym { Rule::Acronym } else { Rule::Glossary },
+                from: matched,
+                to: shown,
+            });
+        }
+        let guess = query_lang(&owned);
+        let dictionary = Dictionary::shipped();
+        for (i, word) in words.iter().enumerate() {
+            if covered[i] || self.is_stop_word(word) || self.analyzers.exact.terms(word).len() != 1
+            {
+                continue;
+            }
+            let es = self.analyzers.es.stem_variants(word);
+            let en = self.analyzers.en.terms(word);
+            let from = match (dictionary.knows(Lang::Es, &es), dictionary.knows(Lang::En, &en)) {
+                (true, false) => Some(Lang::Es),
+                (false, true) => Some(Lang::En),
+                (true, true) => guess,
+                (false, false) => {
+                    out.extend(self.typo(word));
+                    continue;
+                }
+            };
+            let Some(from) = from else { continue };
+            let stems = if from == Lang::Es { &es } else { &en };
+            let translations = stems
+                .iter()
+                .map(|s| dictionary.translations(from, s))
+                .find(|t| !t.is_empty())
+                .unwrap_or(&[]);
+            let folded = fold(word);
+            let mut alternatives = Vec::new();
+            let mut shown = Vec::new();
+            for t in translations.iter().filter(|t| fold(&t.display) != folded) {
+                if let Some(q) = self.terms_query(Some(from.other()), t) {
+                    alternatives.push(q);
+                    shown.push(t.display.clone());
+                }
+            }
+            if !alternatives.is_empty() {
+                out.push(Box::new(BoostQuery::new(
+                    Box::new(DisjunctionMaxQuery::new(alternatives)),
+                    r.translation,
+                )));
+                self.expansions.push(Expansion {
+                    rule: Rule::Translation,
+                    from: word.to_string(),
+                    to: shown,
+                });
+            }
+        }
+        out
+    }
+
+    /// A term or phrase looked for in one language's stemmed fields, or (for `None`, an
+    /// acronym) in the exact fields.
+    fn terms_query(&mut self, lang: Option<Lang>, terms: &Terms) -> Option<Box<dyn Query>> {
+        let r = self.ranking;
+        let f = self.fields;
+        let pick = |fields: &TextFields| match lang {
+            Some(lang) => fields.stemmed(lang),
+            None => fields.exact,
+        };
+        let queries: Vec<Box<dyn Query>> = match terms.stems.as_slice() {
+            [] => return None,
+            [(_, stem)] => self.text_fields(pick, stem, [r.title, r.heading, r.body]),
+            stems => [&f.title, &f.heading, &f.body]
+                .into_iter()
+                .zip([r.title, r.heading, r.body])
+                .map(|(fields, weight)| {
+                    let field = pick(fields);
+                    let q = PhraseQuery::new_with_offset(
+                        stems
+                            .iter()
+                            .map(|(p, s)| (*p, Term::from_field_text(field, s)))
+                            .collect(),
+                    );
+                    boosted(Box::new(q), weight)
+                })
+                .collect(),
+        };
+        let set = match lang {
+            Some(Lang::Es) => &mut self.highlight.es,
+            Some(Lang::En) => &mut self.highlight.en,
+            None => &mut self.highlight.exact,
+        };
+        set.extend(terms.stems.iter().map(|(_, s)| s.clone()));
+        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            queries,
+            r.tie_breaker,
+        )))
+    }
+
+    /// For a word the index has never seen, the index's words within the typo distance
+    /// (same first letter), looked for below the words typed.
+    fn typo(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let folded = fold(word);
+        let chars: Vec<char> = folded.chars().collect();
+        let bound = typo_distance(chars.len());
+        if bound == 0 || !chars.iter().all(|c| c.is_alphabetic()) || self.indexed(word) {
+            return None;
+        }
+        let candidates = self.close_words(&chars, bound);
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut alternatives = Vec::new();
+        for candidate in &candidates {
+            if let Some(q) = self.word(candidate) {
+                alternatives.push(q);
+            }
+        }
+        self.corrections
+            .push((word.to_string(), candidates[0].clone()));
+        self.expansions.push(Expansion {
+            rule: Rule::Typo,
+            from: word.to_string(),
+            to: candidates,
+        });
+        Some(Box::new(BoostQuery::new(
+            Box::new(DisjunctionMaxQuery::new(alternatives)),
+            self.ranking.typo,
+        )))
+    }
+
+    /// Up to three words of the index's exact vocabulary within `bound` edits of `chars`
+    /// and sharing its first letter, closest first, then commonest.
+    fn close_words(&self, chars: &[char], bound: usize) -> Vec<String> {
+        const MAX_CANDIDATES: usize = 3;
+        let Some(first) = chars.first() else {
+            return Vec::new();
+        };
+        let mut low = [0u8; 4];
+        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
+        let mut high = low.clone();
+        if let Some(last) = high.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        let field = self.fields.body.exact;
+        let mut found: Vec<(usize, u64, String)> = Vec::new();
+        let mut seen = HashSet::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().range().ge(&low).lt(&high).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if !seen.insert(term.to_string()) {
+                    continue;
+                }
+                let candidate: Vec<char> = term.chars().collect();
+                if let Some(distance) = edit_distance(chars, &candidate, bound) {
+                    let df = self
+                        .searcher
+                        .doc_freq(&Term::from_field_text(field, term))
+                        .unwrap_or(0);
+                    found.push((distance, df, term.to_string()));
+                }
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        distinct(found.into_iter().map(|(_, _, t)| t))
+            .into_iter()
+            .take(MAX_CANDIDATES)
+            .collect()
     }
 
     /// The stems a word may stand for in a language ([`Analyzer::stem_variants`]) that the

@@ -1,0 +1,426 @@
+//! Query expansion: what a query also looks for beyond the words typed, always below them.
+//!
+//! - **Glossary**: a span of the query that is a form of a glossary concept (`ARD`,
+//!   `gobernanza`, `articulación interinstitucional`) also looks for the concept's other forms,
+//!   in both languages: `ARD governance` finds `gobernanza de las agencias regionales de
+//!   desarrollo`.
+//! - **Dictionary**: a word known in one language only is translated with the bilingual
+//!   dictionary shipped in `data/dictionary/` (Apertium and FreeDict), so an English query
+//!   finds Spanish documents and the other way round.
+//! - **Typos**: a word the index has never seen, and no dictionary knows, is matched to the
+//!   index's words at edit distance 1 (5+ letters) or 2 (9+ letters), never changing its first
+//!   letter.
+//!
+//! Each rule that fires is reported, so a user can see how the query was understood.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use minga_core::{Glossary, Lang, fold};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analyzer;
+
+/// A rule that changed what a query looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A word typed without its accent reached the accented word's stem.
+    Accent,
+    /// An acronym was expanded (or a phrase shortened to its acronym).
+    Acronym,
+    /// A glossary term brought its equivalents in both languages.
+    Glossary,
+    /// The dictionary translated a word into the other language.
+    Translation,
+    /// A word the index does not hold was matched to close words it does hold.
+    Typo,
+}
+
+/// One expansion of the query, for showing the user how it was understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expansion {
+    pub rule: Rule,
+    /// What the user typed.
+    pub from: String,
+    /// What it was also looked for as.
+    pub to: Vec<String>,
+}
+
+/// A term to look for in one language: its stems with their positions (gaps where stop
+/// words were), so several words become a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Terms {
+    pub display: String,
+    pub stems: Vec<(usize, String)>,
+}
+
+impl Terms {
+    fn new(display: &str, analyzer: &Analyzer) -> Option<Terms> {
+        let mut stems = Vec::new();
+        analyzer.analyze(display, |t| stems.push((t.position, t.text)));
+        let first = stems.first()?.0;
+        for (position, _) in &mut stems {
+            *position -= first;
+        }
+        Some(Terms {
+            display: display.to_string(),
+            stems,
+        })
+    }
+}
+
+/// Translations of words kept per source language, keyed by the source word's stem.
+pub(crate) struct Dictionary {
+    es_to_en: HashMap<String, Vec<Terms>>,
+    en_to_es: HashMap<String, Vec<Terms>>,
+}
+
+/// Translations kept per word: the dictionary lists the commonest senses first.
+const TRANSLATIONS_PER_WORD: usize = 3;
+
+static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
+    en_to_es: Dictionary::parse(
+        include_str!("../../../data/dictionary/en-es.tsv"),
+        Lang::En,
+    ),
+    es_to_en: Dictionary::parse(
+        include_str!("../../../data/dictionary/es-en.tsv"),
+        Lang::Es,
+    ),
+});
+
+impl Dictionary {
+    /// The dictionary shipped with Minga, parsed on first use.
+    pub fn shipped() -> &'static Dictionary {
+        &DICTIONARY
+    }
+
+    fn parse(text: &str, from: Lang) -> HashMap<String, Vec<Terms>> {
+        let source = Analyzer::stemmed(from);
+        let target = Analyzer::stemmed(from.other());
+        let mut map: HashMap<String, Vec<Terms>> = HashMap::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((headword, translations)) = line.split_once('\t') else {
+                continue;
+            };
+            let stems = source.terms(headword);
+            // Single words only: a phrase's words are looked up one by one.
+            if stems.len() != 1 || headword.contains(' ') {
+                continue;
+            }
+            let entry = map.entry(stems[0].clone()).or_default();
+            for translation in translations.split('|') {
+                if entry.len() >= TRANSLATIONS_PER_WORD {
+                    break;
+                }
+                if let Some(terms) = Terms::new(translation.trim(), &target)
+                    && !entry.iter().any(|t| t.stems == terms.stems)
+                {
+                    entry.push(terms);
+                }
+            }
+        }
+        map.retain(|_, v| !v.is_empty());
+        map
+    }
+
+    /// Translations of a word stemmed in `from`, commonest first.
+    pub fn translations(&self, from: Lang, stem: &str) -> &[Terms] {
+        let map = match from {
+            Lang::Es => &self.es_to_en,
+            Lang::En => &self.en_to_es,
+        };
+        map.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the dictionary knows a word of `lang` by one of its stems.
+    pub fn knows(&self, lang: Lang, stems: &[String]) -> bool {
+        stems.iter().any(|s| !self.translations(lang, s).is_empty())
+    }
+}
+
+/// A form of a glossary concept, analysed.
+#[derive(Debug, Clone)]
+pub(crate) struct Form {
+    pub display: String,
+    /// The language whose fields it is looked for in; `None` for acronyms (both).
+    pub lang: Option<Lang>,
+    /// Folded words, every one kept.
+    pub exact: Vec<String>,
+    /// Stems in its language (acronyms: folded), stop words out.
+    pub terms: Terms,
+}
+
+/// The glossary, ready to be matched against queries.
+#[derive(Debug, Default)]
+pub(crate) struct GlossaryIndex {
+    concepts: Vec<Vec<Form>>,
+    /// Token sequence (folded words, or stems of either language) → (concept, form).
+    keys: HashMap<Vec<String>, Vec<(usize, usize)>>,
+    longest: usize,
+}
+
+impl GlossaryIndex {
+    pub fn new(glossary: &Glossary) -> GlossaryIndex {
+        let exact = Analyzer::exact();
+        let mut index = GlossaryIndex::default();
+        for concept in glossary.concepts() {
+            let mut forms = Vec::new();
+            let tagged = concept
+                .acronyms
+                .iter()
+                .map(|f| (f, None))
+                .chain(concept.es.iter().map(|f| (f, Some(Lang::Es))))
+                .chain(concept.en.iter().map(|f| (f, Some(Lang::En))));
+            for (text, lang) in tagged {
+                let analyzer = lang.map_or_else(Analyzer::exact, Analyzer::stemmed);
+                let Some(terms) = Terms::new(text, &analyzer) else {
+                    continue;
+                };
+                forms.push(Form {
+                    display: text.clone(),
+                    lang,
+                    exact: exact.terms(text),
+                    terms,
+                });
+            }
+            let id = index.concepts.len();
+            for (f, form) in forms.iter().enumerate() {
+                let mut keys = vec![form.exact.clone()];
+                if form.lang.is_some() {
+                    keys.push(form.terms.stems.iter().map(|(_, s)| s.clone()).collect());
+                }
+                for key in keys.into_iter().filter(|k| !k.is_empty()) {
+                    index.longest = index.longest.max(key.len());
+                    let entry = index.keys.entry(key).or_default();
+                    if !entry.contains(&(id, f)) {
+                        entry.push((id, f));
+                    }
+                }
+            }
+            index.concepts.push(forms);
+        }
+        index
+    }
+
+    /// Concepts whose forms occur in the query's words, each with the span of words that
+    /// matched (as indices into `words`), longest spans first and never overlapping.
+    pub fn find(&self, words: &[String]) -> Vec<(usize, std::ops::Range<usize>)> {
+        if self.keys.is_empty() || words.is_empty() {
+            return Vec::new();
+        }
+        let exact = Analyzer::exact();
+        let es = Analyzer::stemmed(Lang::Es);
+        let en = Analyzer::stemmed(Lang::En);
+        // Each word's tokens under each analysis; a word with no token (a stop word) is
+        // skipped inside a span but not at its edges.
+        let per_word: Vec<[Vec<String>; 3]> = words
+            .iter()
+            .map(|w| [exact.terms(w), es.stem_variants(w), en.terms(w)])
+            .collect();
+        let mut found = Vec::new();
+        let mut taken = vec![false; words.len()];
+        for len in (1..=words.len().min(self.longest)).rev() {
+            for start in 0..=words.len() - len {
+                let span = start..start + len;
+                if taken[span.clone()].iter().any(|t| *t) {
+                    continue;
+                }
+                let mut hit = None;
+                'analyses: for analysis in 0..3 {
+                    // Stems: one variant per word is enough (Spanish words without accents
+                    // have several).
+                    let mut candidates: Vec<Vec<String>> = vec![Vec::new()];
+                    for tokens in &per_word[span.clone()] {
+                        let tokens = &tokens[analysis];
+                        if tokens.is_empty() {
+                            continue;
+                        }
+                        if analysis == 1 {
+                            candidates = candidates
+                                .iter()
+                                .flat_map(|c| {
+                                    tokens.iter().map(move |t| {
+                                        let mut c = c.clone();
+                                        c.push(t.clone());
+                                        c
+                                    })
+                                })
+                                .take(16)
+                                .collect();
+                        } else {
+                            for c in &mut candidates {
+                                c.extend(tokens.iter().cloned());
+                            }
+                        }
+                    }
+                    for key in candidates {
+                        if let Some(entries) = self.keys.get(&key) {
+                            hit = entries.first().map(|&(concept, _)| concept);
+                            break 'analyses;
+                        }
+                    }
+                }
+                if let Some(concept) = hit {
+                    taken[span.clone()].iter_mut().for_each(|t| *t = true);
+                    found.push((concept, span));
+                }
+            }
+        }
+        found.sort_by_key(|(_, span)| span.start);
+        found
+    }
+
+    /// The forms of a concept.
+    pub fn forms(&self, concept: usize) -> &[Form] {
+        &self.concepts[concept]
+    }
+}
+
+/// The language a query seems to be written in, from the stop words it uses; `None` when it
+/// gives no sign.
+pub(crate) fn query_lang(words: &[String]) -> Option<Lang> {
+    let es = Analyzer::stemmed(Lang::Es);
+    let en = Analyzer::stemmed(Lang::En);
+    let mut votes = [0i32; 2];
+    for word in words {
+        let (is_es, is_en) = (es.is_stop_word(word), en.is_stop_word(word));
+        if is_es && !is_en {
+            votes[0] += 1;
+        }
+        if is_en && !is_es {
+            votes[1] += 1;
+        }
+        if word.chars().any(|c| "ñáéíóú¿¡".contains(c.to_ascii_lowercase())) {
+            votes[0] += 1;
+        }
+    }
+    match votes[0].cmp(&votes[1]) {
+        std::cmp::Ordering::Greater => Some(Lang::Es),
+        std::cmp::Ordering::Less => Some(Lang::En),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Edit distance allowed for a typo in a word of this many letters.
+pub(crate) fn typo_distance(letters: usize) -> usize {
+    match letters {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein with adjacent transpositions), or `None`
+/// when it exceeds `bound`.
+pub(crate) fn edit_distance(a: &[char], b: &[char], bound: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > bound {
+        return None;
+    }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_best = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+            row_best = row_best.min(d);
+        }
+        if row_best > bound {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let d = previous[b.len()];
+    (d <= bound).then_some(d)
+}
+
+/// Folded forms of `words`, deduplicated, for reports.
+pub(crate) fn distinct(words: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    words
+        .into_iter()
+        .filter(|w| seen.insert(fold(w)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(csv: &str) -> GlossaryIndex {
+        let g = Glossary::from_reader(csv.as_bytes(), std::path::Path::new("g.csv")).unwrap();
+        GlossaryIndex::new(&g)
+    }
+
+    fn words(q: &str) -> Vec<String> {
+        q.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn glossary_spans_match_by_acronym_form_or_stem() {
+        let g = glossary(
+            "es,en,acronyms,note\n\
+             agencia regional de desarrollo,regional development agency,ARD,\n\
+             gobernanza,governance,,\n\
+             articulación interinstitucional,inter-institutional coordination,,\n",
+        );
+        let found = g.find(&words("ARD governance"));
+        assert_eq!(found, [(0, 0..1), (1, 1..2)]);
+        let found = g.find(&words("las agencias regionales de desarrollo"));
+        assert_eq!(found, [(0, 1..5)]);
+        assert_eq!(g.find(&words("articulacion interinstitucional")), [(2, 0..2)]);
+        assert_eq!(g.find(&words("Regional Development Agencies")), [(0, 0..3)]);
+        assert!(g.find(&words("café")).is_empty());
+        let forms: Vec<&str> = g.forms(0).iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(forms, ["ARD", "agencia regional de desarrollo", "regional development agency"]);
+    }
+
+    #[test]
+    fn the_shipped_dictionary_translates_both_ways() {
+        let d = Dictionary::shipped();
+        let en = Analyzer::stemmed(Lang::En);
+        let es = Analyzer::stemmed(Lang::Es);
+        let agency = d.translations(Lang::En, &en.terms("agencies")[0]);
+        assert_eq!(agency[0].display, "agencia");
+        let water = d.translations(Lang::Es, &es.terms("agua")[0]);
+        assert_eq!(water[0].display, "water");
+        assert!(d.knows(Lang::En, &en.terms("river")));
+        assert!(!d.knows(Lang::En, &en.terms("zxqw")));
+    }
+
+    #[test]
+    fn query_language_from_stop_words() {
+        assert_eq!(query_lang(&words("What is the name of the river")), Some(Lang::En));
+        assert_eq!(query_lang(&words("¿Cuál es el nombre del río?")), Some(Lang::Es));
+        assert_eq!(query_lang(&words("Biobío")), Some(Lang::Es));
+        assert_eq!(query_lang(&words("gobernanza")), None);
+    }
+
+    #[test]
+    fn edit_distances_with_transpositions_and_bounds() {
+        let d = |a: &str, b: &str, k| {
+            let a: Vec<char> = a.chars().collect();
+            let b: Vec<char> = b.chars().collect();
+            edit_distance(&a, &b, k)
+        };
+        assert_eq!(d("innvoacion", "innovacion", 2), Some(1));
+        assert_eq!(d("gobernansa", "gobernanza", 1), Some(1));
+        assert_eq!(d("kitten", "sitting", 3), Some(3));
+        assert_eq!(d("kitten", "sitting", 2), None);
+        assert_eq!(d("abc", "abc", 0), Some(0));
+        assert_eq!(typo_distance(4), 0);
+        assert_eq!(typo_distance(5), 1);
+        assert_eq!(typo_distance(9), 2);
+    }
+}
