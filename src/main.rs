@@ -24,6 +24,9 @@ enum Command {
     Search(commands::search::Args),
     /// Show a document or passage by id.
     Show(commands::show::Args),
+    /// A brief of the lessons a search finds, grouped by region and institution, with
+    /// citations: Markdown, HTML, CSV, JSON or RIS.
+    Brief(commands::brief::Args),
     /// Every facet value with its count, for knowing what filters accept.
     Facets(commands::facets::Args),
     /// Serve the search page and JSON API (building the index first if there is none).
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Index(args) => commands::index::run(args),
         Command::Search(args) => commands::search::run(args),
         Command::Show(args) => commands::show::run(args),
+        Command::Brief(args) => commands::brief::run(args),
         Command::Facets(args) => commands::facets::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -65,6 +65,20 @@ fn launch(profile: &Path) -> Browser {
     .expect("launch Chromium")
 }
 
+/// Lets the browser save downloads into `dir` without asking.
+fn allow_downloads(tab: &Tab, dir: &Path) {
+    use headless_chrome::protocol::cdp::Browser::{
+        SetDownloadBehavior, SetDownloadBehaviorBehaviorOption,
+    };
+    tab.call_method(SetDownloadBehavior {
+        behavior: SetDownloadBehaviorBehaviorOption::Allow,
+        browser_context_id: None,
+        download_path: Some(dir.to_string_lossy().into_owned()),
+        events_enabled: None,
+    })
+    .expect("allow downloads");
+}
+
 /// The value of a JavaScript expression in the page.
 fn js(tab: &Tab, expression: &str) -> Value {
     tab.evaluate(expression, false)
@@ -203,6 +217,77 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     assert!(url.contains("region=Chile/Biobío"), "{url}");
     screenshot(&tab, "search.png");
 
+    // "Exportar brief" opens by keyboard, offers every format for this search, and its
+    // Markdown link downloads the brief (a real download into a folder of the test's).
+    let downloads = tempfile::tempdir().expect("a downloads folder");
+    allow_downloads(&tab, downloads.path());
+    js(&tab, "document.querySelector('#export summary').focus()");
+    tab.press_key("Enter").expect("open the export menu");
+    wait_until(
+        &tab,
+        "the export menu",
+        "document.getElementById('export').open && \
+         document.querySelector('#export a[data-format=md]').offsetHeight > 0",
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#export summary').textContent"
+        ),
+        "Exportar brief"
+    );
+    let href = js_string(
+        &tab,
+        "document.querySelector('#export a[data-format=md]').getAttribute('href')",
+    );
+    assert!(
+        href.starts_with("/api/brief?q=articulacion&region=Chile%2FBio")
+            && href.ends_with("&ui=es&format=md"),
+        "{href}"
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#export a[data-format]').length"
+        ),
+        serde_json::json!(5)
+    );
+    screenshot(&tab, "export-menu.png");
+    js(
+        &tab,
+        "document.querySelector('#export a[data-format=md]').focus()",
+    );
+    tab.press_key("Enter").expect("choose Markdown");
+    let file = downloads.path().join("minga-brief-articulacion-biobio.md");
+    support::wait_for("the downloaded brief", WAIT, || {
+        std::fs::read_to_string(&file)
+            .ok()
+            .filter(|t| t.contains("## Fuentes"))
+    });
+    let brief = std::fs::read_to_string(&file).expect("the downloaded brief");
+    assert!(
+        brief.starts_with("# Lecciones aprendidas: articulacion — Biobío\n"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("\n## Biobío\n") && brief.contains(" [1]\n"),
+        "{brief}"
+    );
+    wait_until(
+        &tab,
+        "the menu closed after choosing",
+        "!document.getElementById('export').open",
+    );
+    // Escape closes it too, back on its button.
+    js(&tab, "document.getElementById('export').open = true");
+    tab.press_key("Escape").expect("press Escape");
+    wait_until(
+        &tab,
+        "the menu closed by Escape",
+        "!document.getElementById('export').open && \
+         document.activeElement === document.querySelector('#export summary')",
+    );
+
     // Enter on the first result opens it in the document view.
     let title = js_string(
         &tab,
@@ -300,6 +385,21 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "the count is not in English"
     );
     assert_eq!(js_string(&tab, "localStorage.getItem('minga.ui')"), "en");
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#export summary').textContent"
+        ),
+        "Export brief"
+    );
+    assert!(
+        js_string(
+            &tab,
+            "document.querySelector('#export a[data-format=html]').href"
+        )
+        .ends_with("&ui=en&format=html"),
+        "the brief links do not follow the interface language"
+    );
     assert!(tab.get_url().contains("ui=en"), "{}", tab.get_url());
 
     // An invalid query shows the server's message.

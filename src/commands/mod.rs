@@ -1,6 +1,7 @@
 //! One module per command: each parses nothing itself, takes its typed arguments and calls
 //! the libraries.
 
+pub mod brief;
 pub mod eval;
 pub mod facets;
 pub mod index;

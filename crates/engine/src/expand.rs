@@ -80,14 +80,8 @@ pub(crate) struct Dictionary {
 const TRANSLATIONS_PER_WORD: usize = 3;
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
-    en_to_es: Dictionary::parse(
-        include_str!("../../../data/dictionary/en-es.tsv"),
-        Lang::En,
-    ),
-    es_to_en: Dictionary::parse(
-        include_str!("../../../data/dictionary/es-en.tsv"),
-        Lang::Es,
-    ),
+    en_to_es: Dictionary::parse(include_str!("../../../data/dictionary/en-es.tsv"), Lang::En),
+    es_to_en: Dictionary::parse(include_str!("../../../data/dictionary/es-en.tsv"), Lang::Es),
 });
 
 impl Dictionary {
@@ -292,7 +286,10 @@ pub(crate) fn query_lang(words: &[String]) -> Option<Lang> {
         if is_en && !is_es {
             votes[1] += 1;
         }
-        if word.chars().any(|c| "ñáéíóú¿¡".contains(c.to_ascii_lowercase())) {
+        if word
+            .chars()
+            .any(|c| "ñáéíóú¿¡".contains(c.to_ascii_lowercase()))
+        {
             votes[0] += 1;
         }
     }
@@ -348,10 +345,7 @@ pub(crate) fn edit_distance(a: &[char], b: &[char], bound: usize) -> Option<usiz
 /// Folded forms of `words`, deduplicated, for reports.
 pub(crate) fn distinct(words: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = HashSet::new();
-    words
-        .into_iter()
-        .filter(|w| seen.insert(fold(w)))
-        .collect()
+    words.into_iter().filter(|w| seen.insert(fold(w))).collect()
 }
 
 #[cfg(test)]
@@ -379,11 +373,21 @@ mod tests {
         assert_eq!(found, [(0, 0..1), (1, 1..2)]);
         let found = g.find(&words("las agencias regionales de desarrollo"));
         assert_eq!(found, [(0, 1..5)]);
-        assert_eq!(g.find(&words("articulacion interinstitucional")), [(2, 0..2)]);
+        assert_eq!(
+            g.find(&words("articulacion interinstitucional")),
+            [(2, 0..2)]
+        );
         assert_eq!(g.find(&words("Regional Development Agencies")), [(0, 0..3)]);
         assert!(g.find(&words("café")).is_empty());
         let forms: Vec<&str> = g.forms(0).iter().map(|f| f.display.as_str()).collect();
-        assert_eq!(forms, ["ARD", "agencia regional de desarrollo", "regional development agency"]);
+        assert_eq!(
+            forms,
+            [
+                "ARD",
+                "agencia regional de desarrollo",
+                "regional development agency"
+            ]
+        );
     }
 
     #[test]
@@ -401,8 +405,14 @@ mod tests {
 
     #[test]
     fn query_language_from_stop_words() {
-        assert_eq!(query_lang(&words("What is the name of the river")), Some(Lang::En));
-        assert_eq!(query_lang(&words("¿Cuál es el nombre del río?")), Some(Lang::Es));
+        assert_eq!(
+            query_lang(&words("What is the name of the river")),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            query_lang(&words("¿Cuál es el nombre del río?")),
+            Some(Lang::Es)
+        );
         assert_eq!(query_lang(&words("Biobío")), Some(Lang::Es));
         assert_eq!(query_lang(&words("gobernanza")), None);
     }

@@ -9,8 +9,8 @@ mod analysis;
 mod collectors;
 mod engine;
 mod error;
-mod expand;
 pub mod eval;
+mod expand;
 mod indexer;
 pub mod query;
 mod ranking;
@@ -22,8 +22,8 @@ mod tables;
 
 pub use analysis::{AnalyzedTerm, Analyzer, MAX_TERM_BYTES};
 pub use engine::{DocumentView, Engine, Stats};
-pub use expand::{Expansion, Rule as ExpansionRule};
 pub use error::{Error, Result};
+pub use expand::{Expansion, Rule as ExpansionRule};
 pub use indexer::{
     DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
 };

@@ -1,4 +1,5 @@
-// Minga's search page: instant search with facets, paging and a document view.
+// Minga's search page: instant search with facets, paging, a document view and briefs to
+// export.
 //
 // Plain browser JavaScript, no build step. The whole search lives in the URL
 // (?q=…&region=…&page=2&doc=ID&ui=en) so a search can be shared as a link and Back works.
@@ -41,6 +42,7 @@
     docMeta: $("doc-meta"),
     docCount: $("doc-count"),
     docPassages: $("doc-passages"),
+    exportMenu: $("export"),
   };
 
   // ---- State -------------------------------------------------------------------------
@@ -129,6 +131,23 @@
     params.set("offset", String((s.page - 1) * PAGE_SIZE));
     params.set("facets", "all");
     return params.toString();
+  }
+
+  // The brief of a search: its query and filters (a brief holds lessons only, so no kind
+  // filter), with labels in the interface's language.
+  function briefHref(s, format) {
+    const params = new URLSearchParams();
+    if (s.q) params.set("q", s.q);
+    for (const name of LIST_FILTERS) {
+      if (name === "kind") continue;
+      for (const value of s[name]) params.append(name, value);
+    }
+    if (s.from) params.set("from", s.from);
+    if (s.to) params.set("to", s.to);
+    if (s.sort !== "relevance") params.set("sort", s.sort);
+    params.set("ui", ui);
+    params.set("format", format);
+    return "/api/brief?" + params.toString();
   }
 
   function hasFilters(s) {
@@ -293,6 +312,8 @@
     els.intro.hidden = true;
     els.pager.hidden = true;
     els.count.textContent = t("errorTitle");
+    els.exportMenu.open = false;
+    els.exportMenu.hidden = true;
   }
 
   function scheduleSearch() {
@@ -336,6 +357,22 @@
     renderPager(response);
     renderFacets(response.facets || {});
     els.clear.hidden = !hasFilters(state);
+    renderExport();
+  }
+
+  // The export menu's links follow the search shown.
+  function renderExport() {
+    for (const link of els.exportMenu.querySelectorAll("a[data-format]")) {
+      link.href = briefHref(state, link.dataset.format);
+    }
+    els.exportMenu.hidden = false;
+  }
+
+  function closeExport(focusSummary) {
+    if (!els.exportMenu.open) return false;
+    els.exportMenu.open = false;
+    if (focusSummary) els.exportMenu.querySelector("summary").focus();
+    return true;
   }
 
   function renderHit(hit) {
@@ -720,8 +757,19 @@
     }
   }
 
+  // The export menu closes on Escape, on a click elsewhere and once a format is chosen.
+  els.exportMenu.addEventListener("click", (event) => {
+    if (event.target.closest("a[data-format]")) window.setTimeout(() => closeExport(false), 0);
+  });
+  document.addEventListener("click", (event) => {
+    if (!els.exportMenu.contains(event.target)) closeExport(false);
+  });
+
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !els.docView.hidden) {
+    if (event.key === "Escape" && els.exportMenu.open) {
+      event.preventDefault();
+      closeExport(true);
+    } else if (event.key === "Escape" && !els.docView.hidden) {
       event.preventDefault();
       leaveDocument();
     } else if (event.key === "/" && document.activeElement !== els.q && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {

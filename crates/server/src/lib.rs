@@ -1,9 +1,10 @@
 //! Minga's HTTP layer: the JSON API (`/api/search`, `/api/documents/{id}`, `/api/facets`,
-//! `/api/stats`), health checks, the OpenAPI description and the search page, on axum.
+//! `/api/stats`), briefs to download (`/api/brief`), health checks, the OpenAPI description
+//! and the search page, on axum.
 //!
-//! It is a thin layer over [`minga_engine`]: it turns requests into engine requests, runs
-//! them in blocking threads under a limit of searches at once, and turns the answers and the
-//! errors into JSON. It owns no search logic, reads no corpus and writes no index; the index
+//! It is a thin layer over [`minga_engine`] (and [`minga_brief`] for rendering briefs): it
+//! turns requests into engine requests, runs them in blocking threads under a limit of
+//! searches at once, and turns the answers and the errors into JSON. It owns no search logic, reads no corpus and writes no index; the index
 //! it serves is updated by `minga index`, and the engine picks up new commits by itself.
 //!
 //! ```no_run
@@ -22,6 +23,7 @@
 
 mod api;
 mod assets;
+mod brief;
 mod config;
 mod error;
 mod openapi;
@@ -30,6 +32,7 @@ mod server;
 mod state;
 
 pub use assets::CONTENT_SECURITY_POLICY;
+pub use brief::{BRIEF_PARAMETERS, BriefParams};
 pub use config::{
     Config, DEFAULT_BODY_LIMIT, DEFAULT_MAX_SEARCHES, DEFAULT_REQUEST_TIMEOUT, Limits,
     RETRY_AFTER_SECONDS,

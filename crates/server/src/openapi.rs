@@ -29,6 +29,7 @@ mod tests {
             "/api/documents/{id}",
             "/api/facets",
             "/api/stats",
+            "/api/brief",
             "/healthz",
             "/readyz",
             "/openapi.json",
@@ -42,5 +43,12 @@ mod tests {
         for name in crate::params::PARAMETERS {
             assert!(parameters.contains_key(name), "{name} is not documented");
         }
+        let brief: Vec<&str> = doc["paths"]["/api/brief"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(brief, crate::brief::BRIEF_PARAMETERS);
     }
 }

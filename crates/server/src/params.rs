@@ -108,9 +108,14 @@ fn bad(name: &str, value: &str, expected: &str) -> ApiError {
 impl SearchParams {
     /// Parses a raw query string (what follows `?`, still percent-encoded).
     pub fn from_query_string(raw: &str) -> Result<SearchParams, ApiError> {
+        SearchParams::from_pairs(decode_pairs(raw)?)
+    }
+
+    /// The parameters from decoded `(key, value)` pairs (see [`decode_pairs`]).
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Result<SearchParams, ApiError> {
         let mut params = SearchParams::default();
         let mut seen: Vec<&'static str> = Vec::new();
-        for (key, value) in decode_pairs(raw)? {
+        for (key, value) in pairs {
             let Some(&name) = PARAMETERS.iter().find(|&&p| p == key) else {
                 return Err(ApiError::BadParameter(format!(
                     "unknown parameter {key:?}: expected one of {}",

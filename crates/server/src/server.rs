@@ -25,7 +25,7 @@ use tracing::Level;
 use crate::config::Config;
 use crate::error::{ApiError, Error};
 use crate::state::AppState;
-use crate::{api, assets, openapi};
+use crate::{api, assets, brief, openapi};
 
 /// The whole application: API, page and assets, with every layer. Tests build it on an
 /// [`AppState`] of their own.
@@ -36,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/documents/{id}", get(api::document))
         .route("/facets", get(api::facets))
         .route("/stats", get(api::stats))
+        .route("/brief", get(brief::brief))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(api::no_such_route);
     Router::new()

@@ -522,6 +522,7 @@ async fn too_many_searches_at_once_get_a_fast_503() {
         "/api/facets",
         "/api/stats",
         "/api/documents/x",
+        "/api/brief?q=agencia",
     ] {
         let (status, headers, body) = server.request(Method::GET, path).await;
         assert_error(&(status, body), 503, "overloaded", &[]);
@@ -788,4 +789,122 @@ async fn answers_are_gzipped_when_the_client_asks() {
         .await
         .expect("a response");
     assert!(!plain.headers().contains_key(header::CONTENT_ENCODING));
+}
+
+#[tokio::test]
+async fn briefs_download_in_every_format_with_their_type_and_file_name() {
+    let server = TestServer::new().await;
+    for (format, content_type) in [
+        ("md", "text/markdown; charset=utf-8"),
+        ("html", "text/html; charset=utf-8"),
+        ("json", "application/json"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("ris", "application/x-research-info-systems"),
+    ] {
+        let response = server
+            .client
+            .get(server.url(&format!(
+                "/api/brief?q=articulacion+interinstitucional&region=biobio&format={format}"
+            )))
+            .send()
+            .await
+            .expect("GET /api/brief");
+        assert_eq!(response.status(), StatusCode::OK, "{format}");
+        let headers = response.headers().clone();
+        assert_eq!(headers[header::CONTENT_TYPE], content_type);
+        assert_eq!(
+            headers[header::CONTENT_DISPOSITION],
+            format!(
+                "attachment; filename=\"minga-brief-articulacion-interinstitucional-biobio.{format}\""
+            )
+            .as_str()
+        );
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(
+            headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            format == "html"
+        );
+        let body = response.text().await.expect("a body");
+        match format {
+            "md" => assert!(body.contains("\n## Biobío\n") && body.contains("\n## Fuentes\n")),
+            "json" => {
+                let brief: Value = serde_json::from_str(&body).expect("JSON");
+                let lessons = brief["lessons"].as_array().expect("lessons");
+                assert!(!lessons.is_empty());
+                for lesson in lessons {
+                    assert!(strings(&lesson["regions"]).contains(&"Biobío"), "{lesson}");
+                    let n = lesson["citation"].as_u64().expect("a citation");
+                    assert!(n >= 1 && n as usize <= brief["sources"].as_array().unwrap().len());
+                }
+                let today = brief["scope"]["generated"].as_str().expect("a date");
+                assert_eq!(today.len(), 10, "{today}");
+            }
+            "ris" => assert!(body.starts_with("TY  - ")),
+            _ => {}
+        }
+    }
+
+    assert_error(
+        &server.get("/api/brief?format=pdf").await,
+        400,
+        "bad_parameter",
+        &["pdf"],
+    );
+    assert_error(
+        &server.get("/api/brief?kind=report").await,
+        400,
+        "bad_parameter",
+        &["kind"],
+    );
+    assert_error(
+        &server.get("/api/brief?region=Narnia").await,
+        400,
+        "bad_filter",
+        &["Narnia"],
+    );
+    assert_error(
+        &server.get("/api/brief?q=%22agencia").await,
+        400,
+        "bad_query",
+        &[],
+    );
+    assert_error(
+        &server.get("/api/brief?limit=101").await,
+        400,
+        "bad_parameter",
+        &["limit"],
+    );
+}
+
+#[tokio::test]
+async fn a_brief_escapes_markup_from_the_corpus() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("create the corpus");
+    std::fs::write(
+        corpus.join("lecciones.jsonl"),
+        r#"{"id": "lec-x", "title": "Marcas <b>y</b> \"comillas\"", "lang": "es", "lesson": "La lección <script>alert('x')</script> & más.", "context": "Un contexto, con coma."}"#,
+    )
+    .expect("write the corpus");
+    let index = dir.path().join("index");
+    build_index(&corpus, &index);
+    let state = AppState::open(&index, Limits::default()).expect("open the index");
+    let server = TestServer::start(state).await;
+    let response = server
+        .client
+        .get(server.url("/api/brief?q=leccion&format=html"))
+        .send()
+        .await
+        .expect("GET /api/brief");
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.expect("a body");
+    assert!(
+        html.contains("La lección &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; más."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Marcas &lt;b&gt;y&lt;/b&gt; &quot;comillas&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script") && !html.contains("<b>"), "{html}");
 }

@@ -285,13 +285,16 @@ impl QueryBuilder<'_> {
                 .stemmed(lang)
                 .stem_variants(word)
                 .iter()
-                .any(|s| [&f.title, &f.heading, &f.body].iter().any(|t| df(t.stemmed(lang), s)))
-        }) || self
-            .analyzers
-            .exact
-            .terms(word)
-            .iter()
-            .any(|t| [&f.title, &f.heading, &f.body].iter().any(|x| df(x.exact, t)))
+                .any(|s| {
+                    [&f.title, &f.heading, &f.body]
+                        .iter()
+                        .any(|t| df(t.stemmed(lang), s))
+                })
+        }) || self.analyzers.exact.terms(word).iter().any(|t| {
+            [&f.title, &f.heading, &f.body]
+                .iter()
+                .any(|x| df(x.exact, t))
+        })
     }
 
     /// What the glossary, the dictionary and typo tolerance add to plain words side by side,
@@ -326,7 +329,11 @@ impl QueryBuilder<'_> {
                 r.glossary,
             )));
             self.expansions.push(Expansion {
-                rule: if acronym { Rule::Acronym } else { Rule::Glossary },
+                rule: if acronym {
+                    Rule::Acronym
+                } else {
+                    Rule::Glossary
+                },
                 from: matched,
                 to: shown,
             });
@@ -340,7 +347,10 @@ impl QueryBuilder<'_> {
             }
             let es = self.analyzers.es.stem_variants(word);
             let en = self.analyzers.en.terms(word);
-            let from = match (dictionary.knows(Lang::Es, &es), dictionary.knows(Lang::En, &en)) {
+            let from = match (
+                dictionary.knows(Lang::Es, &es),
+                dictionary.knows(Lang::En, &en),
+            ) {
                 (true, false) => Some(Lang::Es),
                 (false, true) => Some(Lang::En),
                 (true, true) => guess,
@@ -595,39 +605,46 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// A bonus for passages where the words stand close together, in each language.
+    /// A bonus for passages where neighbouring words of the query stand close together (each
+    /// adjacent pair within `proximity_slop` positions), in each language: what a phrase
+    /// would find, without asking the user to type one.
     fn proximity(&self, words: &[&str]) -> Option<Box<dyn Query>> {
         let r = self.ranking;
         if words.len() < 2 || r.proximity <= 0.0 {
             return None;
         }
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut pairs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
         for lang in Lang::ALL {
             let stems: Vec<String> = words
                 .iter()
+                .filter(|w| !self.is_stop_word(w))
                 .filter_map(|w| self.stems(lang, w).into_iter().next())
                 .collect();
-            if stems.len() < 2 {
-                continue;
-            }
             let field = self.fields.body.stemmed(lang);
-            let terms = stems
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i, Term::from_field_text(field, s)))
-                .collect();
-            alternatives.push(Box::new(PhraseQuery::new_with_offset_and_slop(
-                terms,
-                r.proximity_slop,
-            )));
+            for pair in stems.windows(2) {
+                if pair[0] == pair[1] {
+                    continue;
+                }
+                let terms = vec![
+                    (0, Term::from_field_text(field, &pair[0])),
+                    (1, Term::from_field_text(field, &pair[1])),
+                ];
+                pairs.push((
+                    TOccur::Should,
+                    Box::new(PhraseQuery::new_with_offset_and_slop(
+                        terms,
+                        r.proximity_slop,
+                    )),
+                ));
+            }
         }
-        match alternatives.len() {
-            0 => None,
-            _ => Some(Box::new(BoostQuery::new(
-                Box::new(DisjunctionMaxQuery::new(alternatives)),
-                r.proximity,
-            ))),
+        if pairs.is_empty() {
+            return None;
         }
+        Some(Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(pairs)),
+            r.proximity,
+        )))
     }
 
     /// A filter written in the query.

@@ -1,0 +1,286 @@
+//! `GET /api/brief`: the lessons a search finds as a brief to download, in the format asked.
+//!
+//! The parameters are the search's (`q`, the filters, `sort`, `limit`, `expand`) plus
+//! `format`, `ui` (the language of the labels), `title` and `date`. The search is run for
+//! lessons only, one hit per passage; each lesson's document is fetched for its parts and
+//! its kind; [`minga_brief`] arranges and renders them. `minga brief` does the same, so the
+//! two give the same bytes for the same index, parameters and date.
+
+use std::collections::HashMap;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use minga_brief::{Brief, Corpus, Filter, FilterName, Format, Found, Order, Scope};
+use minga_core::{Date, Kind, Lang, Passage};
+use minga_engine::{Engine, Error as EngineError, SearchRequest, Sort};
+
+use crate::error::ApiError;
+use crate::params::{PARAMETERS, SearchParams, decode_pairs};
+use crate::state::AppState;
+
+/// The names `GET /api/brief` accepts: the search's, except those that make no sense for a
+/// brief (`kind`: a brief holds lessons; `offset`, `facets`, `group`), and its own.
+pub const BRIEF_PARAMETERS: [&str; 15] = [
+    "q",
+    "region",
+    "institution",
+    "lang",
+    "topic",
+    "year",
+    "from",
+    "to",
+    "sort",
+    "limit",
+    "expand",
+    "format",
+    "ui",
+    "title",
+    "date",
+];
+
+/// The security policy of an HTML brief: its own inline style sheet, nothing else.
+const BRIEF_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                         form-action 'none'; frame-ancestors 'none'";
+
+/// What a brief is asked with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BriefParams {
+    /// The search for lessons.
+    pub search: SearchParams,
+    /// `md` (default), `html`, `json`, `csv` or `ris`.
+    pub format: Format,
+    /// The language of the labels: `es` (default) or `en`.
+    pub ui: Option<Lang>,
+    /// A title instead of the default.
+    pub title: Option<String>,
+    /// The date the brief says it was generated; default today (UTC).
+    pub date: Option<Date>,
+}
+
+impl BriefParams {
+    /// Parses a raw query string; unknown and repeated names are refused as for searches.
+    pub fn from_query_string(raw: &str) -> Result<BriefParams, ApiError> {
+        let mut params = BriefParams::default();
+        let mut search = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, value) in decode_pairs(raw)? {
+            if !BRIEF_PARAMETERS.contains(&key.as_str()) {
+                let hint = if PARAMETERS.contains(&key.as_str()) {
+                    " (a search parameter that a brief does not take)"
+                } else {
+                    ""
+                };
+                return Err(ApiError::BadParameter(format!(
+                    "unknown parameter {key:?}{hint}: expected one of {}",
+                    BRIEF_PARAMETERS.join(", ")
+                )));
+            }
+            let bad = |expected: &str| {
+                ApiError::BadParameter(format!("invalid {key} {value:?}: expected {expected}"))
+            };
+            let own = ["format", "ui", "title", "date"];
+            if let Some(&name) = own.iter().find(|&&n| n == key) {
+                if seen.contains(&name) {
+                    return Err(ApiError::BadParameter(format!(
+                        "parameter {name:?} is given more than once"
+                    )));
+                }
+                seen.push(name);
+            }
+            let blank = value.trim().is_empty();
+            match key.as_str() {
+                "format" if !blank => {
+                    params.format = value
+                        .parse()
+                        .map_err(|_| bad("md, html, json, csv or ris"))?;
+                }
+                "ui" if !blank => {
+                    params.ui = Some(value.parse().map_err(|_| bad("es or en"))?);
+                }
+                "title" if !blank => params.title = Some(value),
+                "date" if !blank => {
+                    params.date = Some(value.trim().parse().map_err(|_| bad("YYYY-MM-DD"))?);
+                }
+                "format" | "ui" | "title" | "date" => {}
+                _ => search.push((key, value)),
+            }
+        }
+        params.search = SearchParams::from_pairs(search)?;
+        Ok(params)
+    }
+}
+
+/// `GET /api/brief?q=…&format=…`: the brief as a download.
+pub async fn brief(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let BriefParams {
+        search,
+        format,
+        ui,
+        title,
+        date,
+    } = BriefParams::from_query_string(raw.as_deref().unwrap_or(""))?;
+    let request = lessons_request(search.into_request()?);
+    let generated = match date {
+        Some(date) => date,
+        None => today().ok_or_else(|| {
+            tracing::error!("the system clock is before 1970");
+            ApiError::Internal
+        })?,
+    };
+    let lang = ui.unwrap_or(Lang::Es);
+    let (body, file_name) = state
+        .run(move |engine| {
+            let brief = assemble(engine, &request, title, generated, lang)?;
+            Ok((format.render(&brief), brief.file_name(format)))
+        })
+        .await?;
+    tracing::debug!(%format, file = %file_name, "brief");
+
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    // The slug is lower-case ASCII letters, digits and dashes: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if format == Format::Html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(BRIEF_CSP),
+        );
+    }
+    Ok(response)
+}
+
+/// The search a brief runs: lessons only, one hit per passage, no facets.
+fn lessons_request(mut request: SearchRequest) -> SearchRequest {
+    request.filters.kinds = vec![Kind::Lesson];
+    request.group = false;
+    request.offset = 0;
+    request.facets = Vec::new();
+    request
+}
+
+/// Today, UTC.
+fn today() -> Option<Date> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Date::from_unix_timestamp(i64::try_from(now.as_secs()).ok()?)
+}
+
+/// Runs the search for lessons, fetches each lesson's document and arranges them. Blocks.
+fn assemble(
+    engine: &Engine,
+    request: &SearchRequest,
+    title: Option<String>,
+    generated: Date,
+    lang: Lang,
+) -> Result<Brief, EngineError> {
+    let response = engine.search(request)?;
+    let mut documents: HashMap<&str, Vec<Passage>> = HashMap::new();
+    let mut found = Vec::with_capacity(response.hits.len());
+    for hit in &response.hits {
+        if !documents.contains_key(hit.parent.as_str()) {
+            let view = engine.document(&hit.parent)?;
+            documents.insert(&hit.parent, view.map(|v| v.passages).unwrap_or_default());
+        }
+        found.extend(
+            documents
+                .get(hit.parent.as_str())
+                .and_then(|passages| Found::in_document(&hit.id, passages)),
+        );
+    }
+    let stats = engine.stats()?;
+    let f = &request.filters;
+    let mut filters: Vec<Filter> = Vec::new();
+    let mut add = |name, values: Vec<String>| {
+        filters.extend(values.into_iter().map(|v| Filter::new(name, v)));
+    };
+    add(FilterName::Region, f.regions.clone());
+    add(FilterName::Institution, f.institutions.clone());
+    add(
+        FilterName::Lang,
+        f.langs.iter().map(|l| l.code().to_string()).collect(),
+    );
+    add(FilterName::Topic, f.topics.clone());
+    add(
+        FilterName::Year,
+        f.years.iter().map(i32::to_string).collect(),
+    );
+    add(
+        FilterName::From,
+        f.from.iter().map(Date::to_string).collect(),
+    );
+    add(FilterName::To, f.to.iter().map(Date::to_string).collect());
+    let scope = Scope {
+        query: request.query.clone(),
+        filters,
+        order: match request.sort {
+            Sort::Relevance => Order::Relevance,
+            Sort::Date => Order::Date,
+        },
+        limit: request.limit,
+        matching: response.total,
+        corpus: Corpus {
+            documents: stats.documents,
+            passages: stats.passages,
+        },
+        generated,
+    };
+    Ok(Brief::assemble(title, scope, found, lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(q: &str) -> Result<BriefParams, ApiError> {
+        BriefParams::from_query_string(q)
+    }
+
+    #[test]
+    fn brief_parameters_split_from_the_search() {
+        let p =
+            parse("q=articulaci%C3%B3n&region=biobio&format=html&ui=en&date=2024-05-02&limit=5")
+                .unwrap();
+        assert_eq!(p.format, Format::Html);
+        assert_eq!(p.ui, Some(Lang::En));
+        assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-05-02"));
+        let r = lessons_request(p.search.into_request().unwrap());
+        assert_eq!(r.query, "articulación");
+        assert_eq!(r.filters.regions, ["biobio"]);
+        assert_eq!(r.filters.kinds, [Kind::Lesson]);
+        assert_eq!(r.limit, 5);
+        assert!(!r.group && r.facets.is_empty());
+        let p = parse("format=&ui=").unwrap();
+        assert_eq!((p.format, p.ui), (Format::Markdown, None));
+    }
+
+    #[test]
+    fn bad_brief_parameters_are_named() {
+        for (query, words) in [
+            ("format=pdf", ["format", "pdf"]),
+            ("ui=fr", ["ui", "fr"]),
+            ("date=ayer", ["date", "ayer"]),
+            ("format=md&format=csv", ["format", "more than once"]),
+            ("offset=20", ["offset", "does not take"]),
+            ("colour=red", ["colour", "format"]),
+            ("limit=x", ["limit", "x"]),
+        ] {
+            let err = parse(query).unwrap_err();
+            assert_eq!(err.code(), "bad_parameter", "{query}");
+            for word in words {
+                assert!(err.message().contains(word), "{query}: {err}");
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! `minga brief`: the lessons a search finds, grouped and cited, as Markdown, HTML, CSV,
+//! JSON or RIS.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use minga_brief::{Brief, Corpus, Filter, FilterName, Format, Found, Order, Scope};
+use minga_core::{Date, Kind, Lang, Passage};
+use minga_engine::{DEFAULT_LIMIT, Engine, Filters, SearchRequest, Sort};
+
+use super::IndexDir;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query, as for `minga search`; empty: every lesson the filters let through.
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Only this region or country (repeat for several: any of them).
+    #[arg(long, value_name = "R")]
+    pub region: Vec<String>,
+    /// Only this institution (repeatable).
+    #[arg(long, value_name = "I")]
+    pub institution: Vec<String>,
+    /// Only documents in this language: es or en (repeatable).
+    #[arg(long, value_name = "L")]
+    pub lang: Vec<Lang>,
+    /// Only this topic (repeatable).
+    #[arg(long, value_name = "T")]
+    pub topic: Vec<String>,
+    /// Only this year (repeatable).
+    #[arg(long, value_name = "YYYY")]
+    pub year: Vec<i32>,
+    /// Dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Dated on or before this day (a month or a year means its last day).
+    #[arg(long, value_name = "DATE", value_parser = Date::parse_end)]
+    pub to: Option<Date>,
+    /// Which lessons to keep when more match than --limit: relevance or date (newest).
+    #[arg(long, default_value = "relevance")]
+    pub sort: Sort,
+    /// Most lessons in the brief (1 to 100).
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// md, html (prints on A4), json, csv (one row per lesson) or ris (the sources).
+    #[arg(long, short = 'f', default_value = "md")]
+    pub format: Format,
+    /// Write the brief to this file rather than to standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of the brief's headings and labels: es or en (`--lang` filters documents).
+    #[arg(long, value_name = "es|en", default_value = "es", alias = "labels")]
+    pub ui: Lang,
+    /// A title of your own, instead of "Lecciones aprendidas: QUERY — REGION".
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The date the brief says it was generated (default today, UTC), for reproducible
+    /// output.
+    #[arg(long, env = "MINGA_BRIEF_DATE", value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+}
+
+impl Args {
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.join(" "),
+            filters: Filters {
+                regions: self.region.clone(),
+                institutions: self.institution.clone(),
+                kinds: vec![Kind::Lesson],
+                langs: self.lang.clone(),
+                topics: self.topic.clone(),
+                years: self.year.clone(),
+                from: self.from,
+                to: self.to,
+            },
+            sort: self.sort,
+            limit: self.limit,
+            facets: Vec::new(),
+            group: false,
+            ..SearchRequest::default()
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let engine = args.index.open()?;
+    let generated = match args.date {
+        Some(date) => date,
+        None => today().context("cannot read the system clock for the brief's date")?,
+    };
+    let brief = brief(
+        &engine,
+        &args.request(),
+        args.title.clone(),
+        generated,
+        args.ui,
+    )?;
+    let text = args.format.render(&brief);
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the brief to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the brief to standard output")?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today, UTC.
+fn today() -> Option<Date> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Date::from_unix_timestamp(i64::try_from(now.as_secs()).ok()?)
+}
+
+/// Runs `request` (already restricted to lessons, one hit per passage), fetches each
+/// lesson's document and arranges them into a brief. `GET /api/brief` does the same.
+pub fn brief(
+    engine: &Engine,
+    request: &SearchRequest,
+    title: Option<String>,
+    generated: Date,
+    lang: Lang,
+) -> anyhow::Result<Brief> {
+    let response = engine.search(request)?;
+    let mut documents: HashMap<&str, Vec<Passage>> = HashMap::new();
+    let mut found = Vec::with_capacity(response.hits.len());
+    for hit in &response.hits {
+        if !documents.contains_key(hit.parent.as_str()) {
+            let view = engine.document(&hit.parent)?;
+            documents.insert(&hit.parent, view.map(|v| v.passages).unwrap_or_default());
+        }
+        found.extend(
+            documents
+                .get(hit.parent.as_str())
+                .and_then(|passages| Found::in_document(&hit.id, passages)),
+        );
+    }
+    let stats = engine.stats()?;
+    let f = &request.filters;
+    let mut filters: Vec<Filter> = Vec::new();
+    let mut add = |name, values: Vec<String>| {
+        filters.extend(values.into_iter().map(|v| Filter::new(name, v)));
+    };
+    add(FilterName::Region, f.regions.clone());
+    add(FilterName::Institution, f.institutions.clone());
+    add(
+        FilterName::Lang,
+        f.langs.iter().map(|l| l.code().to_string()).collect(),
+    );
+    add(FilterName::Topic, f.topics.clone());
+    add(
+        FilterName::Year,
+        f.years.iter().map(i32::to_string).collect(),
+    );
+    add(
+        FilterName::From,
+        f.from.iter().map(Date::to_string).collect(),
+    );
+    add(FilterName::To, f.to.iter().map(Date::to_string).collect());
+    let scope = Scope {
+        query: request.query.clone(),
+        filters,
+        order: match request.sort {
+            Sort::Relevance => Order::Relevance,
+            Sort::Date => Order::Date,
+        },
+        limit: request.limit,
+        matching: response.total,
+        corpus: Corpus {
+            documents: stats.documents,
+            passages: stats.passages,
+        },
+        generated,
+    };
+    Ok(Brief::assemble(title, scope, found, lang))
+}
