@@ -1,11 +1,14 @@
 //! `minga serve`: the web page and JSON API, on an index built first if there is none.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use minga_engine::{Engine, Error as EngineError};
+use minga_pipeline::SyncError;
+use minga_server::{Access, ApiKey, Limits};
 
 use super::{CorpusDir, IndexDir, index};
 
@@ -18,19 +21,66 @@ pub struct Args {
     /// Address to listen on; loopback unless you mean to share it.
     #[arg(long, env = "MINGA_ADDR", default_value = "127.0.0.1:7878")]
     pub addr: SocketAddr,
-    /// Seconds a request may take before it is answered 503.
-    #[arg(long, env = "MINGA_REQUEST_TIMEOUT", default_value_t = 10)]
-    pub request_timeout: u64,
-    /// Largest request body accepted, in bytes.
-    #[arg(long, env = "MINGA_MAX_BODY", default_value_t = minga_server::DEFAULT_BODY_LIMIT)]
+    /// Seconds a request may take before it is answered 503 (fractions allowed).
+    #[arg(long, env = "MINGA_REQUEST_TIMEOUT", default_value_t = minga_server::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), value_name = "SECONDS")]
+    pub request_timeout: f64,
+    /// Largest body of the read endpoints (POST /api/search), in bytes.
+    #[arg(long, env = "MINGA_MAX_BODY", default_value_t = minga_server::DEFAULT_BODY_LIMIT, value_name = "BYTES")]
     pub max_body: usize,
+    /// Largest body of POST /api/documents (a record, a batch or a file), in bytes.
+    #[arg(long, env = "MINGA_MAX_UPLOAD", default_value_t = minga_server::DEFAULT_UPLOAD_LIMIT, value_name = "BYTES")]
+    pub max_upload: usize,
     /// Searches run at once; more are answered 503 with Retry-After.
     #[arg(long, env = "MINGA_MAX_SEARCHES", default_value_t = minga_server::DEFAULT_MAX_SEARCHES)]
     pub max_searches: usize,
+    /// Longest query (q), in bytes; 4096 at most.
+    #[arg(long, env = "MINGA_MAX_QUERY_BYTES", default_value_t = minga_server::DEFAULT_MAX_QUERY_BYTES, value_name = "BYTES")]
+    pub max_query_bytes: usize,
+    /// Longest query string (after `?`), in bytes; longer ones are answered 414.
+    #[arg(long, env = "MINGA_MAX_QUERY_STRING", default_value_t = minga_server::DEFAULT_MAX_QUERY_STRING_BYTES, value_name = "BYTES")]
+    pub max_query_string: usize,
+    /// Filter values (region, institution, kind, lang, topic, year) one search may carry.
+    #[arg(long, env = "MINGA_MAX_FILTERS", default_value_t = minga_server::DEFAULT_MAX_FILTER_VALUES)]
+    pub max_filters: usize,
+    /// Names the `facets` parameter may list.
+    #[arg(long, env = "MINGA_MAX_FACETS", default_value_t = minga_server::DEFAULT_MAX_FACETS)]
+    pub max_facets: usize,
+    /// Deepest nesting of arrays and objects in a JSON body.
+    #[arg(long, env = "MINGA_MAX_JSON_DEPTH", default_value_t = minga_server::DEFAULT_MAX_JSON_DEPTH)]
+    pub max_json_depth: usize,
+    /// Records one JSON Lines batch may hold.
+    #[arg(long, env = "MINGA_MAX_BATCH", default_value_t = minga_server::DEFAULT_MAX_BATCH_RECORDS)]
+    pub max_batch: usize,
+    /// Writes that may wait for the writer; more are answered 503 with Retry-After.
+    #[arg(long, env = "MINGA_MAX_PENDING_WRITES", default_value_t = minga_server::DEFAULT_MAX_PENDING_WRITES)]
+    pub max_pending_writes: usize,
+    /// A file holding the API key that enables the write API (POST and DELETE
+    /// /api/documents); or set MINGA_API_KEY. Without a key, writes are refused.
+    #[arg(long, env = "MINGA_API_KEY_FILE", value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+    /// Put the read endpoints under /api behind the API key too.
+    #[arg(long, env = "MINGA_PROTECT_READS")]
+    pub protect_reads: bool,
+    /// An origin allowed to call the API from a browser (CORS), such as
+    /// https://intranet.example.org, or `*`; repeatable. None by default: no CORS.
+    #[arg(
+        long = "cors-origin",
+        env = "MINGA_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
 }
 
+/// The variable that may hold the API key (a flag would show it to `ps`).
+const API_KEY_VAR: &str = "MINGA_API_KEY";
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let access = access(&args)?;
+    let limits = limits(&args)?;
+    let writes = access.api_key.is_some();
     match Engine::open(&args.index.dir) {
+        Ok(_) if writes => catch_up(&args)?,
         Ok(_) => {}
         Err(EngineError::MissingIndex { .. }) => {
             eprintln!(
@@ -53,11 +103,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         addr: args.addr,
         index_dir: args.index.dir.clone(),
         corpus_dir: args.corpus.dir.clone(),
-        limits: minga_server::Limits {
-            request_timeout: Duration::from_secs(args.request_timeout),
-            body_bytes: args.max_body,
-            max_searches: args.max_searches,
-        },
+        limits,
+        access,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -70,6 +117,116 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         server.run(shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// With writes enabled, brings the index in step with the corpus before serving, so that a
+/// write stored but not committed when the server last stopped (a crash) is indexed. A
+/// `minga index` running meanwhile does the same: then this is skipped.
+fn catch_up(args: &Args) -> anyhow::Result<()> {
+    match minga_pipeline::sync(
+        &args.corpus.dir,
+        &args.index.dir,
+        &minga_pipeline::SyncOptions::default(),
+        &(),
+    ) {
+        Ok(summary) if summary.committed => {
+            tracing::info!(
+                added = summary.added,
+                updated = summary.updated,
+                removed = summary.removed,
+                "the index caught up with the corpus"
+            );
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(SyncError::Index(EngineError::Locked { .. })) => {
+            tracing::warn!("another indexer is running; not catching up with the corpus");
+            Ok(())
+        }
+        Err(e) => Err(e).with_context(|| {
+            format!(
+                "cannot bring the index at {} in step with {}",
+                args.index.dir.display(),
+                args.corpus.dir.display()
+            )
+        }),
+    }
+}
+
+/// The limits of the flags, checked.
+fn limits(args: &Args) -> anyhow::Result<Limits> {
+    if args.max_query_bytes > minga_server::DEFAULT_MAX_QUERY_BYTES {
+        bail!(
+            "--max-query-bytes {} is over the engine's limit of {} bytes",
+            args.max_query_bytes,
+            minga_server::DEFAULT_MAX_QUERY_BYTES
+        );
+    }
+    let request_timeout = Duration::try_from_secs_f64(args.request_timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| {
+            format!(
+                "--request-timeout {} is not a positive number of seconds",
+                args.request_timeout
+            )
+        })?;
+    Ok(Limits {
+        request_timeout,
+        body_bytes: args.max_body,
+        upload_bytes: args.max_upload,
+        max_searches: args.max_searches,
+        query_bytes: args.max_query_bytes,
+        query_string_bytes: args.max_query_string,
+        filter_values: args.max_filters,
+        facet_names: args.max_facets,
+        json_depth: args.max_json_depth,
+        batch_records: args.max_batch,
+        pending_writes: args.max_pending_writes,
+    })
+}
+
+/// Who may read and write: the API key from MINGA_API_KEY or --api-key-file, checked.
+fn access(args: &Args) -> anyhow::Result<Access> {
+    let from_env = std::env::var(API_KEY_VAR)
+        .ok()
+        .filter(|k| !k.trim().is_empty());
+    let from_file = match &args.api_key_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the API key file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let secret = match (from_env, from_file) {
+        (Some(_), Some(_)) => {
+            bail!("give the API key once: {API_KEY_VAR} or --api-key-file, not both")
+        }
+        (Some(key), None) | (None, Some(key)) => Some(key),
+        (None, None) => None,
+    };
+    let api_key = secret
+        .map(|s| ApiKey::new(&s))
+        .transpose()
+        .map_err(anyhow::Error::msg)
+        .context("the API key cannot be used")?;
+    if args.protect_reads && api_key.is_none() {
+        bail!("--protect-reads needs an API key ({API_KEY_VAR} or --api-key-file)");
+    }
+    for origin in &args.cors_origins {
+        let valid = origin == "*"
+            || ((origin.starts_with("http://") || origin.starts_with("https://"))
+                && !origin.contains(char::is_whitespace)
+                && origin.is_ascii());
+        if !valid {
+            bail!("--cors-origin {origin:?} is not an origin like https://example.org or *");
+        }
+    }
+    Ok(Access {
+        api_key,
+        protect_reads: args.protect_reads,
+        cors_origins: args.cors_origins.clone(),
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

@@ -71,6 +71,18 @@ impl Workspace {
             "MINGA_REQUEST_TIMEOUT",
             "MINGA_MAX_BODY",
             "MINGA_MAX_SEARCHES",
+            "MINGA_MAX_UPLOAD",
+            "MINGA_MAX_QUERY_BYTES",
+            "MINGA_MAX_QUERY_STRING",
+            "MINGA_MAX_FILTERS",
+            "MINGA_MAX_FACETS",
+            "MINGA_MAX_JSON_DEPTH",
+            "MINGA_MAX_BATCH",
+            "MINGA_MAX_PENDING_WRITES",
+            "MINGA_API_KEY",
+            "MINGA_API_KEY_FILE",
+            "MINGA_PROTECT_READS",
+            "MINGA_CORS_ORIGINS",
         ] {
             command.env_remove(var);
         }

@@ -4,6 +4,7 @@
 use minga_core::Section;
 use scraper::{ElementRef, Html, Node, Selector};
 
+use crate::Problem;
 use crate::draft::{Draft, Extracted, join_paragraphs};
 use crate::meta::{Field, Value, collapse_spaces, split_list};
 
@@ -41,8 +42,15 @@ const BLOCKS: &[&str] = &[
     "caption",
 ];
 
-/// Reads an HTML page.
-pub(crate) fn read(text: &str) -> Extracted {
+/// Reads an HTML page. A page nested deeper than [`MAX_HTML_NESTING`] elements is skipped.
+pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
+    let nesting = nesting_depth(text);
+    if nesting > MAX_HTML_NESTING {
+        return Err(Problem::skipped(
+            rel,
+            format!("refused: elements nested over {MAX_HTML_NESTING} deep ({nesting} found)"),
+        ));
+    }
     let html = Html::parse_document(text);
     let mut draft = Draft::default();
 
@@ -107,7 +115,7 @@ pub(crate) fn read(text: &str) -> Extracted {
         .or_else(|| first(&html, "body"))
         .unwrap_or_else(|| html.root_element());
     let mut walker = Walker::default();
-    walker.walk(root);
+    walker.walk(root, 0);
     draft.sections = walker.finish();
     if draft.sections.is_empty()
         && let Some(description) = description
@@ -122,7 +130,91 @@ pub(crate) fn read(text: &str) -> Extracted {
         .iter()
         .find(|s| s.level == 1)
         .and_then(|s| s.heading.clone());
-    Extracted::single(draft)
+    Ok(Extracted::single(draft))
+}
+
+/// Deepest nesting of elements accepted in a page: the HTML parser takes time that grows
+/// with the square of it (a page of fifty thousand nested `<div>`s takes it seconds), and
+/// real pages nest a few dozen deep.
+pub const MAX_HTML_NESTING: usize = 1024;
+
+/// Elements that never have content.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+/// Elements whose end tag may be left out, so that unclosed ones do not nest.
+const OPTIONAL_END: &[&str] = &[
+    "html", "head", "body", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+];
+
+/// How deep the elements of a page nest, estimated by a scan of its tags that counts start
+/// tags up and end tags down, leaving out void elements, elements whose end tag is optional,
+/// comments and the content of raw-text elements. Linear and allocation-free, to run before
+/// the parser.
+fn nesting_depth(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let find = |from: usize, needle: &[u8]| {
+        bytes[from.min(bytes.len())..]
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|p| from + p)
+    };
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
+        let start = at + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            at = find(start + 4, b"-->").map_or(bytes.len(), |end| end + 3);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            // `<!doctype>`, `<?xml>`, a stray `<`.
+            at = start + 1;
+            continue;
+        }
+        let name = text[name_start..name_start + name_len].to_ascii_lowercase();
+        // The end of the tag, past quoted attribute values.
+        let mut end = name_start + name_len;
+        let mut quote = None;
+        while end < bytes.len() {
+            match (quote, bytes[end]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), b) if b == q => quote = None,
+                _ => {}
+            }
+            end += 1;
+        }
+        let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
+        at = end + 1;
+        let counted = !VOID.contains(&name.as_str())
+            && !OPTIONAL_END.contains(&name.as_str())
+            && !RAW_TEXT.contains(&name.as_str());
+        if closing {
+            if counted {
+                depth = depth.saturating_sub(1);
+            }
+        } else if RAW_TEXT.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            at = find(at, close.as_bytes()).unwrap_or(bytes.len());
+        } else if counted && !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
 }
 
 fn selector(css: &str) -> Selector {
@@ -138,6 +230,11 @@ fn element_text(element: ElementRef<'_>) -> String {
     collapse_spaces(&element.text().collect::<String>())
 }
 
+/// Elements nested deeper than this are read as plain text (their descendants' text, without
+/// their headings and paragraphs), so that a page of a hundred thousand nested `<div>`s
+/// cannot exhaust the stack of the recursive walk.
+pub const MAX_HTML_DEPTH: usize = 256;
+
 /// Collects sections and paragraphs from the element tree.
 #[derive(Default)]
 struct Walker {
@@ -148,7 +245,15 @@ struct Walker {
 }
 
 impl Walker {
-    fn walk(&mut self, element: ElementRef<'_>) {
+    fn walk(&mut self, element: ElementRef<'_>, depth: usize) {
+        if depth >= MAX_HTML_DEPTH {
+            // `text()` walks the descendants with a loop, not recursion.
+            for text in element.text() {
+                self.push_text(text);
+            }
+            return;
+        }
+        let depth = depth + 1;
         for child in element.children() {
             match child.value() {
                 Node::Text(text) => self.push_text(text),
@@ -167,17 +272,17 @@ impl Walker {
                     } else if name == "li" {
                         self.end_paragraph();
                         self.paragraph.push_str("- ");
-                        self.walk(child);
+                        self.walk(child, depth);
                         self.end_paragraph();
                     } else if BLOCKS.contains(&name) {
                         self.end_paragraph();
-                        self.walk(child);
+                        self.walk(child, depth);
                         self.end_paragraph();
                     } else if matches!(name, "td" | "th") {
-                        self.walk(child);
+                        self.walk(child, depth);
                         self.push_text(" ");
                     } else {
-                        self.walk(child);
+                        self.walk(child, depth);
                     }
                 }
                 _ => {}
@@ -274,7 +379,7 @@ los actores.</p>
 
     #[test]
     fn main_text_sections_and_metadata() {
-        let extracted = read(PAGE);
+        let extracted = read(PAGE, "x.html").unwrap();
         let draft = &extracted.drafts[0];
         assert_eq!(draft.meta.text(Field::Title), Some("Perfil del GORE"));
         assert_eq!(draft.meta.text(Field::Lang), Some("es-PE"));
@@ -302,8 +407,41 @@ los actores.</p>
     }
 
     #[test]
+    fn nesting_is_estimated_from_the_tags() {
+        assert_eq!(
+            nesting_depth("<html><body><div><p>a<p>b<br><img src=x></div></body></html>"),
+            1
+        );
+        assert_eq!(
+            nesting_depth(
+                "<div><!-- <div><div> --><script>if (a<b) '<div>'</script><span a='>'>x</span></div>"
+            ),
+            2
+        );
+        assert_eq!(
+            nesting_depth("<ul><li>a<li>b</ul><table><tr><td>x</table>"),
+            1
+        );
+        let deep = format!("{}x{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        assert_eq!(nesting_depth(&deep), 50_000);
+        let problem = read(&deep, "hondo.html").unwrap_err();
+        assert!(problem.reason.contains("nested"), "{problem}");
+        assert!(
+            read(
+                &format!(
+                    "<body>{}hola{}</body>",
+                    "<div>".repeat(300),
+                    "</div>".repeat(300)
+                ),
+                "x.html"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn body_without_main() {
-        let extracted = read("<p>Hola <i>mundo</i></p><p>Chau</p>");
+        let extracted = read("<p>Hola <i>mundo</i></p><p>Chau</p>", "x.html").unwrap();
         let s = &extracted.drafts[0].sections;
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].heading, None);

@@ -398,9 +398,56 @@ pub(crate) enum YamlError {
     NotMapping,
 }
 
+/// Deepest nesting of flow collections (`[…]`, `{…}`) accepted in YAML metadata: the YAML
+/// parser takes time quadratic in it, so that a hundred kilobytes of `[` would take it
+/// seconds; metadata never nests more than a few levels.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// The deepest nesting of `[` and `{` in YAML, outside quotes and comments (a cheap,
+/// generous estimate: brackets inside plain scalars count too).
+fn flow_depth(yaml: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = yaml.chars().peekable();
+    let mut line_start = true;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if line_start => {
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        line_start = c == '\n' || (line_start && c.is_whitespace());
+    }
+    deepest
+}
+
 /// Parses YAML metadata (front matter, a sidecar): `Ok(None)` when it is empty.
 /// `line_offset` is the number of file lines before the YAML's first line.
 pub(crate) fn parse_yaml(yaml: &str, line_offset: u64) -> Result<Option<Metadata>, YamlError> {
+    if flow_depth(yaml) > MAX_YAML_DEPTH {
+        return Err(YamlError::Invalid {
+            line: Some(line_offset + 1),
+            message: format!("nested deeper than {MAX_YAML_DEPTH} levels of [ ] or {{ }}"),
+        });
+    }
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
         let line = e.location().map(|l| l.line() as u64 + line_offset);
         let mut message = e.to_string();
@@ -425,6 +472,20 @@ pub(crate) fn parse_yaml(yaml: &str, line_offset: u64) -> Result<Option<Metadata
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        assert_eq!(flow_depth("title: a\nregions: [Cusco, {a: [b]}]\n"), 3);
+        assert_eq!(flow_depth("title: \"[[[[\"\n# [[[[\nx: '{{'\n"), 0);
+        let deep = format!("title: {}x{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            parse_yaml(&deep, 1),
+            Err(YamlError::Invalid { .. })
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(parse_yaml("title: [a, [b, [c]]]\n", 0).is_ok());
+    }
 
     #[test]
     fn keys_match_in_either_language_and_any_case() {

@@ -18,9 +18,27 @@ pub const MAX_PDF_TEXT_BYTES: u64 = 50 * 1024 * 1024;
 /// Longest line taken for a page heading.
 const MAX_HEADING_CHARS: usize = 80;
 
+/// Most bytes the compressed (`FlateDecode`) streams of a PDF may inflate to, per byte of the
+/// file: past this ratio (and [`MIN_PDF_INFLATED_BYTES`]) the file is taken for a
+/// decompression bomb, before any parser inflates it in memory.
+pub const MAX_PDF_INFLATE_RATIO: u64 = 100;
+/// What any PDF's streams may inflate to, whatever its size.
+const MIN_PDF_INFLATED_BYTES: u64 = 16 * 1024 * 1024;
+/// What no PDF's streams may inflate to, whatever its size: 256 MiB.
+pub const MAX_PDF_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Reads a PDF. `max_text` bounds the extracted text (see [`MAX_PDF_TEXT_BYTES`]).
 pub(crate) fn read(bytes: &[u8], rel: &str, max_text: u64) -> Result<Extracted, Problem> {
     let skip = |reason: String| Problem::skipped(rel, reason);
+    let budget = (bytes.len() as u64)
+        .saturating_mul(MAX_PDF_INFLATE_RATIO)
+        .clamp(MIN_PDF_INFLATED_BYTES, MAX_PDF_INFLATED_BYTES);
+    if !inflates_within(bytes, budget) {
+        return Err(skip(format!(
+            "refused: its compressed streams inflate to over {} MB (decompression bomb?)",
+            budget / (1024 * 1024)
+        )));
+    }
     let doc = match lopdf::Document::load_mem(bytes) {
         Ok(doc) => doc,
         Err(
@@ -32,6 +50,11 @@ pub(crate) fn read(bytes: &[u8], rel: &str, max_text: u64) -> Result<Extracted, 
     };
     if doc.is_encrypted() {
         return Err(skip("encrypted PDF".into()));
+    }
+    if let Some(page) = looping_page(&doc) {
+        return Err(skip(format!(
+            "refused: the page tree loops or nests too deep above page {page}"
+        )));
     }
 
     let mut extracted = Extracted::default();
@@ -80,6 +103,71 @@ pub(crate) fn read(bytes: &[u8], rel: &str, max_text: u64) -> Result<Extracted, 
     draft.sections = page_sections(pages);
     extracted.drafts.push(draft);
     Ok(extracted)
+}
+
+/// Deepest chain of `/Parent` links above a page that is read: real page trees are a few
+/// levels deep.
+const MAX_PAGE_TREE_DEPTH: usize = 64;
+
+/// The first page whose chain of `/Parent` links loops or runs deeper than
+/// [`MAX_PAGE_TREE_DEPTH`]: the text extractor follows those links to find inherited
+/// attributes without checking, so such a file would make it recurse forever.
+fn looping_page(doc: &lopdf::Document) -> Option<u32> {
+    for (&number, &id) in &doc.get_pages() {
+        let mut seen = std::collections::HashSet::from([id]);
+        let mut node = doc.get_dictionary(id).ok();
+        while let Some(dict) = node {
+            let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else {
+                break;
+            };
+            if !seen.insert(parent) || seen.len() > MAX_PAGE_TREE_DEPTH {
+                return Some(number);
+            }
+            node = doc.get_dictionary(parent).ok();
+        }
+    }
+    None
+}
+
+/// Whether the zlib (`FlateDecode`) streams of a PDF inflate to at most `budget` bytes in
+/// all, found by scanning the raw bytes for `stream … endstream` and inflating each into a
+/// small buffer that is counted and thrown away: it allocates nothing in proportion to the
+/// output and stops as soon as the budget is spent. Streams that are not zlib count for
+/// nothing (their parsers bound themselves or decode nothing).
+fn inflates_within(bytes: &[u8], budget: u64) -> bool {
+    use std::io::Read;
+    let mut left = budget;
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut at = 0;
+    while let Some(found) = find(&bytes[at..], b"stream") {
+        let keyword = at + found;
+        at = keyword + b"stream".len();
+        if bytes[..keyword].ends_with(b"end") {
+            continue;
+        }
+        let start = match &bytes[at..] {
+            [b'\r', b'\n', ..] => at + 2,
+            [b'\n' | b'\r', ..] => at + 1,
+            _ => continue,
+        };
+        let end = find(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
+        let mut inflater = flate2::read::ZlibDecoder::new(&bytes[start..end]);
+        loop {
+            match inflater.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => match left.checked_sub(n as u64) {
+                    Some(rest) => left = rest,
+                    None => return false,
+                },
+            }
+        }
+        at = end;
+    }
+    true
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// A writer that refuses to grow past a limit.
@@ -298,6 +386,30 @@ fn looks_like_heading(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PDF-like run of `stream … endstream` holding `raw` deflated.
+    fn with_stream(raw: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut deflater = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        deflater.write_all(raw).unwrap();
+        let mut pdf = b"%PDF-1.4\n4 0 obj\n<< /Filter /FlateDecode >>\nstream\r\n".to_vec();
+        pdf.extend(deflater.finish().unwrap());
+        pdf.extend(b"\nendstream\nendobj\n");
+        pdf
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_parsing() {
+        let modest = with_stream(&vec![b' '; 1 << 20]);
+        assert!(inflates_within(&modest, 2 << 20));
+        let bomb = with_stream(&vec![b' '; 64 << 20]);
+        assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+        assert!(!inflates_within(&bomb, 32 << 20));
+        let problem = read(&bomb, "x.pdf", MAX_PDF_TEXT_BYTES).unwrap_err();
+        assert!(problem.reason.contains("decompression bomb"), "{problem}");
+        // Streams that are not zlib count for nothing.
+        assert!(inflates_within(b"stream\nnot zlib at all\nendstream", 1));
+    }
 
     #[test]
     fn dates_titles_and_page_cleanup() {

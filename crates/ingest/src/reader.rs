@@ -163,7 +163,7 @@ impl Reader {
             Format::Jsonl => |source, rel| Ok(json::read_lines(source, rel)),
             Format::Csv => delimited::read,
             Format::Text => |source, _| Ok(text::read(source)),
-            Format::Html => |source, _| Ok(html::read(source)),
+            Format::Html => html::read,
         };
         let extension = rel.rsplit('.').next().unwrap_or("").to_lowercase();
         let decoded =

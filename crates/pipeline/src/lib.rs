@@ -2,9 +2,12 @@
 //!
 //! [`sync`] discovers the corpus's files, reads in parallel only those whose content changed
 //! since the index last saw them, replaces their passages, removes those of deleted files and
-//! commits. It joins `minga-ingest` (files → documents → passages) to `minga-engine` (passages
-//! → index) and is used by the command line and the server alike; it prints nothing.
+//! commits. A [`FileWriter`] updates only the files it is told about, for the server's write
+//! API. Both join `minga-ingest` (files → documents → passages) to `minga-engine` (passages →
+//! index) and are used by the command line and the server alike; they print nothing.
 
+mod files;
 mod sync;
 
+pub use files::FileWriter;
 pub use sync::{DEFAULT_COMMIT_BYTES, Progress, Summary, SyncError, SyncOptions, sync};

@@ -14,6 +14,12 @@ pub const DEFAULT_COMMIT_BYTES: u64 = 64 << 20;
 /// Files read in parallel before their passages are handed, in order, to the writer.
 const BATCH_FILES: usize = 64;
 
+/// Input bytes read in parallel at most (a larger file is read in a batch of its own): the
+/// passages of a batch are all in memory at once, so this bounds memory however large the
+/// files are (64 JSONL exports of 8 MB would otherwise be parsed at once), and lets
+/// intermediate commits come every [`DEFAULT_COMMIT_BYTES`] or so.
+const BATCH_BYTES: u64 = 32 << 20;
+
 /// Why a sync could not run at all. Problems with single files are not errors: they are
 /// reported in the [`Summary`].
 #[derive(Debug, thiserror::Error)]
@@ -226,7 +232,7 @@ pub fn sync(
     for record in data_records {
         indexer.put(record, &[])?;
     }
-    for batch in candidates.chunks(BATCH_FILES) {
+    for batch in batches(&candidates) {
         let known: Vec<Option<FileRecord>> = batch
             .iter()
             .map(|f| indexer.files().get(&f.rel).cloned())
@@ -285,6 +291,24 @@ pub fn sync(
     Ok(summary)
 }
 
+/// `files` cut, in order, into batches of at most [`BATCH_FILES`] files and [`BATCH_BYTES`]
+/// bytes (or one file, when it is larger).
+fn batches<'a, 'f>(files: &'a [&'f SourceFile]) -> Vec<&'a [&'f SourceFile]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        if i > start && (i - start == BATCH_FILES || bytes + file.size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += file.size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
 /// Modification time in nanoseconds since the epoch.
 fn nanos(file: &SourceFile) -> Option<i64> {
     file.modified
@@ -333,7 +357,7 @@ fn read_one(
     })
 }
 
-fn record(
+pub(crate) fn record(
     file: &SourceFile,
     hash: String,
     documents: Vec<String>,
@@ -353,5 +377,35 @@ fn record(
                 message: p.to_string(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(size: u64) -> SourceFile {
+        SourceFile {
+            path: "x".into(),
+            rel: "x".into(),
+            format: minga_ingest::Format::Markdown,
+            size,
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn batches_are_bounded_by_files_and_bytes() {
+        let sizes = |files: &[SourceFile]| {
+            let refs: Vec<&SourceFile> = files.iter().collect();
+            batches(&refs).iter().map(|b| b.len()).collect::<Vec<_>>()
+        };
+        assert_eq!(sizes(&[]), Vec::<usize>::new());
+        let small: Vec<_> = (0..150).map(|_| file(1000)).collect();
+        assert_eq!(sizes(&small), [64, 64, 22]);
+        let shards: Vec<_> = (0..10).map(|_| file(8 << 20)).collect();
+        assert_eq!(sizes(&shards), [4, 4, 2]);
+        let huge = [file(1000), file(BATCH_BYTES * 2), file(1000)];
+        assert_eq!(sizes(&huge), [1, 1, 1]);
     }
 }

@@ -16,7 +16,7 @@ use crate::params::SearchParams;
 use crate::state::AppState;
 
 /// Longest document id looked up; longer ones cannot exist.
-const MAX_ID_BYTES: usize = 512;
+pub(crate) const MAX_ID_BYTES: usize = 512;
 
 /// A JSON answer that must not be cached: results change as the index does.
 fn fresh<T: Serialize>(value: T) -> Response {
@@ -33,6 +33,7 @@ pub async fn search_get(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = SearchParams::from_query_string(raw.as_deref().unwrap_or(""))?;
+    params.check(state.limits())?;
     search(state, params.into_request()?).await
 }
 
@@ -42,6 +43,7 @@ pub async fn search_post(
     body: Result<Json<SearchParams>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(params) = body?;
+    params.check(state.limits())?;
     search(state, params.into_request()?).await
 }
 

@@ -20,6 +20,10 @@ use serde::Serialize;
 
 use crate::config::RETRY_AFTER_SECONDS;
 
+/// What a 415 says where only JSON is taken.
+pub(crate) const JSON_ONLY: &str =
+    "the request body must be JSON, sent with Content-Type: application/json";
+
 /// Why a server could not start or stopped serving.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -34,6 +38,9 @@ pub enum Error {
     /// index is not an error: the server waits for one.
     #[error("cannot open the index: {0}")]
     Index(#[from] EngineError),
+    /// Writes are enabled but the corpus folder they are stored in is missing.
+    #[error("cannot store writes in {path}: the corpus folder is missing")]
+    Corpus { path: std::path::PathBuf },
     /// Accepting connections failed.
     #[error("the server stopped: {0}")]
     Serve(#[source] std::io::Error),
@@ -56,20 +63,40 @@ pub enum ApiError {
     /// 400 `bad_request`: the request line or headers are unusable (bad percent-encoding,
     /// invalid UTF-8).
     BadRequest(String),
+    /// 401 `unauthorized`: the endpoint needs the API key and the request has none (sent
+    /// with `WWW-Authenticate: Bearer`).
+    Unauthorized(String),
+    /// 403 `forbidden`: the request's API key is not the server's.
+    Forbidden,
+    /// 403 `writes_disabled`: a write, on a server started without an API key.
+    WritesDisabled,
     /// 404 `not_found`: no such document, route or asset.
     NotFound(String),
     /// 405 `method_not_allowed`.
     MethodNotAllowed,
+    /// 409 `conflict`: the write clashes with the corpus (an id a corpus file uses, a
+    /// document that did not come through the API).
+    Conflict(String),
     /// 413 `payload_too_large`.
     PayloadTooLarge,
-    /// 415 `unsupported_media_type`: a body that is not `application/json`.
-    UnsupportedMediaType,
+    /// 414 `uri_too_long`: the query string is over the limit.
+    UriTooLong,
+    /// 415 `unsupported_media_type`: a body of a type the endpoint does not take.
+    UnsupportedMediaType(String),
+    /// 422 `unreadable_document`: a document sent to be stored yields nothing to index (the
+    /// reader skipped it: not valid in its format, empty, a zip or decompression bomb…).
+    UnreadableDocument(String),
     /// 503 `timeout`: the request took longer than the configured limit.
     Timeout,
-    /// 503 `overloaded`: too many searches at once; retry shortly.
+    /// 503 `overloaded`: too many searches or writes at once; retry shortly.
     Overloaded,
     /// 503 `index_unavailable`: no usable index (yet); retry once `minga index` has run.
     IndexUnavailable(String),
+    /// 503 `index_locked`: another process (a `minga index` run) holds the index for
+    /// writing; retry shortly.
+    IndexLocked,
+    /// 507 `insufficient_storage`: the disk is full; nothing was written.
+    InsufficientStorage,
     /// 500 `internal`: the index or the machine failed; the details are in the log only.
     Internal,
 }
@@ -94,13 +121,20 @@ impl ApiError {
             | ApiError::BadFilter(_)
             | ApiError::BadJson(_)
             | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::WritesDisabled => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Timeout | ApiError::Overloaded | ApiError::IndexUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnreadableDocument(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Timeout
+            | ApiError::Overloaded
+            | ApiError::IndexUnavailable(_)
+            | ApiError::IndexLocked => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -113,13 +147,21 @@ impl ApiError {
             ApiError::BadFilter(_) => "bad_filter",
             ApiError::BadJson(_) => "bad_json",
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::WritesDisabled => "writes_disabled",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UriTooLong => "uri_too_long",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::UnreadableDocument(_) => "unreadable_document",
             ApiError::Timeout => "timeout",
             ApiError::Overloaded => "overloaded",
             ApiError::IndexUnavailable(_) => "index_unavailable",
+            ApiError::IndexLocked => "index_locked",
+            ApiError::InsufficientStorage => "insufficient_storage",
             ApiError::Internal => "internal",
         }
     }
@@ -132,15 +174,27 @@ impl ApiError {
             | ApiError::BadFilter(m)
             | ApiError::BadJson(m)
             | ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
             | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::UnreadableDocument(m)
             | ApiError::IndexUnavailable(m) => m,
+            ApiError::Forbidden => "the API key is not valid",
+            ApiError::WritesDisabled => {
+                "writes are disabled: the server was started without an API key \
+                 (MINGA_API_KEY or --api-key-file)"
+            }
             ApiError::MethodNotAllowed => "this method is not allowed here",
             ApiError::PayloadTooLarge => "the request body is too large",
-            ApiError::UnsupportedMediaType => {
-                "the request body must be JSON, sent with Content-Type: application/json"
-            }
+            ApiError::UriTooLong => "the query string is too long",
             ApiError::Timeout => "the request took too long; narrow the search and try again",
-            ApiError::Overloaded => "too many searches at once; try again in a moment",
+            ApiError::Overloaded => "too many requests at once; try again in a moment",
+            ApiError::IndexLocked => {
+                "another process (a `minga index` run) is writing the index; try again in a \
+                 moment"
+            }
+            ApiError::InsufficientStorage => "the disk is full; nothing was written",
             ApiError::Internal => "internal error",
         }
     }
@@ -152,7 +206,10 @@ impl ApiError {
             StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            StatusCode::URI_TOO_LONG => ApiError::UriTooLong,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(JSON_ONLY.into()),
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized("this needs an API key".into()),
+            StatusCode::FORBIDDEN => ApiError::Forbidden,
             StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => ApiError::Timeout,
             s if s.is_client_error() => {
                 ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase())
@@ -181,6 +238,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        if self.status() == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"minga\""),
+            );
         }
         response
             .headers_mut()
@@ -211,8 +274,8 @@ impl From<EngineError> for ApiError {
                         .into(),
                 )
             }
-            EngineError::Locked { .. }
-            | EngineError::NotAnIndex { .. }
+            EngineError::Locked { .. } => ApiError::IndexLocked,
+            EngineError::NotAnIndex { .. }
             | EngineError::Io { .. }
             | EngineError::Data(_)
             | EngineError::Corrupt(_)
@@ -229,7 +292,9 @@ impl From<JsonRejection> for ApiError {
         match rejection {
             JsonRejection::JsonDataError(e) => ApiError::BadParameter(e.body_text()),
             JsonRejection::JsonSyntaxError(e) => ApiError::BadJson(e.body_text()),
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::UnsupportedMediaType(JSON_ONLY.into())
+            }
             JsonRejection::BytesRejection(e) => match e.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(e.body_text()),

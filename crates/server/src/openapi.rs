@@ -26,6 +26,7 @@ mod tests {
         assert_eq!(doc["openapi"], "3.1.0");
         for path in [
             "/api/search",
+            "/api/documents",
             "/api/documents/{id}",
             "/api/facets",
             "/api/stats",
@@ -50,5 +51,19 @@ mod tests {
             .filter_map(|p| p["name"].as_str())
             .collect();
         assert_eq!(brief, crate::brief::BRIEF_PARAMETERS);
+        assert!(doc["paths"]["/api/documents/{id}"]["delete"].is_object());
+        let codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"]
+            .as_array()
+            .unwrap();
+        for code in [
+            "unauthorized",
+            "forbidden",
+            "writes_disabled",
+            "conflict",
+            "index_locked",
+        ] {
+            assert!(codes.iter().any(|c| c == code), "{code} is not documented");
+        }
     }
 }

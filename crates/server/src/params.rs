@@ -10,6 +10,7 @@ use minga_core::{Date, Kind, Lang};
 use minga_engine::{DEFAULT_LIMIT, FacetName, Filters, SearchRequest, Sort};
 use serde::{Deserialize, Deserializer};
 
+use crate::config::Limits;
 use crate::error::ApiError;
 
 /// The parameters of a search. Every one is optional; see the defaults on each field.
@@ -81,6 +82,10 @@ where
         OneOrMany::Many(items) => items,
     })
 }
+
+/// The years a date filter (`from`, `to`, `year`) may name: the index keeps dates to the
+/// nanosecond, which reaches from 1678 to 2262.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 
 /// The names the query string and the JSON body accept.
 pub const PARAMETERS: [&str; 15] = [
@@ -176,6 +181,44 @@ impl SearchParams {
         Ok(params)
     }
 
+    /// Checks the parameters against the server's limits: the query's length
+    /// ([`Limits::query_bytes`], 400 `bad_query`), the number of filter values
+    /// ([`Limits::filter_values`]) and of facet names ([`Limits::facet_names`]), 400
+    /// `bad_parameter`.
+    pub fn check(&self, limits: &Limits) -> Result<(), ApiError> {
+        if self.q.len() > limits.query_bytes {
+            return Err(ApiError::BadQuery(format!(
+                "invalid query: the query is {} bytes long; the limit is {}",
+                self.q.len(),
+                limits.query_bytes
+            )));
+        }
+        let filters = self.region.len()
+            + self.institution.len()
+            + self.kind.len()
+            + self.lang.len()
+            + self.topic.len()
+            + self.year.len();
+        if filters > limits.filter_values {
+            return Err(ApiError::BadParameter(format!(
+                "the search has {filters} filter values; the limit is {}",
+                limits.filter_values
+            )));
+        }
+        let facets = match &self.facets {
+            None => 0,
+            Some(FacetList::One(one)) => one.split(',').count(),
+            Some(FacetList::Many(many)) => many.len(),
+        };
+        if facets > limits.facet_names {
+            return Err(ApiError::BadParameter(format!(
+                "parameter \"facets\" names {facets} facets; the limit is {}",
+                limits.facet_names
+            )));
+        }
+        Ok(())
+    }
+
     /// The engine request these parameters ask for. Kinds, languages, dates, sort and facet
     /// names are checked here; ranges and filter values by the engine.
     pub fn into_request(self) -> Result<SearchRequest, ApiError> {
@@ -214,6 +257,30 @@ impl SearchParams {
             .filter(|s| !s.trim().is_empty())
             .map(|s| Date::parse_end(s).map_err(|_| date_error("to", s)))
             .transpose()?;
+        if let Some(year) = self.year.iter().find(|y| !DATE_YEARS.contains(y)) {
+            return Err(bad(
+                "year",
+                &year.to_string(),
+                &format!(
+                    "years go from {} to {}",
+                    DATE_YEARS.start(),
+                    DATE_YEARS.end()
+                ),
+            ));
+        }
+        for (name, date, given) in [("from", from, &self.from), ("to", to, &self.to)] {
+            if date.is_some_and(|d| !DATE_YEARS.contains(&d.year())) {
+                return Err(bad(
+                    name,
+                    given.as_deref().unwrap_or(""),
+                    &format!(
+                        "dates go from {} to {}",
+                        DATE_YEARS.start(),
+                        DATE_YEARS.end()
+                    ),
+                ));
+            }
+        }
         let sort = match self.sort.as_deref() {
             None => Sort::default(),
             Some(s) => s
@@ -392,6 +459,10 @@ mod tests {
             ("year=20x3", "year", "20x3"),
             ("from=2023-13", "from", "2023-13"),
             ("to=31/02/2023", "to", "31/02/2023"),
+            ("to=0000", "to", "0000"),
+            ("year=1144", "year", "1144"),
+            ("year=207698529", "year", "207698529"),
+            ("from=9999-12-31", "from", "9999-12-31"),
             ("kind=memo", "kind", "memo"),
             ("lang=fr", "lang", "fr"),
             ("sort=random", "sort", "random"),
@@ -427,6 +498,25 @@ mod tests {
         );
         assert_eq!(parse("facets=all").unwrap().facets, FacetName::ALL);
         assert!(parse("facets=").unwrap().facets.is_empty());
+    }
+
+    #[test]
+    fn limits_bound_the_query_filters_and_facets() {
+        let limits = Limits {
+            query_bytes: 10,
+            filter_values: 2,
+            facet_names: 2,
+            ..Limits::default()
+        };
+        let check = |q: &str| SearchParams::from_query_string(q).unwrap().check(&limits);
+        assert!(check("q=0123456789&region=a&kind=lesson&facets=kind,region").is_ok());
+        assert_eq!(check("q=0123456789x").unwrap_err().code(), "bad_query");
+        assert_eq!(
+            check("region=a&region=b&year=2023").unwrap_err().code(),
+            "bad_parameter"
+        );
+        let err = check("facets=kind&facets=kind&facets=kind").unwrap_err();
+        assert!(err.message().contains("facets"), "{err}");
     }
 
     #[test]

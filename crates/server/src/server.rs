@@ -1,8 +1,11 @@
 //! The router and the server around it.
 //!
-//! Layers, outermost first: request tracing, `X-Content-Type-Options: nosniff`, gzip,
-//! panics → 500, the safety net that puts any error answer in the JSON format, the request
-//! timeout (→ 503 `timeout`) and the body limit (→ 413).
+//! Layers, outermost first: CORS (only when origins are configured), request tracing,
+//! `X-Content-Type-Options: nosniff`, a default `Content-Security-Policy` (for responses that
+//! set none), gzip, panics → 500, the safety net that puts any error answer in the JSON
+//! format, the request timeout (→ 503 `timeout`), the query-string limit (→ 414) and the body
+//! limit (→ 413). The API key is checked by the routes that need it, before their body is
+//! read.
 
 use std::any::Any;
 use std::future::Future;
@@ -10,14 +13,16 @@ use std::net::SocketAddr;
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{BoxError, Router, middleware};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -25,21 +30,51 @@ use tracing::Level;
 use crate::config::Config;
 use crate::error::{ApiError, Error};
 use crate::state::AppState;
-use crate::{api, assets, brief, openapi};
+use crate::writer::Writer;
+use crate::{api, assets, auth, brief, limits, openapi, write};
+
+/// The policy of every answer that sets none of its own (JSON, errors, downloads): load
+/// nothing, be framed nowhere. The page and HTML briefs set stricter-than-nothing policies
+/// of their own.
+pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// The whole application: API, page and assets, with every layer. Tests build it on an
 /// [`AppState`] of their own.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits().clone();
+    let reads = || middleware::from_fn_with_state(state.clone(), auth::reads);
+    let writes = || middleware::from_fn_with_state(state.clone(), auth::writes);
     let api = Router::new()
-        .route("/search", get(api::search_get).post(api::search_post))
-        .route("/documents/{id}", get(api::document))
-        .route("/facets", get(api::facets))
-        .route("/stats", get(api::stats))
-        .route("/brief", get(brief::brief))
+        .route(
+            "/search",
+            get(api::search_get.layer(reads())).post(
+                api::search_post
+                    .layer(middleware::from_fn_with_state(
+                        state.clone(),
+                        limits::json_body,
+                    ))
+                    .layer(reads()),
+            ),
+        )
+        .route(
+            "/documents",
+            post(
+                write::create
+                    .layer(DefaultBodyLimit::max(limits.upload_bytes))
+                    .layer(writes()),
+            ),
+        )
+        .route(
+            "/documents/{id}",
+            get(api::document.layer(reads())).delete(write::delete.layer(writes())),
+        )
+        .route("/facets", get(api::facets.layer(reads())))
+        .route("/stats", get(api::stats.layer(reads())))
+        .route("/brief", get(brief::brief.layer(reads())))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(api::no_such_route);
-    Router::new()
+    let cors = cors_layer(&state.access().cors_origins);
+    let router = Router::new()
         .route("/", get(assets::page))
         .route("/assets/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
@@ -50,6 +85,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::query_string,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(
@@ -61,13 +100,46 @@ pub fn app(state: AppState) -> Router {
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
                 ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(DEFAULT_CONTENT_SECURITY_POLICY),
+                ))
                 .layer(CompressionLayer::new())
                 .layer(CatchPanicLayer::custom(panicked))
                 .layer(middleware::map_response(json_errors))
                 .layer(HandleErrorLayer::new(timed_out))
                 .timeout(limits.request_timeout),
         )
-        .with_state(state)
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// CORS for the configured origins (`*` for any); `None` (no CORS header at all) without
+/// any. Origins that are not valid header values are left out (`minga serve` checks them).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .expose_headers([header::RETRY_AFTER, header::CONTENT_DISPOSITION])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -127,20 +199,30 @@ pub struct Server {
     listener: TcpListener,
     addr: SocketAddr,
     state: AppState,
+    writer: Option<Writer>,
 }
 
 impl Server {
-    /// Opens the index (see [`AppState::open`]: a missing one is waited for) and binds the
-    /// address.
+    /// Opens the index (see [`AppState::open`]: a missing one is waited for), starts the
+    /// writer when an API key is configured, and binds the address.
     pub async fn bind(config: Config) -> Result<Server, Error> {
         let Config {
             addr,
             index_dir,
             corpus_dir,
             limits,
+            access,
         } = config;
         let dir = index_dir.clone();
+        let writes = access.api_key.is_some();
+        let protect_reads = access.protect_reads;
         let state = tokio::task::spawn_blocking(move || AppState::open(&dir, limits)).await??;
+        let (state, writer) =
+            state
+                .with_access(access, &corpus_dir)
+                .map_err(|_| Error::Corpus {
+                    path: corpus_dir.clone(),
+                })?;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind { addr, source })?;
@@ -151,12 +233,15 @@ impl Server {
             %addr,
             index = %index_dir.display(),
             corpus = %corpus_dir.display(),
+            writes,
+            protect_reads,
             "listening"
         );
         Ok(Server {
             listener,
             addr,
             state,
+            writer,
         })
     }
 
@@ -165,18 +250,23 @@ impl Server {
         self.addr
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish (writes
+    /// among them: each is committed before it is answered) and waits for the writer.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        axum::serve(self.listener, app(self.state))
+        let served = axum::serve(self.listener, app(self.state))
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 tracing::info!("shutting down: finishing requests in flight");
             })
             .await
-            .map_err(Error::Serve)?;
+            .map_err(Error::Serve);
+        if let Some(writer) = self.writer {
+            writer.stop().await;
+        }
+        served?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -1,4 +1,5 @@
-//! What every handler shares: the index being served and the search permits.
+//! What every handler shares: the index being served, the search permits, who may do what,
+//! and the writer.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -6,8 +7,9 @@ use std::sync::{Arc, RwLock};
 use minga_engine::{Engine, Error as EngineError};
 use tokio::sync::Semaphore;
 
-use crate::config::Limits;
+use crate::config::{Access, Limits};
 use crate::error::ApiError;
+use crate::writer::{Writer, Writes};
 
 /// The state behind [`crate::app`]: cheap to clone, shared by every request.
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct AppState {
     index: Arc<IndexSlot>,
     searches: Arc<Semaphore>,
     limits: Limits,
+    access: Arc<Access>,
+    writes: Option<Writes>,
 }
 
 impl AppState {
@@ -56,12 +60,48 @@ impl AppState {
             index: Arc::new(slot),
             searches: Arc::new(Semaphore::new(limits.max_searches)),
             limits,
+            access: Arc::new(Access::default()),
+            writes: None,
         }
+    }
+
+    /// The same state with these access rules. With an API key, writes are accepted and
+    /// stored under `corpus`'s `api/` folder: this starts the writer task (call it inside a
+    /// Tokio runtime), which [`Writer::stop`] waits for once the server is done.
+    pub fn with_access(
+        mut self,
+        access: Access,
+        corpus: &Path,
+    ) -> Result<(AppState, Option<Writer>), ApiError> {
+        let writer = match access.api_key {
+            Some(_) => {
+                let (writes, writer) = crate::writer::spawn(
+                    corpus.to_path_buf(),
+                    self.index.clone(),
+                    self.limits.pending_writes,
+                )?;
+                self.writes = Some(writes);
+                Some(writer)
+            }
+            None => None,
+        };
+        self.access = Arc::new(access);
+        Ok((self, writer))
     }
 
     /// The limits requests are held to.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Who may read and write.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// The writer, when writes are enabled.
+    pub(crate) fn writes(&self) -> Result<&Writes, ApiError> {
+        self.writes.as_ref().ok_or(ApiError::WritesDisabled)
     }
 
     /// Runs `work` on the engine in a blocking thread, holding a search permit for as long
@@ -102,14 +142,29 @@ impl AppState {
 
 /// The engine of one index folder, opened once it exists.
 #[derive(Debug)]
-struct IndexSlot {
+pub(crate) struct IndexSlot {
     dir: PathBuf,
     engine: RwLock<Option<Arc<Engine>>>,
 }
 
 impl IndexSlot {
+    /// The index folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Makes the latest commit visible to searches now (opening the index if it was not
+    /// open yet). Blocks.
+    pub(crate) fn reload(&self) -> Result<(), EngineError> {
+        let open = self.engine.read().ok().and_then(|e| e.clone());
+        match open {
+            Some(engine) => engine.reload(),
+            None => self.engine().map(|_| ()),
+        }
+    }
+
     /// The open engine, opening it first if the index has appeared since. Blocks.
-    fn engine(&self) -> Result<Arc<Engine>, EngineError> {
+    pub(crate) fn engine(&self) -> Result<Arc<Engine>, EngineError> {
         if let Some(engine) = self.engine.read().ok().and_then(|e| e.clone()) {
             return Ok(engine);
         }
