@@ -469,6 +469,41 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
     screenshot(&tab, "shared-link.png");
 
+    // A misspelt word: the page says what else it searched and offers the index's own word,
+    // which a click searches.
+    tab.navigate_to(&server.url("/?q=innvoacion"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open a search with a typo");
+    wait_until(
+        &tab,
+        "the did-you-mean suggestion",
+        "!document.getElementById('understood').hidden && \
+         document.querySelector('#understood .suggestion') !== null",
+    );
+    let understood = js_string(&tab, "document.getElementById('understood').textContent");
+    assert!(understood.contains("¿Quisiste decir"), "{understood}");
+    assert!(
+        understood.contains("innvoacion → innovacion"),
+        "{understood}"
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#understood .suggestion').textContent"
+        ),
+        "innovacion"
+    );
+    js(
+        &tab,
+        "document.querySelector('#understood .suggestion').click()",
+    );
+    wait_until(
+        &tab,
+        "the suggested search",
+        "document.getElementById('q').value === 'innovacion' && \
+         location.search.includes('q=innovacion')",
+    );
+
     // A phone-sized window folds the filters into a closed <details>.
     tab.set_bounds(Bounds::Normal {
         left: None,

@@ -1,15 +1,15 @@
 //! `minga brief`: the lessons a search finds, grouped and cited, as Markdown, HTML, CSV,
 //! JSON or RIS.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use minga_brief::{Brief, Corpus, Filter, FilterName, Format, Found, Order, Scope};
-use minga_core::{Date, Kind, Lang, Passage};
-use minga_engine::{DEFAULT_LIMIT, Engine, Filters, SearchRequest, Sort};
+use minga_brief::Format;
+use minga_brief::search::lessons_only;
+use minga_core::{Date, Lang};
+use minga_engine::{DEFAULT_LIMIT, Filters, SearchRequest, Sort};
 
 use super::IndexDir;
 
@@ -67,24 +67,22 @@ pub struct Args {
 
 impl Args {
     fn request(&self) -> SearchRequest {
-        SearchRequest {
+        lessons_only(SearchRequest {
             query: self.query.join(" "),
             filters: Filters {
                 regions: self.region.clone(),
                 institutions: self.institution.clone(),
-                kinds: vec![Kind::Lesson],
                 langs: self.lang.clone(),
                 topics: self.topic.clone(),
                 years: self.year.clone(),
                 from: self.from,
                 to: self.to,
+                ..Filters::default()
             },
             sort: self.sort,
             limit: self.limit,
-            facets: Vec::new(),
-            group: false,
             ..SearchRequest::default()
-        }
+        })
     }
 }
 
@@ -92,9 +90,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.index.open()?;
     let generated = match args.date {
         Some(date) => date,
-        None => today().context("cannot read the system clock for the brief's date")?,
+        None => Date::today(),
     };
-    let brief = brief(
+    let brief = minga_brief::search::brief(
         &engine,
         &args.request(),
         args.title.clone(),
@@ -117,75 +115,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Today, UTC.
-fn today() -> Option<Date> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Date::from_unix_timestamp(i64::try_from(now.as_secs()).ok()?)
-}
-
-/// Runs `request` (already restricted to lessons, one hit per passage), fetches each
-/// lesson's document and arranges them into a brief. `GET /api/brief` does the same.
-pub fn brief(
-    engine: &Engine,
-    request: &SearchRequest,
-    title: Option<String>,
-    generated: Date,
-    lang: Lang,
-) -> anyhow::Result<Brief> {
-    let response = engine.search(request)?;
-    let mut documents: HashMap<&str, Vec<Passage>> = HashMap::new();
-    let mut found = Vec::with_capacity(response.hits.len());
-    for hit in &response.hits {
-        if !documents.contains_key(hit.parent.as_str()) {
-            let view = engine.document(&hit.parent)?;
-            documents.insert(&hit.parent, view.map(|v| v.passages).unwrap_or_default());
-        }
-        found.extend(
-            documents
-                .get(hit.parent.as_str())
-                .and_then(|passages| Found::in_document(&hit.id, passages)),
-        );
-    }
-    let stats = engine.stats()?;
-    let f = &request.filters;
-    let mut filters: Vec<Filter> = Vec::new();
-    let mut add = |name, values: Vec<String>| {
-        filters.extend(values.into_iter().map(|v| Filter::new(name, v)));
-    };
-    add(FilterName::Region, f.regions.clone());
-    add(FilterName::Institution, f.institutions.clone());
-    add(
-        FilterName::Lang,
-        f.langs.iter().map(|l| l.code().to_string()).collect(),
-    );
-    add(FilterName::Topic, f.topics.clone());
-    add(
-        FilterName::Year,
-        f.years.iter().map(i32::to_string).collect(),
-    );
-    add(
-        FilterName::From,
-        f.from.iter().map(Date::to_string).collect(),
-    );
-    add(FilterName::To, f.to.iter().map(Date::to_string).collect());
-    let scope = Scope {
-        query: request.query.clone(),
-        filters,
-        order: match request.sort {
-            Sort::Relevance => Order::Relevance,
-            Sort::Date => Order::Date,
-        },
-        limit: request.limit,
-        matching: response.total,
-        corpus: Corpus {
-            documents: stats.documents,
-            passages: stats.passages,
-        },
-        generated,
-    };
-    Ok(Brief::assemble(title, scope, found, lang))
 }

@@ -150,6 +150,27 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         r.parsed,
         r.took_ms
     );
+    if let Some(suggestion) = &r.suggestion {
+        let _ = writeln!(out, "Did you mean: {suggestion}");
+    }
+    if !r.expanded.is_empty() {
+        let rules: Vec<String> = r
+            .expanded
+            .iter()
+            .map(|e| {
+                let rule = serde_json::to_value(e.rule)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                format!("{} → {} ({rule})", e.from, e.to.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            terminal::dim(&format!("Also searched: {}", rules.join("; ")), colour)
+        );
+    }
     for (i, hit) in r.hits.iter().enumerate() {
         let _ = writeln!(out);
         let mut meta = vec![hit.kind.as_str().to_string(), hit.lang.code().to_string()];
@@ -176,7 +197,28 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         if !context.is_empty() {
             let _ = writeln!(out, "     {}", context.join(" — "));
         }
-        let _ = writeln!(out, "     {}", terminal::snippet(&hit.snippet, colour));
+        for (n, snippet) in hit.snippets.iter().enumerate() {
+            let lead = if n == 0 { "     " } else { "     … " };
+            let _ = writeln!(out, "{lead}{}", terminal::snippet(&snippet.html, colour));
+        }
+        if hit.snippets.is_empty() {
+            let _ = writeln!(out, "     {}", terminal::snippet(&hit.snippet, colour));
+        }
+        if hit.matches > 1 {
+            let _ = writeln!(
+                out,
+                "     {}",
+                terminal::dim(
+                    &format!(
+                        "+{} more matching passage{} in this document: {}",
+                        hit.matches - 1,
+                        if hit.matches == 2 { "" } else { "s" },
+                        hit.other_passages.join(", ")
+                    ),
+                    colour
+                )
+            );
+        }
         let _ = writeln!(
             out,
             "     {}",

@@ -2,11 +2,11 @@
 //! a numbered citation, followed by the list of sources a reader can check every quote in;
 //! rendered as Markdown, HTML (printable on A4), CSV, JSON and RIS.
 //!
-//! This crate is pure: it arranges and renders what it is handed. It does no I/O and knows
-//! nothing of the search engine, HTTP or the command line; the callers (`minga brief`,
-//! `GET /api/brief`) run the search for lessons, fetch each lesson's document and pass them
-//! to [`Brief::assemble`]. The date a brief was made is passed in too, so the same input
-//! always gives the same output, byte for byte.
+//! [`Brief::assemble`] and the renderers are pure: they arrange and render what they are
+//! handed, with no I/O. [`search::brief`] is the one step that reads the index: it runs the
+//! search for lessons, fetches each lesson's document and passes them on; `minga brief` and
+//! `GET /api/brief` both call it. The date a brief was made is passed in too, so the same
+//! input always gives the same output, byte for byte.
 //!
 //! ```
 //! use minga_brief::{Brief, Corpus, Format, Order, Scope};
@@ -37,6 +37,7 @@ mod model;
 mod ris;
 #[cfg(test)]
 mod sample;
+pub mod search;
 mod table;
 mod text;
 

@@ -37,6 +37,11 @@ impl Date {
         })
     }
 
+    /// Today, in UTC.
+    pub fn today() -> Date {
+        Date(time::OffsetDateTime::now_utc().date())
+    }
+
     /// The year.
     pub fn year(self) -> i32 {
         self.0.year()

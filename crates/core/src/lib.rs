@@ -18,7 +18,7 @@ mod normalize;
 
 pub use date::Date;
 pub use error::{Error, Result};
-pub use fold::{fold, fold_key};
+pub use fold::{fold, fold_into, fold_key};
 pub use gazetteer::{Gazetteer, Place};
 pub use glossary::{Concept, Glossary};
 pub use institutions::{Institution, Institutions};

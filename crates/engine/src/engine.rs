@@ -11,7 +11,8 @@ use tantivy::collector::{Count, DocSetCollector, FacetCollector, MultiCollector,
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{
-    DateTime, DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
 };
 
 use crate::collectors::DistinctParents;
@@ -20,6 +21,7 @@ use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
 use crate::snippet::snippet;
+use crate::stats::LanguageStatistics;
 use crate::tables::Tables;
 use crate::{
     Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet, Result,
@@ -30,12 +32,10 @@ use crate::{
 const GROUP_WINDOW: usize = 5;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
-/// Fewer hits than this, with a misspelt word, earn a "did you mean".
-const FEW_HITS: usize = 3;
 /// Snippets a hit shows at most, from its best matching passages.
 const SNIPPETS_PER_HIT: usize = 3;
 /// Other matching passages a hit lists at most.
-const MAX_OTHER_PASSAGES: usize = 20;
+const MAX_OTHER_PASSAGES: usize = 5;
 
 /// What every commit records about the index, in tantivy's commit payload.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -324,10 +324,37 @@ impl Engine {
             (request.offset, request.limit)
         };
         let window = || TopDocs::with_limit(window_limit).and_offset(window_offset);
-        let by_score = (request.sort == Sort::Relevance)
-            .then(|| collectors.add_collector(window().order_by_score()));
+        // Ties (equal scores, equal dates) are broken by a hash of the id, so the order
+        // does not depend on how the index happens to be split into segments.
+        let lesson = self.ranking.lesson;
+        let by_score = (request.sort == Sort::Relevance).then(|| {
+            collectors.add_collector(window().tweak_score(move |segment: &SegmentReader| {
+                let lessons = lesson_ordinal(segment);
+                let ids = id_keys(segment);
+                move |doc: DocId, score: Score| {
+                    let score = match &lessons {
+                        Some((reader, ord)) if reader.facet_ords(doc).any(|o| o == *ord) => {
+                            score * lesson
+                        }
+                        _ => score,
+                    };
+                    (score, ids.get_val(doc))
+                }
+            }))
+        });
         let by_date = (request.sort == Sort::Date).then(|| {
-            collectors.add_collector(window().order_by_fast_field::<DateTime>("date", Order::Desc))
+            collectors.add_collector(window().tweak_score(move |segment: &SegmentReader| {
+                let dates = segment
+                    .fast_fields()
+                    .date("date")
+                    .map(|c| c.first_or_default_col(DateTime::MIN))
+                    .ok();
+                let ids = id_keys(segment);
+                move |doc: DocId, _score: Score| {
+                    let date = dates.as_ref().map_or(DateTime::MIN, |d| d.get_val(doc));
+                    (date, ids.get_val(doc))
+                }
+            }))
         });
         let count = collectors.add_collector(Count);
         let documents = request
@@ -344,10 +371,16 @@ impl Engine {
             let collector = self.facet_collector(facet, &generation.vocabulary);
             facet_handles.push((facet, collectors.add_collector(collector)));
         }
-        let mut fruits = searcher.search(&*main, &collectors)?;
+        let statistics = LanguageStatistics::new(&searcher, &self.fields)?;
+        let mut fruits =
+            searcher.search_with_statistics_provider(&*main, &collectors, &statistics)?;
 
         let ranked: Vec<(f32, DocAddress)> = match (by_score, by_date) {
-            (Some(handle), _) => handle.extract(&mut fruits),
+            (Some(handle), _) => handle
+                .extract(&mut fruits)
+                .into_iter()
+                .map(|((score, _), address)| (score, address))
+                .collect(),
             (_, Some(handle)) => handle
                 .extract(&mut fruits)
                 .into_iter()
@@ -392,8 +425,9 @@ impl Engine {
         for group in pages {
             hits.push(self.hit(&searcher, &group, &builder.highlight)?);
         }
-        // Few hits and a misspelt word: suggest the query with the words most likely meant.
-        let suggestion = (total < FEW_HITS && !builder.corrections.is_empty()).then(|| {
+        // A word the index has never seen, close to one it has: whatever else matched, nothing
+        // matched that word as typed, so offer the query with the word most likely meant.
+        let suggestion = (!builder.corrections.is_empty()).then(|| {
             let mut text = request.query.clone();
             for (typed, meant) in &builder.corrections {
                 text = text.replacen(typed.as_str(), meant, 1);
@@ -754,4 +788,21 @@ fn combine(
         return clauses.remove(0).1;
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The segment's reader of the `kind` facet and the ordinal of `/lesson` in it, if the
+/// segment has any lesson.
+fn lesson_ordinal(segment: &SegmentReader) -> Option<(tantivy::fastfield::FacetReader, u64)> {
+    let reader = segment.facet_reader("kind").ok()?;
+    let facet = Facet::from_path([Kind::Lesson.as_str()]);
+    let ord = reader.facet_dict().term_ord(facet.encoded_str()).ok()??;
+    Some((reader, ord))
+}
+
+/// The segment's `id_key` column (zero where a document has none).
+fn id_keys(segment: &SegmentReader) -> Arc<dyn tantivy::columnar::ColumnValues<u64>> {
+    match segment.fast_fields().u64("id_key") {
+        Ok(column) => column.first_or_default_col(0),
+        Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
+    }
 }

@@ -108,7 +108,18 @@ pub struct Report {
 pub fn evaluate(
     engine: &Engine,
     collection: &Collection,
+    run: Option<(&mut dyn Write, &str)>,
+) -> Result<Report> {
+    evaluate_with(engine, collection, run, true)
+}
+
+/// [`evaluate`], choosing whether queries are expanded (for measuring what expansion earns;
+/// the product expands).
+pub fn evaluate_with(
+    engine: &Engine,
+    collection: &Collection,
     mut run: Option<(&mut dyn Write, &str)>,
+    expand: bool,
 ) -> Result<Report> {
     let mut report = Report::default();
     let mut latencies = Vec::new();
@@ -118,6 +129,7 @@ pub fn evaluate(
         };
         let request = SearchRequest {
             limit: MAX_LIMIT.min(RUN_DEPTH),
+            expand,
             ..SearchRequest::new(query.clone())
         };
         let started = Instant::now();

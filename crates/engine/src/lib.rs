@@ -17,6 +17,7 @@ mod ranking;
 mod request;
 mod schema;
 mod snippet;
+mod stats;
 mod stopwords;
 mod tables;
 

@@ -227,8 +227,8 @@ pub struct SearchResponse {
     /// How the query was expanded: accents restored, acronyms and glossary terms, translations,
     /// typos. Empty when expansion is off.
     pub expanded: Vec<Expansion>,
-    /// A corrected query to offer ("did you mean"), when few hits matched and a word looked
-    /// misspelt.
+    /// A corrected query to offer ("did you mean") when a word of the query is unknown to the
+    /// index and close to a word it holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     pub hits: Vec<Hit>,

@@ -11,7 +11,7 @@ use crate::analysis::Analyzer;
 
 /// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
 /// written with another version is refused with a message that says to rebuild it.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -48,6 +48,9 @@ pub struct Fields {
     pub parent: Field,
     /// A hash of `parent` (see `group_key`), as a fast field, for grouping hits by document.
     pub parent_key: Field,
+    /// A hash of `id` (see `id_key`), as a fast field: what breaks ties between equal
+    /// scores or dates, so an order never depends on how the index happens to be segmented.
+    pub id_key: Field,
     /// Path of the source file, relative to the corpus.
     pub source: Field,
     pub title: TextFields,
@@ -74,6 +77,7 @@ impl Fields {
         let id = builder.add_text_field("id", STRING | STORED);
         let parent = builder.add_text_field("parent", STRING);
         let parent_key = builder.add_u64_field("parent_key", FAST);
+        let id_key = builder.add_u64_field("id_key", FAST);
         let source = builder.add_text_field("source", STRING);
         let mut text = |name: &str| {
             let mut field = |suffix: &str, analyzer: Analyzer| {
@@ -115,6 +119,7 @@ impl Fields {
             id,
             parent,
             parent_key,
+            id_key,
             source,
             title,
             heading,
@@ -149,17 +154,30 @@ impl Fields {
     }
 }
 
+/// 64-bit FNV-1a, stable across runs and platforms.
+fn fnv(bytes: impl IntoIterator<Item = u8>, hash: u64) -> u64 {
+    bytes.into_iter().fold(hash, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// The value of `parent_key` for a passage: what grouped results gather it with. A document's
 /// regular passages form one group and its lessons another, so a lesson is never hidden
-/// behind the long report it comes from. 64-bit FNV-1a, stable across runs and platforms.
+/// behind the long report it comes from.
 pub(crate) fn group_key(passage: &minga_core::Passage) -> u64 {
-    let fnv = |hash: u64, byte: u8| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    let hash = passage.parent.bytes().fold(0xcbf2_9ce4_8422_2325, fnv);
+    let hash = fnv(passage.parent.bytes(), FNV_OFFSET);
     if passage.kind == minga_core::Kind::Lesson && passage.id != passage.parent {
-        b"\0lessons".iter().copied().fold(hash, fnv)
+        fnv(b"\0lessons".iter().copied(), hash)
     } else {
         hash
     }
+}
+
+/// The value of `id_key` for a passage.
+pub(crate) fn id_key(passage: &minga_core::Passage) -> u64 {
+    fnv(passage.id.bytes(), FNV_OFFSET)
 }
 
 impl Default for Fields {

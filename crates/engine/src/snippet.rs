@@ -3,9 +3,8 @@
 
 use std::collections::HashSet;
 
-use minga_core::Lang;
+use minga_core::{Lang, fold_into};
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::query::build::{Analyzers, Highlight};
 
@@ -25,31 +24,118 @@ pub struct Snippet {
 
 /// Byte ranges of `text` where the query's terms occur, sorted and disjoint, each with the
 /// term it matched.
+///
+/// Words are found by a plain scan (runs of letters and digits); only a word whose folded
+/// form could hold a query stem (it starts with the stem less its last letter, since
+/// stemmers sometimes rewrite the ending) is run through the analyzer to confirm. That keeps
+/// snippets cheap on long passages, which matters because every hit shows some.
 fn matches(
     text: &str,
     lang: Lang,
     highlight: &Highlight,
     analyzers: &Analyzers,
 ) -> Vec<(usize, usize, String)> {
-    let mut found = Vec::new();
     let stems = highlight.stems(lang);
-    if !stems.is_empty() {
-        analyzers.stemmed(lang).analyze(text, |t| {
-            if stems.contains(&t.text) {
-                found.push((t.from, t.to, t.text));
+    let prefixes: Vec<&str> = stems
+        .iter()
+        .map(|s| {
+            let cut = s.char_indices().last().map_or(0, |(i, _)| i);
+            if s.chars().count() > 3 {
+                &s[..cut]
+            } else {
+                s.as_str()
             }
-        });
+        })
+        .collect();
+    let analyzer = analyzers.stemmed(lang);
+    // (word index, from, to, term, is a stop word)
+    let mut found = Vec::new();
+    let mut folded = String::new();
+    for (index, (from, word)) in words(text).enumerate() {
+        folded.clear();
+        fold_into(word, &mut folded);
+        let to = from + word.len();
+        if highlight.exact.contains(folded.as_str()) {
+            let stop = analyzers.es.is_stop_word(word) || analyzers.en.is_stop_word(word);
+            found.push((index, from, to, folded.clone(), stop));
+            continue;
+        }
+        if prefixes.iter().any(|p| folded.starts_with(p))
+            && let Some(stem) = analyzer.terms(word).pop()
+            && stems.contains(&stem)
+        {
+            found.push((index, from, to, stem, false));
+        }
     }
-    if !highlight.exact.is_empty() {
-        analyzers.exact.analyze(text, |t| {
-            if highlight.exact.contains(&t.text) {
-                found.push((t.from, t.to, t.text));
-            }
-        });
-    }
-    found.sort_by_key(|&(from, to, _)| (from, std::cmp::Reverse(to)));
-    found.dedup_by(|b, a| b.0 < a.1);
+    // A stop word is marked only inside a phrase (`agencia regional de desarrollo`), between
+    // two marked words, not wherever it occurs.
+    let marked: HashSet<usize> = found.iter().map(|m| m.0).collect();
     found
+        .into_iter()
+        .filter(|m| !m.4 || (m.0 > 0 && marked.contains(&(m.0 - 1)) && marked.contains(&(m.0 + 1))))
+        .map(|(_, from, to, term, _)| (from, to, term))
+        .collect()
+}
+
+/// The words of `text` (runs of letters and digits, with inner apostrophes) and their byte
+/// offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.find(|&(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                chars.next();
+                continue;
+            }
+            let inner_apostrophe = (c == '\'' || c == '’')
+                && text[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if inner_apostrophe {
+                chars.next();
+                continue;
+            }
+            end = i;
+            break;
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// Sentences of `text` as byte ranges: a sentence ends after `.`, `!`, `?` or `…` followed by
+/// white space, or at a line break.
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let end = match c {
+            '\n' => Some(i + 1),
+            '.' | '!' | '?' | '…' if next.is_none_or(char::is_whitespace) => {
+                Some(i + c.len_utf8())
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            if text[start..end].chars().any(char::is_alphanumeric) {
+                out.push((start, end));
+            }
+            start = end;
+        }
+    }
+    if text[start..].chars().any(char::is_alphanumeric) {
+        out.push((start, text.len()));
+    }
+    // Leading white space belongs to no sentence.
+    for (s, e) in &mut out {
+        let trimmed = text[*s..*e].len() - text[*s..*e].trim_start().len();
+        *s += trimmed;
+    }
+    out
 }
 
 /// The best extract of `text` for the query: the sentence with the most distinct matched
@@ -61,11 +147,7 @@ pub(crate) fn snippet(
     analyzers: &Analyzers,
 ) -> Snippet {
     let found = matches(text, lang, highlight, analyzers);
-    let sentences: Vec<(usize, usize)> = text
-        .split_sentence_bound_indices()
-        .map(|(start, s)| (start, start + s.len()))
-        .filter(|&(s, e)| text[s..e].chars().any(char::is_alphanumeric))
-        .collect();
+    let sentences = sentences(text);
     if sentences.is_empty() {
         return Snippet {
             html: String::new(),
@@ -73,16 +155,24 @@ pub(crate) fn snippet(
             end: 0,
         };
     }
-    let score = |&(start, end): &(usize, usize)| {
-        let inside: Vec<_> = found
-            .iter()
-            .filter(|m| m.0 >= start && m.1 <= end)
-            .collect();
-        let distinct: HashSet<&str> = inside.iter().map(|m| m.2.as_str()).collect();
-        distinct.len() * 16 + inside.len()
-    };
+    // One pass over the matches, in order, scoring the sentence each falls in.
+    let mut scores = vec![0usize; sentences.len()];
+    let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); sentences.len()];
+    let mut sentence = 0;
+    for m in &found {
+        while sentence < sentences.len() && sentences[sentence].1 <= m.0 {
+            sentence += 1;
+        }
+        if sentence == sentences.len() {
+            break;
+        }
+        if m.0 >= sentences[sentence].0 && m.1 <= sentences[sentence].1 {
+            scores[sentence] += 1;
+            distinct[sentence].insert(m.2.as_str());
+        }
+    }
     let best = (0..sentences.len())
-        .max_by_key(|&i| (score(&sentences[i]), std::cmp::Reverse(i)))
+        .max_by_key(|&i| (distinct[i].len() * 16 + scores[i], std::cmp::Reverse(i)))
         .unwrap_or(0);
     let chars = |s: usize, e: usize| text[s..e].chars().count();
     let (mut start, mut end) = sentences[best];
@@ -256,6 +346,38 @@ mod tests {
         );
         assert!(s.html.contains("<mark>innovación</mark>"));
         assert!(text[s.start..s.end].chars().count() <= SNIPPET_CHARS);
+    }
+
+    #[test]
+    fn words_and_sentences_by_plain_scanning() {
+        let text = "O'Higgins y Biobío: 3,5 km. ¿Qué pasó? Nada\nOtra línea";
+        let found: Vec<&str> = words(text).map(|(_, w)| w).collect();
+        assert_eq!(
+            found,
+            [
+                "O'Higgins",
+                "y",
+                "Biobío",
+                "3",
+                "5",
+                "km",
+                "Qué",
+                "pasó",
+                "Nada",
+                "Otra",
+                "línea"
+            ]
+        );
+        let spans: Vec<&str> = sentences(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            spans,
+            [
+                "O'Higgins y Biobío: 3,5 km.",
+                "¿Qué pasó?",
+                "Nada\n",
+                "Otra línea"
+            ]
+        );
     }
 
     #[test]

@@ -135,8 +135,11 @@ fn plural_query_finds_the_singular() {
         ..SearchRequest::new("agency")
     };
     assert_eq!(ids(&engine, &request), ["giz"]);
-    let found = ids(&engine, &SearchRequest::new("agency"));
-    assert_eq!(found, ["giz", "cusco"]);
+    // With expansion, the translation `agencia` finds the Spanish profile too. (Which comes
+    // first depends on each language's statistics; this corpus has one English document.)
+    let mut found = ids(&engine, &SearchRequest::new("agency"));
+    found.sort();
+    assert_eq!(found, ["cusco", "giz"]);
 }
 
 #[test]

@@ -28,6 +28,7 @@
     clear: $("clear-filters"),
     results: $("results"),
     count: $("count"),
+    understood: $("understood"),
     error: $("error"),
     intro: $("intro"),
     hits: $("hits"),
@@ -312,6 +313,7 @@
     els.intro.hidden = true;
     els.pager.hidden = true;
     els.count.textContent = t("errorTitle");
+    els.understood.hidden = true;
     els.exportMenu.open = false;
     els.exportMenu.hidden = true;
   }
@@ -351,6 +353,7 @@
       details.length > 0 ? " " + details.join(" · ") : "",
       el("span", { className: "took", text: " · " + t("took", { ms: Math.max(1, Math.round(response.took_ms)) }) }),
     );
+    renderUnderstood(response);
     els.intro.hidden = !(state.q.trim() === "" && !hasFilters(state));
     els.empty.hidden = total !== 0;
     els.hits.replaceChildren(...response.hits.map(renderHit));
@@ -358,6 +361,34 @@
     renderFacets(response.facets || {});
     els.clear.hidden = !hasFilters(state);
     renderExport();
+  }
+
+  // How the query was understood: a "did you mean" from the index's own words, and the
+  // expansions (acronyms, glossary, translations, typos) that were searched too.
+  function renderUnderstood(response) {
+    const parts = [];
+    if (response.suggestion) {
+      const link = el("a", {
+        href: urlFromState({ ...state, q: response.suggestion, page: 1, doc: null }),
+        className: "suggestion",
+        text: response.suggestion,
+      });
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        state.q = response.suggestion;
+        els.q.value = state.q;
+        state.page = 1;
+        searchNow(true, true);
+      });
+      parts.push(el("span", {}, [t("didYouMean") + " ", link, "?"]));
+    }
+    const shown = (response.expanded || []).filter((e) => e.rule !== "accent" && e.to.length > 0);
+    if (shown.length > 0) {
+      const items = shown.map((e) => e.from + " → " + e.to.join(", ") + " (" + t("rule_" + e.rule) + ")");
+      parts.push(el("span", { className: "expansions", text: t("alsoSearched") + " " + items.join("; ") }));
+    }
+    els.understood.replaceChildren(...parts.flatMap((p, i) => (i === 0 ? [p] : [" · ", p])));
+    els.understood.hidden = parts.length === 0;
   }
 
   // The export menu's links follow the search shown.

@@ -3,17 +3,15 @@
 //! The parameters are the search's (`q`, the filters, `sort`, `limit`, `expand`) plus
 //! `format`, `ui` (the language of the labels), `title` and `date`. The search is run for
 //! lessons only, one hit per passage; each lesson's document is fetched for its parts and
-//! its kind; [`minga_brief`] arranges and renders them. `minga brief` does the same, so the
-//! two give the same bytes for the same index, parameters and date.
-
-use std::collections::HashMap;
+//! its kind; [`minga_brief`] arranges and renders them. `minga brief` calls the same
+//! [`minga_brief::search::brief`], so the two give the same bytes for the same index, parameters and date.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use minga_brief::{Brief, Corpus, Filter, FilterName, Format, Found, Order, Scope};
-use minga_core::{Date, Kind, Lang, Passage};
-use minga_engine::{Engine, Error as EngineError, SearchRequest, Sort};
+use minga_brief::Format;
+use minga_brief::search::lessons_only;
+use minga_core::{Date, Lang};
 
 use crate::error::ApiError;
 use crate::params::{PARAMETERS, SearchParams, decode_pairs};
@@ -123,18 +121,13 @@ pub async fn brief(
         title,
         date,
     } = BriefParams::from_query_string(raw.as_deref().unwrap_or(""))?;
-    let request = lessons_request(search.into_request()?);
-    let generated = match date {
-        Some(date) => date,
-        None => today().ok_or_else(|| {
-            tracing::error!("the system clock is before 1970");
-            ApiError::Internal
-        })?,
-    };
+    search.check(state.limits())?;
+    let request = lessons_only(search.into_request()?);
+    let generated = date.unwrap_or_else(Date::today);
     let lang = ui.unwrap_or(Lang::Es);
     let (body, file_name) = state
         .run(move |engine| {
-            let brief = assemble(engine, &request, title, generated, lang)?;
+            let brief = minga_brief::search::brief(engine, &request, title, generated, lang)?;
             Ok((format.render(&brief), brief.file_name(format)))
         })
         .await?;
@@ -160,85 +153,6 @@ pub async fn brief(
     Ok(response)
 }
 
-/// The search a brief runs: lessons only, one hit per passage, no facets.
-fn lessons_request(mut request: SearchRequest) -> SearchRequest {
-    request.filters.kinds = vec![Kind::Lesson];
-    request.group = false;
-    request.offset = 0;
-    request.facets = Vec::new();
-    request
-}
-
-/// Today, UTC.
-fn today() -> Option<Date> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Date::from_unix_timestamp(i64::try_from(now.as_secs()).ok()?)
-}
-
-/// Runs the search for lessons, fetches each lesson's document and arranges them. Blocks.
-fn assemble(
-    engine: &Engine,
-    request: &SearchRequest,
-    title: Option<String>,
-    generated: Date,
-    lang: Lang,
-) -> Result<Brief, EngineError> {
-    let response = engine.search(request)?;
-    let mut documents: HashMap<&str, Vec<Passage>> = HashMap::new();
-    let mut found = Vec::with_capacity(response.hits.len());
-    for hit in &response.hits {
-        if !documents.contains_key(hit.parent.as_str()) {
-            let view = engine.document(&hit.parent)?;
-            documents.insert(&hit.parent, view.map(|v| v.passages).unwrap_or_default());
-        }
-        found.extend(
-            documents
-                .get(hit.parent.as_str())
-                .and_then(|passages| Found::in_document(&hit.id, passages)),
-        );
-    }
-    let stats = engine.stats()?;
-    let f = &request.filters;
-    let mut filters: Vec<Filter> = Vec::new();
-    let mut add = |name, values: Vec<String>| {
-        filters.extend(values.into_iter().map(|v| Filter::new(name, v)));
-    };
-    add(FilterName::Region, f.regions.clone());
-    add(FilterName::Institution, f.institutions.clone());
-    add(
-        FilterName::Lang,
-        f.langs.iter().map(|l| l.code().to_string()).collect(),
-    );
-    add(FilterName::Topic, f.topics.clone());
-    add(
-        FilterName::Year,
-        f.years.iter().map(i32::to_string).collect(),
-    );
-    add(
-        FilterName::From,
-        f.from.iter().map(Date::to_string).collect(),
-    );
-    add(FilterName::To, f.to.iter().map(Date::to_string).collect());
-    let scope = Scope {
-        query: request.query.clone(),
-        filters,
-        order: match request.sort {
-            Sort::Relevance => Order::Relevance,
-            Sort::Date => Order::Date,
-        },
-        limit: request.limit,
-        matching: response.total,
-        corpus: Corpus {
-            documents: stats.documents,
-            passages: stats.passages,
-        },
-        generated,
-    };
-    Ok(Brief::assemble(title, scope, found, lang))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,10 +169,10 @@ mod tests {
         assert_eq!(p.format, Format::Html);
         assert_eq!(p.ui, Some(Lang::En));
         assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-05-02"));
-        let r = lessons_request(p.search.into_request().unwrap());
+        let r = lessons_only(p.search.into_request().unwrap());
         assert_eq!(r.query, "articulación");
         assert_eq!(r.filters.regions, ["biobio"]);
-        assert_eq!(r.filters.kinds, [Kind::Lesson]);
+        assert_eq!(r.filters.kinds, [minga_core::Kind::Lesson]);
         assert_eq!(r.limit, 5);
         assert!(!r.group && r.facets.is_empty());
         let p = parse("format=&ui=").unwrap();

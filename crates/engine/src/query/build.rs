@@ -226,6 +226,10 @@ impl QueryBuilder<'_> {
             return None;
         }
         let r = self.ranking;
+        if !r.stemming {
+            self.highlight.exact.insert(exact.clone());
+            return Some(self.exact_term(&exact));
+        }
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         for lang in Lang::ALL {
             let stems = self.stems(lang, word);

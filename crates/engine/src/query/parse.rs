@@ -160,7 +160,10 @@ impl Parser<'_> {
                 let or_at = self.pos;
                 self.pos += 2;
                 self.skip_blanks();
-                if matches!(self.peek(), None | Some(')')) || self.at_operator("OR") {
+                if matches!(self.peek(), None | Some(')'))
+                    || self.at_operator("OR")
+                    || self.at_operator("AND")
+                {
                     return Err(self.error("OR needs something on its right", or_at));
                 }
                 alternatives.push(self.unary()?);
@@ -168,7 +171,8 @@ impl Parser<'_> {
             let clause = if alternatives.len() == 1 {
                 alternatives.remove(0)
             } else {
-                let nodes = alternatives
+                // An excluded or empty alternative adds nothing to "any of".
+                let mut nodes: Vec<Node> = alternatives
                     .into_iter()
                     .flatten()
                     .filter_map(|c| match c.occur {
@@ -176,10 +180,17 @@ impl Parser<'_> {
                         _ => Some(c.node),
                     })
                     .collect();
-                Some(Clause {
-                    occur: Occur::Should,
-                    node: Node::Or(nodes),
-                })
+                match nodes.len() {
+                    0 => None,
+                    1 => nodes.pop().map(|node| Clause {
+                        occur: Occur::Should,
+                        node,
+                    }),
+                    _ => Some(Clause {
+                        occur: Occur::Should,
+                        node: Node::Or(nodes),
+                    }),
+                }
             };
             clauses.extend(clause);
         }
@@ -421,7 +432,10 @@ impl fmt::Display for Node {
                     if i > 0 {
                         f.write_str(" OR ")?;
                     }
-                    write!(f, "{node}")?;
+                    match node {
+                        Node::Seq(_) | Node::Or(_) => write!(f, "({node})")?,
+                        node => write!(f, "{node}")?,
+                    }
                 }
                 Ok(())
             }
@@ -577,6 +591,36 @@ mod tests {
             "🙂 OR 🙃",
         ] {
             let _ = parse(q);
+        }
+    }
+
+    use proptest::prelude::Strategy;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever is typed, the parser answers (never panics), and what it understood,
+        /// written back, parses to the same thing.
+        #[test]
+        fn any_input_parses_or_is_refused_and_round_trips(
+            input in proptest::prop_oneof![
+                "[a-zñá-ú0-9 \"()+:.\\-]{0,40}",
+                proptest::collection::vec(
+                    "OR|AND|region:cusco|kind:lesson|date:2023|year:2022..2023|\"|\\(|\\)|-|\\+|cusco|piura|café|2023|\\.\\.|\"a b\"",
+                    0..12,
+                ).prop_map(|tokens| tokens.join(" ")),
+            ]
+        ) {
+            if let Ok(node) = parse(&input) {
+                let written = node.to_string();
+                let again = parse(&written);
+                proptest::prop_assert_eq!(again.as_ref().ok(), Some(&node), "{:?} -> {:?}", input, written);
+            }
+        }
+
+        #[test]
+        fn arbitrary_unicode_never_panics(input in "\\PC{0,60}") {
+            let _ = parse(&input);
         }
     }
 }
