@@ -13,13 +13,14 @@
 //! and with each accent it could have carried (`innovacion` → `innovación` → `innov`); the
 //! query keeps those the index holds.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock};
 
-use minga_core::{Lang, fold};
+use minga_core::{Lang, fold, fold_into};
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
 
 use crate::stopwords;
 
@@ -58,11 +59,36 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-static STOP_ES: LazyLock<HashSet<String>> = LazyLock::new(|| stop_set(stopwords::SPANISH));
-static STOP_EN: LazyLock<HashSet<String>> = LazyLock::new(|| stop_set(stopwords::ENGLISH));
+/// 64-bit FNV-1a: stop-word lookups hash one short word per token, where SipHash's
+/// resistance to collision attacks (the stop lists are fixed) is pure cost.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type StopSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
+static STOP_ES: LazyLock<StopSet> = LazyLock::new(|| stop_set(stopwords::SPANISH));
+static STOP_EN: LazyLock<StopSet> = LazyLock::new(|| stop_set(stopwords::ENGLISH));
 
 /// A stop list holding each word both as written and folded, so `más` and `mas` both stop.
-fn stop_set(words: &[&str]) -> HashSet<String> {
+fn stop_set(words: &[&str]) -> StopSet {
     words
         .iter()
         .flat_map(|w| [w.to_string(), fold(w)])
@@ -156,39 +182,69 @@ impl Analyzer {
 
     /// Calls `sink` with each term of `text`, in order.
     pub fn analyze(&self, text: &str, mut sink: impl FnMut(AnalyzedTerm)) {
-        let stop = match self.mode {
+        let mut words = Words::new(text);
+        let (mut lower, mut term) = (String::new(), String::new());
+        while let Some((from, to, position)) = words.next_term(
+            |word, term| self.term_into(word, &mut lower, term),
+            &mut term,
+        ) {
+            sink(AnalyzedTerm {
+                text: term.clone(),
+                from,
+                to,
+                position,
+            });
+        }
+    }
+
+    /// The stop list of this analyzer, if it drops stop words.
+    fn stop_set(&self) -> Option<&'static StopSet> {
+        match self.mode {
             Mode::Stemmed(Lang::Es) => Some(&*STOP_ES),
             Mode::Stemmed(Lang::En) => Some(&*STOP_EN),
             Mode::Exact => None,
-        };
-        let mut position = 0;
-        let mut lower = String::new();
-        for (from, word) in text.split_word_bound_indices() {
-            if !word.chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            let this_position = position;
-            position += 1;
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            if stop.is_some_and(|s| s.contains(&lower)) {
-                continue;
-            }
-            let mut term = match &self.stemmer {
-                Some(stemmer) => fold(&stemmer.stem(&lower)),
-                None => fold(&lower),
-            };
-            term.retain(|c| c != '\'' && c != '’');
-            if term.is_empty() || term.len() > MAX_TERM_BYTES {
-                continue;
-            }
-            sink(AnalyzedTerm {
-                text: term,
-                from,
-                to: from + word.len(),
-                position: this_position,
-            });
         }
+    }
+
+    /// Writes the term of one word (a segment with a letter or digit) to `term`, using `lower`
+    /// as scratch; false when the word gives no term (a stop word, nothing left, too long).
+    ///
+    /// The word is lower-cased char by char (`char::to_lowercase`), checked against the stop
+    /// list, stemmed, and folded; ASCII words take a shortcut that gives the same bytes.
+    fn term_into(&self, word: &str, lower: &mut String, term: &mut String) -> bool {
+        term.clear();
+        if self.mode == Mode::Exact && word.is_ascii() {
+            // Exact: folding ASCII is lower-casing it.
+            term.push_str(word);
+            term.make_ascii_lowercase();
+        } else {
+            lower.clear();
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            if self.stop_set().is_some_and(|s| s.contains(lower.as_str())) {
+                return false;
+            }
+            match &self.stemmer {
+                Some(stemmer) => {
+                    let stem = stemmer.stem(lower);
+                    if stem.is_ascii() {
+                        term.push_str(&stem);
+                        term.make_ascii_lowercase();
+                    } else {
+                        fold_into(&stem, term);
+                    }
+                }
+                None => fold_into(lower, term),
+            }
+        }
+        if term.contains(['\'', '’']) {
+            term.retain(|c| c != '\'' && c != '’');
+        }
+        !term.is_empty() && term.len() <= MAX_TERM_BYTES
     }
 
     /// The terms of `text`, in order.
@@ -198,68 +254,282 @@ impl Analyzer {
         terms
     }
 
-    /// The same analyzer as a tantivy tokenizer.
-    pub(crate) fn tokenizer(&self) -> AnalyzerTokenizer {
+    /// The same analyzer as a tantivy tokenizer, as indexing uses it: it remembers the terms
+    /// of the words it has met, so a word that comes again is not analysed again.
+    pub fn tokenizer(&self) -> AnalyzerTokenizer {
         AnalyzerTokenizer {
             analyzer: self.clone(),
-            tokens: Vec::new(),
+            token: Token::default(),
+            lower: String::new(),
+            cache: TermCache::default(),
         }
     }
 }
 
-/// An [`Analyzer`] wearing tantivy's [`Tokenizer`] interface.
+/// The words of a text (UAX #29 segments holding a letter or digit) and their positions.
+///
+/// Most of a Spanish or English text is plain words between spaces and punctuation, where
+/// the full UAX #29 rules are not needed to know the answer: the text is cut at whitespace
+/// (which never joins two words), punctuation that cannot join anything is trimmed from the
+/// ends of each piece, and a piece left with only Latin letters and digits is one word (rules
+/// WB5, WB8 to WB10). Every other piece (`I+D+i`, `3,5`, `l'agence`, `Nº`, other scripts) is
+/// segmented by unicode-segmentation. The words are the same as segmenting the whole text
+/// (see the `fast_words_are_the_uax29_words` test).
+struct Words<'a> {
+    text: &'a str,
+    /// Byte offset of the rest of the text not yet cut into pieces.
+    rest: usize,
+    /// The segments of a piece the fast path could not take, and the piece's offset.
+    segments: Option<(usize, UWordBoundIndices<'a>)>,
+    /// Position of the next word, counting the words that give no term.
+    position: usize,
+}
+
+/// Punctuation that is never part of a word at the start or end of a piece: none of it
+/// extends a word (UAX #29 Extend, Format, ZWJ, ExtendNumLet), and the characters that join
+/// words from the middle (`.`, `,`, `'`, `’`, `:`, `;`) need a letter or digit on both sides.
+fn is_edge_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';'
+            | ':'
+            | '.'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '\''
+            | '¿'
+            | '¡'
+            | '«'
+            | '»'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
+            | '-'
+            | '–'
+            | '—'
+            | '/'
+            | '*'
+            | '#'
+            | '%'
+            | '&'
+            | '+'
+            | '='
+            | '<'
+            | '>'
+            | '|'
+            | '~'
+            | '`'
+    )
+}
+
+/// A letter or digit that UAX #29 treats as ALetter or Numeric and that joins with its kind:
+/// ASCII letters and digits and the Latin letters of Latin-1 and Latin Extended-A and -B.
+fn is_plain_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (matches!(c, '\u{c0}'..='\u{24f}') && c != '×' && c != '÷')
+}
+
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Words<'a> {
+        Words {
+            text,
+            rest: 0,
+            segments: None,
+            position: 0,
+        }
+    }
+
+    /// The next word: its byte offset and text.
+    fn next_word(&mut self) -> Option<(usize, &'a str)> {
+        loop {
+            if let Some((base, segments)) = &mut self.segments {
+                for (from, segment) in segments.by_ref() {
+                    if segment.chars().any(char::is_alphanumeric) {
+                        return Some((*base + from, segment));
+                    }
+                }
+                self.segments = None;
+            }
+            let rest = &self.text[self.rest..];
+            let start = rest.find(|c: char| !c.is_whitespace())?;
+            let piece_len = rest[start..]
+                .find(char::is_whitespace)
+                .unwrap_or(rest.len() - start);
+            let piece_at = self.rest + start;
+            self.rest = piece_at + piece_len;
+            let piece = &self.text[piece_at..self.rest];
+            let core = piece.trim_start_matches(is_edge_punctuation);
+            let core_at = piece_at + (piece.len() - core.len());
+            let core = core.trim_end_matches(is_edge_punctuation);
+            if core.is_empty() {
+                continue;
+            }
+            if core.chars().all(is_plain_word_char) {
+                return Some((core_at, core));
+            }
+            self.segments = Some((core_at, core.split_word_bound_indices()));
+        }
+    }
+
+    /// Writes the next term to `term` (`term_of` writes a word's term and says whether it
+    /// has one) and returns its byte range and position.
+    fn next_term(
+        &mut self,
+        mut term_of: impl FnMut(&str, &mut String) -> bool,
+        term: &mut String,
+    ) -> Option<(usize, usize, usize)> {
+        while let Some((from, word)) = self.next_word() {
+            let position = self.position;
+            self.position += 1;
+            if term_of(word, term) {
+                return Some((from, from + word.len(), position));
+            }
+        }
+        None
+    }
+}
+
+/// An [`Analyzer`] wearing tantivy's [`Tokenizer`] interface. Its token and scratch buffers
+/// are reused from one text to the next, so indexing allocates nothing per token.
 #[derive(Clone, Debug)]
-pub(crate) struct AnalyzerTokenizer {
+pub struct AnalyzerTokenizer {
     analyzer: Analyzer,
-    tokens: Vec<Token>,
+    token: Token,
+    lower: String,
+    cache: TermCache,
+}
+
+/// The terms of the words a tokenizer has met (`None`: no term, e.g. a stop word). Words
+/// repeat (a few thousand make most of any text), and stemming is half the cost of analysis.
+type TermCache = HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<Fnv>>;
+
+/// Words a [`TermCache`] holds before it starts over (a few MB).
+const TERM_CACHE_WORDS: usize = 50_000;
+
+/// Writes the term of `word` to `term`, from the cache when the word was met before.
+fn cached_term(
+    analyzer: &Analyzer,
+    cache: &mut TermCache,
+    lower: &mut String,
+    word: &str,
+    term: &mut String,
+) -> bool {
+    if let Some(known) = cache.get(word) {
+        term.clear();
+        return match known {
+            Some(known) => {
+                term.push_str(known);
+                true
+            }
+            None => false,
+        };
+    }
+    let found = analyzer.term_into(word, lower, term);
+    if cache.len() >= TERM_CACHE_WORDS {
+        cache.clear();
+    }
+    cache.insert(word.into(), found.then(|| term.as_str().into()));
+    found
 }
 
 impl Tokenizer for AnalyzerTokenizer {
     type TokenStream<'a> = AnalyzedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalyzedStream<'a> {
-        self.tokens.clear();
-        let tokens = &mut self.tokens;
-        self.analyzer.analyze(text, |t| {
-            tokens.push(Token {
-                offset_from: t.from,
-                offset_to: t.to,
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-        });
+        self.token.reset();
         AnalyzedStream {
-            tokens: &mut self.tokens,
-            next: 0,
+            words: Words::new(text),
+            analyzer: &self.analyzer,
+            token: &mut self.token,
+            lower: &mut self.lower,
+            cache: &mut self.cache,
         }
     }
 }
 
-/// The tokens of one analysed text.
-pub(crate) struct AnalyzedStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
+/// The tokens of one analysed text, analysed as they are asked for.
+pub struct AnalyzedStream<'a> {
+    words: Words<'a>,
+    analyzer: &'a Analyzer,
+    token: &'a mut Token,
+    lower: &'a mut String,
+    cache: &'a mut TermCache,
 }
 
 impl TokenStream for AnalyzedStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let (analyzer, lower, cache) = (self.analyzer, &mut *self.lower, &mut *self.cache);
+        match self.words.next_term(
+            |word, term| cached_term(analyzer, cache, lower, word, term),
+            &mut self.token.text,
+        ) {
+            Some((from, to, position)) => {
+                self.token.offset_from = from;
+                self.token.offset_to = to;
+                self.token.position = position;
+                self.token.position_length = 1;
+                true
+            }
+            None => false,
+        }
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        self.token
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of `text` by UAX #29 alone: what `Words` must give.
+    fn uax29_words(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices()
+            .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+            .collect()
+    }
+
+    fn fast_words(text: &str) -> Vec<(usize, &str)> {
+        let mut words = Words::new(text);
+        std::iter::from_fn(|| words.next_word()).collect()
+    }
+
+    #[test]
+    fn fast_words_are_the_uax29_words() {
+        for text in [
+            "La articulación interinstitucional (ARD) funciona: ¿cómo? ¡Así!",
+            "I+D+i, SD-PCM, 3,5 %, 1.000.000, l'agence, don't, Nº 12, 1º, x_y, a.b.c.",
+            "«Biobío», “Coquimbo”… — Apurímac/Cusco; e-mail: info@ard.pe, www.ard.gob.pe",
+            "日本語のテキスト، عربي, ไทย, Ελληνικά, e\u{301}te, ,.;: '' \u{a0}año\u{a0}",
+            "",
+            "   ",
+            "'abc'def' .x. ..y.. 3.5. a'b' 'a 12:30 a:b 3;4",
+        ] {
+            assert_eq!(fast_words(text), uax29_words(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_words_are_the_uax29_words_on_any_text(
+            text in "[a-zA-Z0-9áéíóúñÑüÁ ºª.,;:'’_\\-+()¿?«»\u{301}\u{a0}\n日α×]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(fast_words(&text), uax29_words(&text));
+        }
+    }
 
     fn es(text: &str) -> Vec<String> {
         Analyzer::stemmed(Lang::Es).terms(text)

@@ -1,17 +1,43 @@
 //! Collectors of our own.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// A hasher for keys that are already hashes (`parent_key`): the key is its own hash.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 
 /// Counts the distinct documents among the matching passages, by their `parent_key`.
 pub(crate) struct DistinctParents;
 
 pub(crate) struct DistinctParentsSegment {
     keys: Column<u64>,
-    seen: HashSet<u64>,
+    seen: KeySet,
+    /// The key of the last passage collected: a document's passages are indexed one after
+    /// the other, so most passages repeat the key before them.
+    last: Option<u64>,
 }
 
 impl Collector for DistinctParents {
@@ -25,7 +51,8 @@ impl Collector for DistinctParents {
     ) -> tantivy::Result<DistinctParentsSegment> {
         Ok(DistinctParentsSegment {
             keys: reader.fast_fields().u64("parent_key")?,
-            seen: HashSet::new(),
+            seen: KeySet::default(),
+            last: None,
         })
     }
 
@@ -33,8 +60,8 @@ impl Collector for DistinctParents {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<HashSet<u64>>) -> tantivy::Result<usize> {
-        let mut all = HashSet::new();
+    fn merge_fruits(&self, segments: Vec<KeySet>) -> tantivy::Result<usize> {
+        let mut all = KeySet::default();
         for segment in segments {
             all.extend(segment);
         }
@@ -43,15 +70,17 @@ impl Collector for DistinctParents {
 }
 
 impl SegmentCollector for DistinctParentsSegment {
-    type Fruit = HashSet<u64>;
+    type Fruit = KeySet;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(key) = self.keys.first(doc) {
-            self.seen.insert(key);
+        let key = self.keys.first(doc);
+        if key.is_some() && key != self.last {
+            self.last = key;
+            self.seen.extend(key);
         }
     }
 
-    fn harvest(self) -> HashSet<u64> {
+    fn harvest(self) -> KeySet {
         self.seen
     }
 }

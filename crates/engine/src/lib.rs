@@ -21,7 +21,7 @@ mod stats;
 mod stopwords;
 mod tables;
 
-pub use analysis::{AnalyzedTerm, Analyzer, MAX_TERM_BYTES};
+pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};

@@ -1,0 +1,67 @@
+//! In-process query latency of Minga over the benchmark query mix:
+//!
+//! ```text
+//! cargo run --release -p minga-engine --example querymix -- INDEX bench/queries.tsv \
+//!     [--runs 20] [--warmup 2]
+//! ```
+//!
+//! Opens the index once, builds one [`SearchRequest`] per line of the mix (the query, its
+//! filters, the facets it asks for, and otherwise the defaults of `GET /api/search`: 20 hits,
+//! grouped by document, expanded), runs the mix `--warmup` times untimed and `--runs` times
+//! timed on one thread, and prints the latencies (p50, p90, p99, mean, by category and by
+//! query) as JSON. `bench/run.sh` runs it at every corpus size.
+
+#[path = "common/mix.rs"]
+mod mix;
+
+use std::path::Path;
+
+use minga_engine::{Engine, FacetName, SearchRequest};
+
+fn request(q: &mix::MixQuery) -> Result<SearchRequest, Box<dyn std::error::Error>> {
+    let mut request = SearchRequest::new(q.query.clone());
+    let f = &mut request.filters;
+    f.regions = q.values("region").into_iter().map(String::from).collect();
+    f.institutions = q
+        .values("institution")
+        .into_iter()
+        .map(String::from)
+        .collect();
+    f.topics = q.values("topic").into_iter().map(String::from).collect();
+    for kind in q.values("kind") {
+        f.kinds.push(kind.parse()?);
+    }
+    for lang in q.values("lang") {
+        f.langs.push(lang.parse()?);
+    }
+    for year in q.values("year") {
+        f.years.push(year.parse()?);
+    }
+    let facets = q.values("facets");
+    request.facets = if facets == ["all"] {
+        FacetName::ALL.to_vec()
+    } else {
+        facets
+            .into_iter()
+            .map(str::parse)
+            .collect::<Result<Vec<FacetName>, String>>()?
+    };
+    Ok(request)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [index, mix_path, rest @ ..] = args.as_slice() else {
+        return Err("usage: querymix INDEX MIX [--runs N] [--warmup N]".into());
+    };
+    let options = mix::RunOptions::from_args(rest)?;
+    let mix = mix::load(Path::new(mix_path))?;
+    let requests = mix.iter().map(request).collect::<Result<Vec<_>, _>>()?;
+    let engine = Engine::open(Path::new(index))?;
+    let mut report = mix::measure("minga", &mix, &options, |i, _| {
+        Ok(engine.search(&requests[i])?.total)
+    })?;
+    report["index"] = serde_json::json!(index);
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
