@@ -3,7 +3,7 @@
 
 Reads OUT/results.jsonl (one JSON line a measurement) and OUT/machine.json, prints Markdown
 tables to stdout (medians of the runs; every Minga figure beside the peers' and as a ratio to
-them; the issue's targets met or missed), and writes two SVG plots to DIR (default OUT):
+them; the targets met or missed), and writes two SVG plots to DIR (default OUT):
 `query-latency.svg` (in-process p50 and p99 against corpus size, log-log) and
 `index-throughput.svg` (indexing MB/s against corpus size). Standard library only.
 """
@@ -221,7 +221,7 @@ def slope(run: Run, what, key):
 
 
 def targets(run: Run):
-    lines = ["### The issue's targets", "", "| target | measured | met? |", "| --- | --- | --- |"]
+    lines = ["### The targets", "", "| target | measured | met? |", "| --- | --- | --- |"]
 
     def row(target, measured, ok):
         lines.append(f"| {target} | {measured} | {'yes' if ok else 'no' if ok is not None else '–'} |")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scaling benchmark of issue 6: Minga against SQLite FTS5 and plain tantivy, on the same
+# The scaling benchmark: Minga against SQLite FTS5 and plain tantivy, on the same
 # corpora, on this machine, in one run.
 #
 #   bench/run.sh                                  # sizes 1 10 100, 3 runs of each build

@@ -6,20 +6,18 @@
 //! to `target/browser-artifacts/`.
 #![cfg(feature = "browser")]
 
+#[path = "support/browser.rs"]
+mod chromium;
 mod support;
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
+use chromium::{WAIT, js, js_string, launch, wait_until};
+use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::types::Bounds;
-use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
 use support::Workspace;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(20);
 
 /// `target/browser-artifacts/`, created.
 fn artifacts() -> PathBuf {
@@ -29,40 +27,6 @@ fn artifacts() -> PathBuf {
         .join("browser-artifacts");
     std::fs::create_dir_all(&dir).expect("create target/browser-artifacts");
     dir
-}
-
-fn launch(profile: &Path) -> Browser {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "the `browser` feature needs Chromium at {CHROMIUM}: install it with \
-         `apt-get install -y chromium`, or test without `--features browser`"
-    );
-    let args: Vec<&OsStr> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--lang=es",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    Browser::new(LaunchOptions {
-        path: Some(PathBuf::from(CHROMIUM)),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        window_size: Some((1280, 1000)),
-        user_data_dir: Some(profile.to_path_buf()),
-        idle_browser_timeout: Duration::from_secs(120),
-        args,
-        ..LaunchOptions::default()
-    })
-    .expect("launch Chromium")
 }
 
 /// Lets the browser save downloads into `dir` without asking.
@@ -77,32 +41,6 @@ fn allow_downloads(tab: &Tab, dir: &Path) {
         events_enabled: None,
     })
     .expect("allow downloads");
-}
-
-/// The value of a JavaScript expression in the page.
-fn js(tab: &Tab, expression: &str) -> Value {
-    tab.evaluate(expression, false)
-        .unwrap_or_else(|e| panic!("evaluate {expression}: {e}"))
-        .value
-        .unwrap_or(Value::Null)
-}
-
-fn js_string(tab: &Tab, expression: &str) -> String {
-    js(tab, expression).as_str().unwrap_or_default().to_string()
-}
-
-/// Waits until the JavaScript expression is true.
-#[track_caller]
-fn wait_until(tab: &Tab, what: &str, expression: &str) {
-    let deadline = Instant::now() + WAIT;
-    while js(tab, expression) != Value::Bool(true) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what} ({expression}); the page says: {}",
-            js_string(tab, "document.body.innerText.slice(0, 2000)")
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// Waits until no search is in flight and the result count differs from `before`.

@@ -7,72 +7,18 @@
 //! `/usr/bin/chromium`, like `tests/browser.rs`).
 #![cfg(feature = "browser")]
 
+#[path = "support/browser.rs"]
+mod chromium;
 mod support;
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use chromium::{WAIT, js, launch, wait_until};
+use headless_chrome::Tab;
 use serde_json::{Value, json};
 use support::Workspace;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(20);
 const KEY: &str = "browser-hostile-key-0123456789";
 /// What the payloads would do if they ran.
 const PWNED: &str = "document.title='pwned';window.pwned=1";
-
-fn launch(profile: &Path) -> Browser {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "the `browser` feature needs Chromium at {CHROMIUM}: `apt-get install -y chromium`"
-    );
-    let args: Vec<&OsStr> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    Browser::new(LaunchOptions {
-        path: Some(PathBuf::from(CHROMIUM)),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        window_size: Some((1280, 1000)),
-        user_data_dir: Some(profile.to_path_buf()),
-        idle_browser_timeout: Duration::from_secs(120),
-        args,
-        ..LaunchOptions::default()
-    })
-    .expect("launch Chromium")
-}
-
-fn js(tab: &Tab, expression: &str) -> Value {
-    tab.evaluate(expression, false)
-        .unwrap_or_else(|e| panic!("evaluate {expression}: {e}"))
-        .value
-        .unwrap_or(Value::Null)
-}
-
-#[track_caller]
-fn wait_until(tab: &Tab, what: &str, expression: &str) {
-    let deadline = Instant::now() + WAIT;
-    while js(tab, expression) != Value::Bool(true) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; the page says: {}",
-            js(tab, "document.body.innerText.slice(0, 2000)")
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// Nothing the payloads carry became an element or ran.
 #[track_caller]
@@ -109,17 +55,7 @@ fn assert_inert(tab: &Tab, where_: &str) {
 #[test]
 fn markup_in_documents_and_queries_is_shown_as_text() {
     let workspace = Workspace::new();
-    let mut command = workspace.minga();
-    command
-        .env("MINGA_API_KEY", KEY)
-        .arg("serve")
-        .arg("--index")
-        .arg(&workspace.index)
-        .arg("--corpus")
-        .arg(&workspace.corpus)
-        .arg("--addr")
-        .arg("127.0.0.1:0");
-    let server = support::ServerProcess::start(command);
+    let server = workspace.serve_with_key(KEY, &[]);
     let script = format!("<script>{PWNED}</script>");
     let image = format!("\"><img src=x onerror=\"{PWNED}\">");
     let record = json!({

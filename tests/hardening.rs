@@ -26,20 +26,11 @@ fn client() -> Client {
 }
 
 fn serve(workspace: &Workspace, key: bool, extra: &[&str]) -> ServerProcess {
-    let mut command = workspace.minga();
     if key {
-        command.env("MINGA_API_KEY", KEY);
+        workspace.serve_with_key(KEY, extra)
+    } else {
+        workspace.serve(extra)
     }
-    command
-        .arg("serve")
-        .arg("--index")
-        .arg(&workspace.index)
-        .arg("--corpus")
-        .arg(&workspace.corpus)
-        .arg("--addr")
-        .arg("127.0.0.1:0")
-        .args(extra);
-    ServerProcess::start(command)
 }
 
 fn json_of(response: reqwest::blocking::Response) -> (u16, reqwest::header::HeaderMap, Value) {

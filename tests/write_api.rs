@@ -26,18 +26,7 @@ fn client() -> Client {
 
 /// `minga serve` on `workspace` with the API key in `MINGA_API_KEY`, and `extra` flags.
 fn serve_with_key(workspace: &Workspace, extra: &[&str]) -> ServerProcess {
-    let mut command = workspace.minga();
-    command
-        .env("MINGA_API_KEY", KEY)
-        .arg("serve")
-        .arg("--index")
-        .arg(&workspace.index)
-        .arg("--corpus")
-        .arg(&workspace.corpus)
-        .arg("--addr")
-        .arg("127.0.0.1:0")
-        .args(extra);
-    ServerProcess::start(command)
+    workspace.serve_with_key(KEY, extra)
 }
 
 /// Status, headers and JSON body of a response.

@@ -124,7 +124,18 @@ impl Workspace {
     /// Starts `minga serve` on `127.0.0.1:0` over this workspace (it builds the index first
     /// if there is none) and waits for it to say where it listens.
     pub fn serve(&self, extra: &[&str]) -> ServerProcess {
+        self.serve_with(self.minga(), extra)
+    }
+
+    /// As [`Workspace::serve`], with `key` as the API key (in `MINGA_API_KEY`): writes on.
+    #[allow(dead_code)] // Not every test binary writes.
+    pub fn serve_with_key(&self, key: &str, extra: &[&str]) -> ServerProcess {
         let mut command = self.minga();
+        command.env("MINGA_API_KEY", key);
+        self.serve_with(command, extra)
+    }
+
+    fn serve_with(&self, mut command: Command, extra: &[&str]) -> ServerProcess {
         command
             .arg("serve")
             .arg("--index")
