@@ -452,30 +452,40 @@ fn a_running_indexer_makes_writes_wait_with_a_503() {
         .args(["sleep", "60"])
         .spawn()
         .expect("run flock");
-    let record = br#"{"id":"bloqueado","text":"La chinchilla espera."}"#;
+    // Each attempt writes a new id, so the one refused is known not to have been stored by
+    // an earlier attempt that went through.
     let deadline = Instant::now() + Duration::from_secs(10);
-    let response = loop {
+    let mut attempt = 0;
+    let (refused, response) = loop {
+        attempt += 1;
+        let id = format!("bloqueado-{attempt}");
+        let record = json!({"id": id, "text": "La chinchilla espera."}).to_string();
         let response = client()
             .post(server.url("/api/documents"))
             .bearer_auth(KEY)
             .header("content-type", "application/json")
-            .body(record.to_vec())
+            .body(record)
             .send()
             .expect("POST");
         // flock may take a moment to start; until then the write goes through.
         if response.status().as_u16() != 201 || Instant::now() > deadline {
-            break response;
+            break (id, response);
         }
-        let _ = delete(&server, "bloqueado");
         std::thread::sleep(Duration::from_millis(100));
     };
     let (status, headers, body) = answer(response);
     assert_error(&(status, body), 503, "index_locked");
     assert_eq!(headers["retry-after"], "1");
-    assert!(!workspace.corpus.join("api/records/bloqueado.json").exists());
+    assert!(
+        !workspace
+            .corpus
+            .join(format!("api/records/{refused}.json"))
+            .exists()
+    );
     let _ = holder.kill();
     let _ = holder.wait();
-    let (status, body) = post(&server, Some(KEY), "application/json", record);
+    let record = json!({"id": refused, "text": "La chinchilla espera."}).to_string();
+    let (status, body) = post(&server, Some(KEY), "application/json", record.as_bytes());
     assert_eq!(status, 201, "{body}");
 }
 

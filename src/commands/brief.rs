@@ -63,6 +63,9 @@ pub struct Args {
     /// output.
     #[arg(long, env = "MINGA_BRIEF_DATE", value_name = "YYYY-MM-DD")]
     pub date: Option<Date>,
+    /// Search the words only as typed: no acronym, glossary, dictionary or typo expansion.
+    #[arg(long)]
+    pub no_expand: bool,
 }
 
 impl Args {
@@ -81,6 +84,7 @@ impl Args {
             },
             sort: self.sort,
             limit: self.limit,
+            expand: !self.no_expand,
             ..SearchRequest::default()
         })
     }

@@ -50,6 +50,13 @@ pub struct Args {
     /// Hits to skip (for paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Search the words only as typed (with their stems and accents): no acronym, glossary,
+    /// dictionary or typo expansion.
+    #[arg(long)]
+    pub no_expand: bool,
+    /// One hit per matching passage, instead of one per document.
+    #[arg(long)]
+    pub no_group: bool,
     /// Print the full response as JSON.
     #[arg(long)]
     pub json: bool,
@@ -73,7 +80,8 @@ impl Args {
             offset: self.offset,
             limit: self.limit,
             facets: FacetName::ALL.to_vec(),
-            ..SearchRequest::default()
+            expand: !self.no_expand,
+            group: !self.no_group,
         }
     }
 }

@@ -84,3 +84,76 @@ impl SegmentCollector for DistinctParentsSegment {
         self.seen
     }
 }
+
+/// Hands `inner` one matching passage per document (per `parent_key`), so what it counts are
+/// documents, as grouped results are; or every passage, when `per_document` is false.
+///
+/// A file's passages are indexed in one batch, so a document's passages sit together in one
+/// segment: deduplicating within a segment is enough.
+pub(crate) struct PerDocument<C> {
+    pub inner: C,
+    pub per_document: bool,
+}
+
+pub(crate) struct PerDocumentSegment<S> {
+    inner: S,
+    /// `None` when every passage is passed on.
+    keys: Option<Column<u64>>,
+    seen: KeySet,
+    last: Option<u64>,
+}
+
+impl<C: Collector> Collector for PerDocument<C> {
+    type Fruit = C::Fruit;
+    type Child = PerDocumentSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let keys = if self.per_document {
+            Some(reader.fast_fields().u64("parent_key")?)
+        } else {
+            None
+        };
+        Ok(PerDocumentSegment {
+            inner: self.inner.for_segment(segment, reader)?,
+            keys,
+            seen: KeySet::default(),
+            last: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+impl<S: SegmentCollector> SegmentCollector for PerDocumentSegment<S> {
+    type Fruit = S::Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(keys) = &self.keys {
+            let key = keys.first(doc);
+            // The same document as the passage before, or one met earlier in the segment.
+            if key.is_some() && (key == self.last || !self.seen.insert(key.unwrap_or(0))) {
+                self.last = key;
+                return;
+            }
+            self.last = key;
+        }
+        self.inner.collect(doc, score);
+    }
+
+    fn harvest(self) -> S::Fruit {
+        self.inner.harvest()
+    }
+}

@@ -15,7 +15,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::collectors::DistinctParents;
+use crate::collectors::{DistinctParents, PerDocument};
 use crate::expand::GlossaryIndex;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
@@ -368,7 +368,7 @@ impl Engine {
             .collect();
         let mut facet_handles = Vec::new();
         for &facet in &open_facets {
-            let collector = self.facet_collector(facet, &generation.vocabulary);
+            let collector = self.facet_collector(facet, &generation.vocabulary, request.group);
             facet_handles.push((facet, collectors.add_collector(collector)));
         }
         let statistics = LanguageStatistics::new(&searcher, &self.fields)?;
@@ -404,7 +404,7 @@ impl Engine {
             let query = combine(&builder, text.as_deref(), &groups, Some(facet));
             let counts = searcher.search(
                 &*query,
-                &self.facet_collector(facet, &generation.vocabulary),
+                &self.facet_collector(facet, &generation.vocabulary, request.group),
             )?;
             facets.insert(
                 facet.to_string(),
@@ -577,7 +577,14 @@ impl Engine {
         Ok(groups)
     }
 
-    fn facet_collector(&self, facet: FacetName, vocabulary: &Vocabulary) -> FacetCollector {
+    /// Counts a facet's values among the matches: documents when results are grouped by
+    /// document (`per_document`), passages otherwise, as `total` does.
+    fn facet_collector(
+        &self,
+        facet: FacetName,
+        vocabulary: &Vocabulary,
+        per_document: bool,
+    ) -> PerDocument<FacetCollector> {
         let mut collector = FacetCollector::for_field(
             self.fields
                 .schema
@@ -595,7 +602,10 @@ impl Engine {
         } else {
             collector.add_facet(Facet::root());
         }
-        collector
+        PerDocument {
+            inner: collector,
+            per_document,
+        }
     }
 
     fn facet_counts(

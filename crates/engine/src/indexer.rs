@@ -13,6 +13,7 @@ use minga_core::Passage;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
@@ -271,12 +272,13 @@ impl Indexer {
             }
             _ => true,
         });
-        let mut count = 0;
+        // The file's passages and its record go in as one batch, so they land together in
+        // one segment: counting documents among matches relies on it (`PerDocument`).
+        let mut batch = Vec::with_capacity(passages.len() + 1);
         for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
-            self.writer.add_document(self.passage_doc(passage)?)?;
-            count += 1;
+            batch.push(UserOperation::Add(self.passage_doc(passage)?));
         }
-        record.passages = count;
+        record.passages = batch.len();
         record.problems.extend(added.iter().cloned());
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.entry, ENTRY_FILE);
@@ -288,7 +290,8 @@ impl Indexer {
             self.fields.record,
             serde_json::to_string(&record).map_err(|e| Error::Corrupt(e.to_string()))?,
         );
-        self.writer.add_document(doc)?;
+        batch.push(UserOperation::Add(doc));
+        self.writer.run(batch)?;
         for id in &record.documents {
             self.owners.insert(id.clone(), record.path.clone());
         }

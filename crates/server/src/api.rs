@@ -81,7 +81,7 @@ pub async fn document(
 /// What `GET /api/facets` answers.
 #[derive(Serialize)]
 struct Facets {
-    /// Facet name → value → passages.
+    /// Facet name → value → documents (passages when not grouped).
     facets: BTreeMap<String, FacetCounts>,
 }
 

@@ -288,14 +288,21 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
             > 1
     );
     // …while the other facets count only what the filter lets through.
-    // (Facets count passages; grouped hits count documents.)
-    let kinds: u64 = biobio["facets"]["kind"]
-        .as_object()
-        .expect("kinds")
-        .values()
-        .filter_map(Value::as_u64)
-        .sum();
-    assert_eq!(Some(kinds), biobio["total_passages"].as_u64());
+    // (Facets count what `total` counts: documents when grouped, passages when not.)
+    let kinds = |response: &Value| -> u64 {
+        response["facets"]["kind"]
+            .as_object()
+            .expect("kinds")
+            .values()
+            .filter_map(Value::as_u64)
+            .sum()
+    };
+    assert_eq!(Some(kinds(&biobio)), biobio["total"].as_u64());
+    let (_, passages) = server
+        .get("/api/search?q=agencia&region=biobio&group=false")
+        .await;
+    assert_eq!(Some(kinds(&passages)), passages["total"].as_u64());
+    assert_eq!(passages["total"], biobio["total_passages"]);
 
     // Values of one filter are alternatives; filters combine.
     let (_, either) = server
