@@ -441,6 +441,19 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "document.getElementById('q').value === 'innovacion' && \
          location.search.includes('q=innovacion')",
     );
+    wait_until(
+        &tab,
+        "the translation searched too",
+        "document.getElementById('understood').textContent.includes('innovation')",
+    );
+    // Only the words typed: no expansion, said in the URL, nothing else searched.
+    js(&tab, "document.getElementById('expand').click()");
+    wait_until(
+        &tab,
+        "a search without expansion",
+        "location.search.includes('expand=false') && \
+         document.getElementById('understood').hidden",
+    );
 
     // A phone-sized window folds the filters into a closed <details>.
     tab.set_bounds(Bounds::Normal {

@@ -21,6 +21,7 @@
     form: $("search-form"),
     q: $("q"),
     sort: $("sort"),
+    expand: $("expand"),
     from: $("from"),
     to: $("to"),
     facets: $("facets"),
@@ -60,6 +61,7 @@
       from: "",
       to: "",
       sort: "relevance",
+      expand: true,
       page: 1,
       doc: null,
     };
@@ -86,6 +88,7 @@
     s.from = params.get("from") || "";
     s.to = params.get("to") || "";
     s.sort = params.get("sort") === "date" ? "date" : "relevance";
+    s.expand = params.get("expand") !== "false";
     const page = parseInt(params.get("page") || "1", 10);
     s.page = Number.isFinite(page) && page > 0 ? page : 1;
     s.doc = params.get("doc") || null;
@@ -101,6 +104,7 @@
     if (s.from) params.set("from", s.from);
     if (s.to) params.set("to", s.to);
     if (s.sort !== "relevance") params.set("sort", s.sort);
+    if (!s.expand) params.set("expand", "false");
     if (s.page > 1) params.set("page", String(s.page));
     if (s.doc) params.set("doc", s.doc);
     if (ui !== "es") params.set("ui", ui);
@@ -128,6 +132,7 @@
     if (s.from) params.set("from", s.from);
     if (s.to) params.set("to", s.to);
     params.set("sort", s.sort);
+    if (!s.expand) params.set("expand", "false");
     params.set("limit", String(PAGE_SIZE));
     params.set("offset", String((s.page - 1) * PAGE_SIZE));
     params.set("facets", "all");
@@ -146,6 +151,7 @@
     if (s.from) params.set("from", s.from);
     if (s.to) params.set("to", s.to);
     if (s.sort !== "relevance") params.set("sort", s.sort);
+    if (!s.expand) params.set("expand", "false");
     params.set("ui", ui);
     params.set("format", format);
     return "/api/brief?" + params.toString();
@@ -665,6 +671,7 @@
   function syncControls() {
     els.q.value = state.q;
     els.sort.value = state.sort;
+    els.expand.checked = !state.expand;
     els.from.value = /^\d{4}-\d{2}-\d{2}$/.test(state.from) ? state.from : "";
     els.to.value = /^\d{4}-\d{2}-\d{2}$/.test(state.to) ? state.to : "";
   }
@@ -704,6 +711,12 @@
 
   els.sort.addEventListener("change", () => {
     state.sort = els.sort.value;
+    state.page = 1;
+    searchNow(true);
+  });
+
+  els.expand.addEventListener("change", () => {
+    state.expand = !els.expand.checked;
     state.page = 1;
     searchNow(true);
   });
