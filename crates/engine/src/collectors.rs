@@ -88,8 +88,8 @@ impl SegmentCollector for DistinctParentsSegment {
 /// Hands `inner` one matching passage per document (per `parent_key`), so what it counts are
 /// documents, as grouped results are; or every passage, when `per_document` is false.
 ///
-/// A file's passages are indexed in one batch, so a document's passages sit together in one
-/// segment: deduplicating within a segment is enough.
+/// A document's passages are indexed in one batch, so they sit together in one segment:
+/// deduplicating within a segment is enough.
 pub(crate) struct PerDocument<C> {
     pub inner: C,
     pub per_document: bool,

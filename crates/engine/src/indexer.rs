@@ -272,13 +272,25 @@ impl Indexer {
             }
             _ => true,
         });
-        // The file's passages and its record go in as one batch, so they land together in
-        // one segment: counting documents among matches relies on it (`PerDocument`).
-        let mut batch = Vec::with_capacity(passages.len() + 1);
+        // A document's passages go in as one batch, so they land together in one segment:
+        // counting documents among matches relies on it (`PerDocument`). Documents are
+        // batches of their own, so a file of many documents still spreads over every
+        // indexing thread.
+        let mut count = 0;
+        let mut batch: Vec<UserOperation> = Vec::new();
+        let mut parent: Option<&str> = None;
         for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
+            if parent.is_some_and(|p| p != passage.parent) {
+                self.writer.run(std::mem::take(&mut batch))?;
+            }
+            parent = Some(&passage.parent);
             batch.push(UserOperation::Add(self.passage_doc(passage)?));
+            count += 1;
         }
-        record.passages = batch.len();
+        if !batch.is_empty() {
+            self.writer.run(batch)?;
+        }
+        record.passages = count;
         record.problems.extend(added.iter().cloned());
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.entry, ENTRY_FILE);
@@ -290,8 +302,7 @@ impl Indexer {
             self.fields.record,
             serde_json::to_string(&record).map_err(|e| Error::Corrupt(e.to_string()))?,
         );
-        batch.push(UserOperation::Add(doc));
-        self.writer.run(batch)?;
+        self.writer.add_document(doc)?;
         for id in &record.documents {
             self.owners.insert(id.clone(), record.path.clone());
         }
