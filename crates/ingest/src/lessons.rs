@@ -142,10 +142,10 @@ pub(crate) fn parse_labelled(text: &str) -> Labelled {
         }
         if let Some((part, after)) = label(line) {
             segments.push((Some(part), Vec::new()));
-            if !after.is_empty() {
-                if let Some((_, lines)) = segments.last_mut() {
-                    lines.push(after);
-                }
+            if !after.is_empty()
+                && let Some((_, lines)) = segments.last_mut()
+            {
+                lines.push(after);
             }
             open = true;
             continue;
