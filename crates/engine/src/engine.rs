@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use minga_core::{Kind, Passage};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{
+    Collector, Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs,
+};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{
@@ -323,39 +325,10 @@ impl Engine {
         } else {
             (request.offset, request.limit)
         };
-        let window = || TopDocs::with_limit(window_limit).and_offset(window_offset);
-        // Ties (equal scores, equal dates) are broken by a hash of the id, so the order
-        // does not depend on how the index happens to be split into segments.
-        let lesson = self.ranking.lesson;
-        let by_score = (request.sort == Sort::Relevance).then(|| {
-            collectors.add_collector(window().tweak_score(move |segment: &SegmentReader| {
-                let lessons = lesson_ordinal(segment);
-                let ids = id_keys(segment);
-                move |doc: DocId, score: Score| {
-                    let score = match &lessons {
-                        Some((reader, ord)) if reader.facet_ords(doc).any(|o| o == *ord) => {
-                            score * lesson
-                        }
-                        _ => score,
-                    };
-                    (score, ids.get_val(doc))
-                }
-            }))
-        });
-        let by_date = (request.sort == Sort::Date).then(|| {
-            collectors.add_collector(window().tweak_score(move |segment: &SegmentReader| {
-                let dates = segment
-                    .fast_fields()
-                    .date("date")
-                    .map(|c| c.first_or_default_col(DateTime::MIN))
-                    .ok();
-                let ids = id_keys(segment);
-                move |doc: DocId, _score: Score| {
-                    let date = dates.as_ref().map_or(DateTime::MIN, |d| d.get_val(doc));
-                    (date, ids.get_val(doc))
-                }
-            }))
-        });
+        let by_score = (request.sort == Sort::Relevance)
+            .then(|| collectors.add_collector(self.by_score(window_offset, window_limit)));
+        let by_date = (request.sort == Sort::Date)
+            .then(|| collectors.add_collector(newest_first(window_offset, window_limit)));
         let count = collectors.add_collector(Count);
         let documents = request
             .group
@@ -413,7 +386,35 @@ impl Engine {
         }
 
         let pages: Vec<Vec<(f32, DocAddress)>> = if request.group {
-            self.group_by_document(&searcher, ranked)?
+            // The window held too few documents for this page (a few documents with many
+            // matching passages): rank a larger one, until the page is full or every
+            // matching passage has been ranked.
+            let wanted = (request.offset + request.limit).min(total);
+            let mut window = window_limit;
+            let mut full = ranked.len() == window;
+            let mut groups = self.group_by_document(&searcher, ranked)?;
+            while groups.len() < wanted && full {
+                window = window.saturating_mul(4).min(total_passages.max(1));
+                let ranked = match request.sort {
+                    Sort::Relevance => searcher
+                        .search_with_statistics_provider(
+                            &*main,
+                            &self.by_score(0, window),
+                            &statistics,
+                        )?
+                        .into_iter()
+                        .map(|((score, _), address)| (score, address))
+                        .collect(),
+                    Sort::Date => searcher
+                        .search(&*main, &newest_first(0, window))?
+                        .into_iter()
+                        .map(|(_, address)| (0.0, address))
+                        .collect::<Vec<_>>(),
+                };
+                full = ranked.len() == window && window < total_passages;
+                groups = self.group_by_document(&searcher, ranked)?;
+            }
+            groups
                 .into_iter()
                 .skip(request.offset)
                 .take(request.limit)
@@ -447,6 +448,32 @@ impl Engine {
             offset: request.offset,
             limit: request.limit,
         })
+    }
+
+    /// The top passages by score (`offset`, `limit`), a lesson's score multiplied by
+    /// `Ranking::lesson`. Ties (equal scores) are broken by a hash of the id, so the order
+    /// does not depend on how the index happens to be split into segments.
+    fn by_score(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> impl Collector<Fruit = Vec<((Score, u64), DocAddress)>> + use<> {
+        let lesson = self.ranking.lesson;
+        TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let lessons = lesson_ordinal(segment);
+                let ids = id_keys(segment);
+                move |doc: DocId, score: Score| {
+                    let score = match &lessons {
+                        Some((reader, ord)) if reader.facet_ords(doc).any(|o| o == *ord) => {
+                            score * lesson
+                        }
+                        _ => score,
+                    };
+                    (score, ids.get_val(doc))
+                }
+            })
     }
 
     /// Ranked passages gathered by document, in the order of each document's best passage.
@@ -815,4 +842,25 @@ fn id_keys(segment: &SegmentReader) -> Arc<dyn tantivy::columnar::ColumnValues<u
         Ok(column) => column.first_or_default_col(0),
         Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
     }
+}
+
+/// The top passages by date, newest first (`offset`, `limit`); ties broken by a hash of the id.
+fn newest_first(
+    offset: usize,
+    limit: usize,
+) -> impl Collector<Fruit = Vec<((DateTime, u64), DocAddress)>> {
+    TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(move |segment: &SegmentReader| {
+            let dates = segment
+                .fast_fields()
+                .date("date")
+                .map(|c| c.first_or_default_col(DateTime::MIN))
+                .ok();
+            let ids = id_keys(segment);
+            move |doc: DocId, _score: Score| {
+                let date = dates.as_ref().map_or(DateTime::MIN, |d| d.get_val(doc));
+                (date, ids.get_val(doc))
+            }
+        })
 }

@@ -278,3 +278,73 @@ fn replacing_and_removing_files_and_reopening_keeps_records() {
     assert_eq!(engine.stats().unwrap().passages, 3);
     let _ = Date::from_ymd(2023, 1, 1);
 }
+
+#[test]
+fn a_page_of_documents_is_full_even_when_one_document_has_many_matching_passages() {
+    // One long report whose 80 passages all say `represa` twice, ahead of two notes that say
+    // it once: the first window of ranked passages holds only the report's.
+    let mut report: Vec<Passage> = (1..=80)
+        .map(|i| {
+            let mut p = passage(
+                &format!("informe:p{i}"),
+                Lang::Es,
+                "Informe",
+                "La represa y la represa del valle.",
+            );
+            p.parent = "informe".into();
+            p.source.path = "informe.md".into();
+            p.position = i;
+            p
+        })
+        .collect();
+    let notes = [
+        passage(
+            "nota-1",
+            Lang::Es,
+            "Nota uno",
+            "Una visita a la represa con el equipo técnico de la región y la agencia.",
+        ),
+        passage(
+            "nota-2",
+            Lang::Es,
+            "Nota dos",
+            "Se habló de la represa durante una mesa larga con muchos otros temas del día.",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    indexer.put(record(&report[0]), &report).unwrap();
+    for note in &notes {
+        indexer
+            .put(record(note), std::slice::from_ref(note))
+            .unwrap();
+    }
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    report.clear();
+
+    let response = engine
+        .search(&SearchRequest {
+            limit: 3,
+            facets: vec![FacetName::Kind],
+            ..SearchRequest::new("represa")
+        })
+        .unwrap();
+    assert_eq!(response.total, 3);
+    assert_eq!(response.total_passages, 82);
+    let hits: Vec<&str> = response.hits.iter().map(|h| h.parent.as_str()).collect();
+    assert_eq!(hits[0], "informe");
+    assert_eq!(hits.len(), 3, "{hits:?}");
+    assert_eq!(response.facets["kind"]["session_note"], 3);
+    // The second page, one document a page, is the next document.
+    let second = engine
+        .search(&SearchRequest {
+            limit: 1,
+            offset: 1,
+            ..SearchRequest::new("represa")
+        })
+        .unwrap();
+    assert_eq!(second.hits.len(), 1);
+    assert_ne!(second.hits[0].parent, "informe");
+}
