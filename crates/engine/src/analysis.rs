@@ -87,6 +87,12 @@ type StopSet = HashSet<String, BuildHasherDefault<Fnv>>;
 static STOP_ES: LazyLock<StopSet> = LazyLock::new(|| stop_set(stopwords::SPANISH));
 static STOP_EN: LazyLock<StopSet> = LazyLock::new(|| stop_set(stopwords::ENGLISH));
 
+/// Whether a lower-cased word is a stop word, with or without its accents: the list has
+/// `cuando` and `más`, and `cuándo`, `cuando`, `más` and `mas` all stop.
+fn is_stop(set: &StopSet, lower: &str) -> bool {
+    set.contains(lower) || (!lower.is_ascii() && set.contains(fold(lower).as_str()))
+}
+
 /// A stop list holding each word both as written and folded, so `más` and `mas` both stop.
 fn stop_set(words: &[&str]) -> StopSet {
     words
@@ -135,11 +141,8 @@ impl Analyzer {
 
     /// Whether `word` (any case, with or without accents) is a stop word of this analyzer.
     pub fn is_stop_word(&self, word: &str) -> bool {
-        match self.mode {
-            Mode::Stemmed(Lang::Es) => STOP_ES.contains(&word.to_lowercase()),
-            Mode::Stemmed(Lang::En) => STOP_EN.contains(&word.to_lowercase()),
-            Mode::Exact => false,
-        }
+        self.stop_set()
+            .is_some_and(|set| is_stop(set, &word.to_lowercase()))
     }
 
     /// The stems a query word may stand for: its own stem first, then (for Spanish, whose
@@ -225,7 +228,7 @@ impl Analyzer {
             } else {
                 lower.extend(word.chars().flat_map(char::to_lowercase));
             }
-            if self.stop_set().is_some_and(|s| s.contains(lower.as_str())) {
+            if self.stop_set().is_some_and(|set| is_stop(set, lower)) {
                 return false;
             }
             match &self.stemmer {
@@ -591,6 +594,12 @@ mod tests {
         );
         assert_eq!(es("más"), Vec::<String>::new());
         assert_eq!(es("mas"), Vec::<String>::new());
+        // Question words stop with their accents too (the list spells them without).
+        assert_eq!(
+            es("¿Cuándo y dónde? ¿Quién, cómo, cuál?"),
+            Vec::<String>::new()
+        );
+        assert!(Analyzer::stemmed(Lang::Es).is_stop_word("Cuándo"));
         assert_eq!(
             en("the governance of the agencies"),
             en("governance agencies")

@@ -11,8 +11,9 @@ use crate::analysis::Analyzer;
 
 /// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
 /// written with another version is refused with a message that says to rebuild it. (4: the
-/// fast columns are dense and their dictionaries are no longer zstd-compressed.)
-pub const SCHEMA_VERSION: u32 = 4;
+/// fast columns are dense and their dictionaries are no longer zstd-compressed; 5: stop
+/// words stop with or without their accents.)
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
