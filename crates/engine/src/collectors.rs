@@ -29,62 +29,6 @@ impl Hasher for KeyHasher {
 
 type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 
-/// Counts the distinct documents among the matching passages, by their `parent_key`.
-pub(crate) struct DistinctParents;
-
-pub(crate) struct DistinctParentsSegment {
-    keys: Column<u64>,
-    seen: KeySet,
-    /// The key of the last passage collected: a document's passages are indexed one after
-    /// the other, so most passages repeat the key before them.
-    last: Option<u64>,
-}
-
-impl Collector for DistinctParents {
-    type Fruit = usize;
-    type Child = DistinctParentsSegment;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<DistinctParentsSegment> {
-        Ok(DistinctParentsSegment {
-            keys: reader.fast_fields().u64("parent_key")?,
-            seen: KeySet::default(),
-            last: None,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segments: Vec<KeySet>) -> tantivy::Result<usize> {
-        let mut all = KeySet::default();
-        for segment in segments {
-            all.extend(segment);
-        }
-        Ok(all.len())
-    }
-}
-
-impl SegmentCollector for DistinctParentsSegment {
-    type Fruit = KeySet;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let key = self.keys.first(doc);
-        if key.is_some() && key != self.last {
-            self.last = key;
-            self.seen.extend(key);
-        }
-    }
-
-    fn harvest(self) -> KeySet {
-        self.seen
-    }
-}
-
 /// Hands `inner` one matching passage per document (per `parent_key`), so what it counts are
 /// documents, as grouped results are; or every passage, when `per_document` is false.
 ///
@@ -143,12 +87,14 @@ impl<S: SegmentCollector> SegmentCollector for PerDocumentSegment<S> {
     fn collect(&mut self, doc: DocId, score: Score) {
         if let Some(keys) = &self.keys {
             let key = keys.first(doc);
+            let repeat = key == self.last;
+            self.last = key;
             // The same document as the passage before, or one met earlier in the segment.
-            if key.is_some() && (key == self.last || !self.seen.insert(key.unwrap_or(0))) {
-                self.last = key;
+            if let Some(key) = key
+                && (repeat || !self.seen.insert(key))
+            {
                 return;
             }
-            self.last = key;
         }
         self.inner.collect(doc, score);
     }

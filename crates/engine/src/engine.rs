@@ -17,7 +17,7 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::collectors::{DistinctParents, PerDocument};
+use crate::collectors::PerDocument;
 use crate::expand::GlossaryIndex;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
@@ -330,9 +330,12 @@ impl Engine {
         let by_date = (request.sort == Sort::Date)
             .then(|| collectors.add_collector(newest_first(window_offset, window_limit)));
         let count = collectors.add_collector(Count);
-        let documents = request
-            .group
-            .then(|| collectors.add_collector(DistinctParents));
+        let documents = request.group.then(|| {
+            collectors.add_collector(PerDocument {
+                inner: Count,
+                per_document: true,
+            })
+        });
         let open_facets: Vec<FacetName> = request
             .facets
             .iter()
@@ -349,16 +352,8 @@ impl Engine {
             searcher.search_with_statistics_provider(&*main, &collectors, &statistics)?;
 
         let ranked: Vec<(f32, DocAddress)> = match (by_score, by_date) {
-            (Some(handle), _) => handle
-                .extract(&mut fruits)
-                .into_iter()
-                .map(|((score, _), address)| (score, address))
-                .collect(),
-            (_, Some(handle)) => handle
-                .extract(&mut fruits)
-                .into_iter()
-                .map(|(_, address)| (0.0, address))
-                .collect(),
+            (Some(handle), _) => scored(handle.extract(&mut fruits)),
+            (_, Some(handle)) => dated(handle.extract(&mut fruits)),
             _ => Vec::new(),
         };
         let total_passages = count.extract(&mut fruits);
@@ -396,20 +391,12 @@ impl Engine {
             while groups.len() < wanted && full {
                 window = window.saturating_mul(4).min(total_passages.max(1));
                 let ranked = match request.sort {
-                    Sort::Relevance => searcher
-                        .search_with_statistics_provider(
-                            &*main,
-                            &self.by_score(0, window),
-                            &statistics,
-                        )?
-                        .into_iter()
-                        .map(|((score, _), address)| (score, address))
-                        .collect(),
-                    Sort::Date => searcher
-                        .search(&*main, &newest_first(0, window))?
-                        .into_iter()
-                        .map(|(_, address)| (0.0, address))
-                        .collect::<Vec<_>>(),
+                    Sort::Relevance => scored(searcher.search_with_statistics_provider(
+                        &*main,
+                        &self.by_score(0, window),
+                        &statistics,
+                    )?),
+                    Sort::Date => dated(searcher.search(&*main, &newest_first(0, window))?),
                 };
                 full = ranked.len() == window && window < total_passages;
                 groups = self.group_by_document(&searcher, ranked)?;
@@ -863,4 +850,20 @@ fn newest_first(
                 (date, ids.get_val(doc))
             }
         })
+}
+
+/// Ranked passages from what `Engine::by_score` collected: the score, without its tie-breaker.
+fn scored(collected: Vec<((Score, u64), DocAddress)>) -> Vec<(f32, DocAddress)> {
+    collected
+        .into_iter()
+        .map(|((score, _), address)| (score, address))
+        .collect()
+}
+
+/// Ranked passages from what `newest_first` collected, in its order (no score).
+fn dated(collected: Vec<((DateTime, u64), DocAddress)>) -> Vec<(f32, DocAddress)> {
+    collected
+        .into_iter()
+        .map(|(_, address)| (0.0, address))
+        .collect()
 }
