@@ -15,7 +15,7 @@ mod mix;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use minga_engine::{Engine, FacetName, FileRecord, Indexer, IndexerOptions, SearchRequest};
+use minga_engine::{Engine, FileRecord, Indexer, IndexerOptions, SearchRequest};
 
 fn main() {
     // Open (or build) the index before timing anything.
@@ -45,7 +45,12 @@ static BENCH: LazyLock<Bench> = LazyLock::new(|| {
     let mix = mix::load(&mix_path).expect("bench/queries.tsv is readable");
     let requests = mix
         .iter()
-        .map(|q| (q.category.clone(), request(q)))
+        .map(|q| {
+            (
+                q.category.clone(),
+                q.request().expect("a valid line of the mix"),
+            )
+        })
         .collect();
     Bench {
         engine,
@@ -83,40 +88,6 @@ fn build_sample_index(dir: &Path) {
     }
     indexer.commit().expect("the index commits");
     indexer.finish().expect("merges finish");
-}
-
-fn request(q: &mix::MixQuery) -> SearchRequest {
-    let mut request = SearchRequest::new(q.query.clone());
-    let f = &mut request.filters;
-    f.regions = q.values("region").into_iter().map(String::from).collect();
-    f.institutions = q
-        .values("institution")
-        .into_iter()
-        .map(String::from)
-        .collect();
-    f.topics = q.values("topic").into_iter().map(String::from).collect();
-    f.kinds = q
-        .values("kind")
-        .iter()
-        .map(|k| k.parse().expect("a kind"))
-        .collect();
-    f.langs = q
-        .values("lang")
-        .iter()
-        .map(|l| l.parse().expect("a lang"))
-        .collect();
-    f.years = q
-        .values("year")
-        .iter()
-        .map(|y| y.parse().expect("a year"))
-        .collect();
-    let facets = q.values("facets");
-    request.facets = if facets == ["all"] {
-        FacetName::ALL.to_vec()
-    } else {
-        facets.iter().map(|f| f.parse().expect("a facet")).collect()
-    };
-    request
 }
 
 const CATEGORIES: [&str; 10] = [

@@ -16,38 +16,7 @@ mod mix;
 
 use std::path::Path;
 
-use minga_engine::{Engine, FacetName, SearchRequest};
-
-fn request(q: &mix::MixQuery) -> Result<SearchRequest, Box<dyn std::error::Error>> {
-    let mut request = SearchRequest::new(q.query.clone());
-    let f = &mut request.filters;
-    f.regions = q.values("region").into_iter().map(String::from).collect();
-    f.institutions = q
-        .values("institution")
-        .into_iter()
-        .map(String::from)
-        .collect();
-    f.topics = q.values("topic").into_iter().map(String::from).collect();
-    for kind in q.values("kind") {
-        f.kinds.push(kind.parse()?);
-    }
-    for lang in q.values("lang") {
-        f.langs.push(lang.parse()?);
-    }
-    for year in q.values("year") {
-        f.years.push(year.parse()?);
-    }
-    let facets = q.values("facets");
-    request.facets = if facets == ["all"] {
-        FacetName::ALL.to_vec()
-    } else {
-        facets
-            .into_iter()
-            .map(str::parse)
-            .collect::<Result<Vec<FacetName>, String>>()?
-    };
-    Ok(request)
-}
+use minga_engine::Engine;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,7 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let options = mix::RunOptions::from_args(rest)?;
     let mix = mix::load(Path::new(mix_path))?;
-    let requests = mix.iter().map(request).collect::<Result<Vec<_>, _>>()?;
+    let requests = mix
+        .iter()
+        .map(mix::MixQuery::request)
+        .collect::<Result<Vec<_>, _>>()?;
     let engine = Engine::open(Path::new(index))?;
     let mut report = mix::measure("minga", &mix, &options, |i, _| {
         Ok(engine.search(&requests[i])?.total)

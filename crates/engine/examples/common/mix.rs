@@ -1,5 +1,5 @@
 //! The benchmark query mix (`bench/queries.tsv`) and latency statistics, shared by the
-//! `querymix` and `peer_tantivy` examples.
+//! `querymix` and `peer_tantivy` examples and the `query` bench.
 
 #![allow(dead_code)]
 
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use minga_engine::{FacetName, SearchRequest};
 use serde_json::{Value, json};
 
 /// One query of the mix.
@@ -26,6 +27,42 @@ impl MixQuery {
             .filter(|(n, _)| n == name)
             .flat_map(|(_, v)| v.split(',').filter(|s| !s.is_empty()))
             .collect()
+    }
+
+    /// The Minga search of this line: its query, filters and facets.
+    pub fn request(&self) -> Result<SearchRequest, Box<dyn std::error::Error>> {
+        let mut request = SearchRequest::new(self.query.clone());
+        let f = &mut request.filters;
+        f.regions = self
+            .values("region")
+            .into_iter()
+            .map(String::from)
+            .collect();
+        f.institutions = self
+            .values("institution")
+            .into_iter()
+            .map(String::from)
+            .collect();
+        f.topics = self.values("topic").into_iter().map(String::from).collect();
+        for kind in self.values("kind") {
+            f.kinds.push(kind.parse()?);
+        }
+        for lang in self.values("lang") {
+            f.langs.push(lang.parse()?);
+        }
+        for year in self.values("year") {
+            f.years.push(year.parse()?);
+        }
+        let facets = self.values("facets");
+        request.facets = if facets == ["all"] {
+            FacetName::ALL.to_vec()
+        } else {
+            facets
+                .into_iter()
+                .map(str::parse)
+                .collect::<Result<Vec<FacetName>, String>>()?
+        };
+        Ok(request)
     }
 }
 
