@@ -7,6 +7,7 @@
 
 mod data;
 mod date;
+mod durable;
 mod error;
 mod fold;
 mod gazetteer;
@@ -17,6 +18,7 @@ mod model;
 mod normalize;
 
 pub use date::Date;
+pub use durable::sync_folder;
 pub use error::{Error, Result};
 pub use fold::{fold, fold_into, fold_key};
 pub use gazetteer::{Gazetteer, Place};

@@ -432,13 +432,7 @@ pub(crate) fn index_date(seconds: i64) -> DateTime {
 
 /// Makes the entries of a folder (files created, renamed or removed in it) durable.
 fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|folder| folder.sync_all())
-        .map_err(io("sync", dir))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    minga_core::sync_folder(dir).map_err(io("sync", dir))
 }
 
 fn staging_path(dir: &Path) -> PathBuf {

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use minga_core::sync_folder;
 use minga_engine::IndexerOptions;
 use minga_ingest::Problem;
 use minga_pipeline::{FileWriter, SyncError, SyncOptions};
@@ -621,15 +622,6 @@ fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     written
-}
-
-/// Makes the entries of a folder durable.
-fn sync_folder(folder: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(folder)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = folder;
-    Ok(())
 }
 
 #[cfg(test)]
