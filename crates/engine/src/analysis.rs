@@ -22,6 +22,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
 
+use crate::schema::{FNV_OFFSET, fnv};
 use crate::stopwords;
 
 /// Terms longer than this many bytes (URLs, hashes, base64) are dropped.
@@ -70,15 +71,8 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
+        let start = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        self.0 = fnv(bytes.iter().copied(), start);
     }
 }
 

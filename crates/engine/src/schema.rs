@@ -157,13 +157,14 @@ impl Fields {
 }
 
 /// 64-bit FNV-1a, stable across runs and platforms.
-fn fnv(bytes: impl IntoIterator<Item = u8>, hash: u64) -> u64 {
+pub(crate) fn fnv(bytes: impl IntoIterator<Item = u8>, hash: u64) -> u64 {
     bytes.into_iter().fold(hash, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// Where an FNV-1a hash starts.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// The value of `parent_key` for a passage: what grouped results gather it with. A document's
 /// regular passages form one group and its lessons another, so a lesson is never hidden
