@@ -124,6 +124,22 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "{first:#}"
     );
 
+    // A question: the punctuation typed around a word does not stop its correction or its
+    // glossary equivalents, and the suggestion keeps the punctuation.
+    let body = ok(&server, "¿innvoacion en Biobio?");
+    assert!(
+        rules(&body).contains(&("typo".into(), "innvoacion".into())),
+        "{:?}",
+        rules(&body)
+    );
+    assert_eq!(body["suggestion"], "¿innovacion en Biobio?");
+    let body = ok(&server, "¿gobernanza?");
+    assert!(
+        rules(&body).contains(&("glossary".into(), "gobernanza".into())),
+        "{:?}",
+        rules(&body)
+    );
+
     // Phrase: every hit holds the words together.
     let body = ok(&server, "\"agencia regional\"");
     assert!(!hits(&body).is_empty());

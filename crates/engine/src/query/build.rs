@@ -133,7 +133,12 @@ impl QueryBuilder<'_> {
                         continue;
                     }
                     if let (Node::Word(w), Occur::Should) = (&clause.node, clause.occur) {
-                        words.push(w.as_str());
+                        // `Vasilyev?`, `¿innovación`: the word without the punctuation
+                        // typed around it, for expansion and typo correction.
+                        let trimmed = w.trim_matches(|c: char| !c.is_alphanumeric());
+                        if !trimmed.is_empty() {
+                            words.push(trimmed);
+                        }
                     }
                     let Some(q) = self.node(&clause.node)? else {
                         if let Node::Word(w) = &clause.node {
