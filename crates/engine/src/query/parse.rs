@@ -4,7 +4,7 @@
 //! gobernanza regional           words: the best passages have all of them
 //! "agencia regional"            an exact phrase (accents and case still ignored)
 //! -minería                      exclude passages with the word
-//! +financiamiento               require the word
+//! +financiamiento               require the word (a sign before a digit is a number's: -3)
 //! cusco OR piura                either; binds tighter than the space between words
 //! (café OR cacao) exportación   parentheses group
 //! region:biobio  institution:CRDP  kind:lesson  lang:es  topic:gobernanza
@@ -211,10 +211,15 @@ impl Parser<'_> {
     }
 
     /// An atom with an optional `-` or `+`; `None` for a lone sign or a word with no letters.
+    /// A sign before a digit is a number's (`+1 nucleosomes`, `-3 %`), not an operator.
     fn unary(&mut self) -> Result<Option<Clause>, QueryError> {
+        let number = self
+            .chars
+            .get(self.pos + 1)
+            .is_some_and(|&(_, c)| c.is_ascii_digit());
         let occur = match self.peek() {
-            Some('-') => Occur::MustNot,
-            Some('+') => Occur::Must,
+            Some('-') if !number => Occur::MustNot,
+            Some('+') if !number => Occur::Must,
             _ => Occur::Should,
         };
         if occur != Occur::Should {
@@ -449,8 +454,12 @@ impl fmt::Display for Node {
                         Occur::Must => f.write_str("+")?,
                         Occur::MustNot => f.write_str("-")?,
                     }
+                    // `+(3)`: a sign written before a digit would read as the number's.
+                    let signed_number = clause.occur != Occur::Should
+                        && matches!(&clause.node, Node::Word(w) if w.starts_with(|c: char| c.is_ascii_digit()));
                     match &clause.node {
                         Node::Seq(_) | Node::Or(_) => write!(f, "({})", clause.node)?,
+                        node if signed_number => write!(f, "({node})")?,
                         node => write!(f, "{node}")?,
                     }
                 }
@@ -501,6 +510,25 @@ mod tests {
         assert_eq!(ok(""), "");
         assert_eq!(ok("   "), "");
         assert_eq!(ok("- + ¿?"), "");
+    }
+
+    #[test]
+    fn a_sign_before_a_digit_is_part_of_a_number() {
+        let Node::Seq(clauses) = parse("destabilizing +1 nucleosomes E2f-1, -2, -3").unwrap()
+        else {
+            panic!()
+        };
+        assert!(clauses.iter().all(|c| c.occur == Occur::Should));
+        assert_eq!(clauses[1].node, Node::Word("+1".into()));
+        assert_eq!(clauses[4].node, Node::Word("-2,".into()));
+        assert_eq!(ok("-3 +1"), "-3 +1");
+        let Node::Seq(clauses) = parse("-3").unwrap() else {
+            panic!()
+        };
+        assert_eq!(clauses[0].occur, Occur::Should);
+        assert_eq!(ok("-minería +café"), "-minería +café");
+        // A number required or excluded keeps its operator through the parentheses.
+        assert_eq!(ok("+(3) -(2023)"), "+(3) -(2023)");
     }
 
     #[test]
