@@ -252,9 +252,8 @@ impl Parser<'_> {
                 self.pos += 1;
                 self.depth -= 1;
                 match inner {
-                    Node::Seq(clauses) if clauses.is_empty() => {
-                        Err(self.error("empty parentheses", open))
-                    }
+                    // `tasa (%)`, `alpha (+)-`: a group with nothing to search is nothing.
+                    Node::Seq(clauses) if clauses.is_empty() => Ok(None),
                     // `(a OR b)` is the alternatives themselves.
                     Node::Seq(mut clauses)
                         if clauses.len() == 1 && clauses[0].occur == Occur::Should =>
@@ -510,6 +509,7 @@ mod tests {
         assert_eq!(ok(""), "");
         assert_eq!(ok("   "), "");
         assert_eq!(ok("- + ¿?"), "");
+        assert_eq!(ok("tasa (%) alpha (+)- ()"), "tasa alpha");
     }
 
     #[test]
@@ -577,7 +577,6 @@ mod tests {
             err("cusco OR"),
             "OR needs something on its right (at column 7)"
         );
-        assert_eq!(err("a ()"), "empty parentheses (at column 3)");
         assert_eq!(
             err("date:2023-13-01"),
             "date:2023-13-01: invalid date \"2023-13-01\": expected YYYY-MM-DD, YYYY-MM, YYYY \
