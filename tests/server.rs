@@ -89,6 +89,31 @@ fn serve_builds_the_missing_index_and_answers_searches() {
 }
 
 #[test]
+fn serve_rebuilds_an_index_from_another_version() {
+    let workspace = Workspace::new();
+    workspace.index();
+    // An index written by a Minga whose schema differs (here: a later one).
+    let meta = workspace.index.join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    assert!(text.contains("minga_schema\\\":"), "{text}");
+    std::fs::write(
+        &meta,
+        text.replace("minga_schema\\\":", "minga_schema\\\":9"),
+    )
+    .unwrap();
+
+    let server = workspace.serve(&[]);
+    assert!(
+        server.log().contains("incompatible version") && server.log().contains("Rebuilding"),
+        "serve did not say it rebuilds the index:\n{}",
+        server.log()
+    );
+    let (status, body) = get_json(&http_client(), &server.url("/api/search?q=gobernanza"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body["total"].as_u64().unwrap() > 0, "{body}");
+}
+
+#[test]
 fn a_reindex_shows_up_live_without_failed_requests() {
     let workspace = Workspace::new();
     let server = workspace.serve(&[]);

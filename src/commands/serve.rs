@@ -94,6 +94,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 index::report(&args.corpus.dir, &args.index.dir, &summary)
             );
         }
+        // The index is built from the corpus alone (writes are stored there too), so one
+        // written by another version of Minga is rebuilt rather than refused.
+        Err(e @ EngineError::IncompatibleIndex { .. }) => {
+            eprintln!(
+                "{e}.\nRebuilding it from {} first.",
+                args.corpus.dir.display()
+            );
+            let summary = index::index(&args.corpus.dir, &args.index.dir, true, true)?;
+            eprint!(
+                "{}",
+                index::report(&args.corpus.dir, &args.index.dir, &summary)
+            );
+        }
         Err(e) => {
             return Err(e)
                 .with_context(|| format!("cannot open the index at {}", args.index.dir.display()));
