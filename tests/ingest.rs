@@ -314,7 +314,11 @@ fn a_phrase_of_the_docx_report_is_found_under_its_section_heading() {
     w.index();
 
     // The edition note exists only in the DOCX, under its own heading.
-    let r = search(&w, &["\"versión en Word de la nota comparativa\""]);
+    // Exactly the phrase (`--no-expand`: not loosened into its words when nothing has it).
+    let r = search(
+        &w,
+        &["\"versión en Word de la nota comparativa\"", "--no-expand"],
+    );
     let top = &hits(&r)[0];
     assert_eq!(top["source"]["path"], DOCX, "{r:#}");
     assert_eq!(top["heading"], "Nota sobre esta edición", "{top:#}");
@@ -437,7 +441,11 @@ fn incremental_runs_follow_added_modified_and_deleted_files() {
         "{r:#}"
     );
     assert_eq!(hits(&r)[0]["heading"], "Novedades", "{r:#}");
-    let r = search(&w, &["\"versión en Word de la nota comparativa\""]);
+    // Exactly the phrase (`--no-expand`: not loosened into its words when nothing has it).
+    let r = search(
+        &w,
+        &["\"versión en Word de la nota comparativa\"", "--no-expand"],
+    );
     assert!(
         hits(&r).is_empty(),
         "the deleted DOCX is still found: {r:#}"

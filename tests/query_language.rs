@@ -153,6 +153,23 @@ fn the_query_language_and_its_expansions_through_the_api() {
         );
     }
 
+    // A phrase that no passage contains is searched as its words, and the response says
+    // so; with expansion off it stays exact and finds nothing.
+    let phrase = "\"financiamiento basal de las agencias\"";
+    let body = ok(&server, phrase);
+    assert!(
+        rules(&body).contains(&("phrase".into(), phrase.into())),
+        "{:?}",
+        rules(&body)
+    );
+    assert!(!hits(&body).is_empty());
+    let (status, exact) = get(
+        &server,
+        &format!("/api/search?expand=false&q={}", encode(phrase)),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(exact["total"], 0, "{exact:#}");
+
     // Exclusion: no hit mentions the excluded word.
     let body = ok(&server, "financiamiento -minería");
     assert!(!hits(&body).is_empty());

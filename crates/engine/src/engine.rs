@@ -18,7 +18,7 @@ use tantivy::{
 };
 
 use crate::collectors::PerDocument;
-use crate::expand::GlossaryIndex;
+use crate::expand::{Expansion, GlossaryIndex, Rule};
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
@@ -295,9 +295,37 @@ impl Engine {
                 message: format!("the range ends ({to}) before it starts ({from})"),
             });
         }
+        let node = query::parse(&request.query)?;
+        let response = self.search_node(request, &node, started)?;
+        // An exact phrase that nothing contains: its words, in any order and form, rather
+        // than no result at all (and the response says so).
+        if response.total == 0
+            && request.expand
+            && let Some((loose, phrases)) = node.phrases_as_words()
+        {
+            let mut loosened = self.search_node(request, &loose, started)?;
+            if loosened.total > 0 {
+                let expansions = phrases.into_iter().map(|phrase| Expansion {
+                    rule: Rule::Phrase,
+                    from: format!("\"{phrase}\""),
+                    to: phrase.split_whitespace().map(str::to_string).collect(),
+                });
+                loosened.expanded.splice(0..0, expansions);
+                return Ok(loosened);
+            }
+        }
+        Ok(response)
+    }
+
+    /// A search for a parsed query; `started` is when the request came in.
+    fn search_node(
+        &self,
+        request: &SearchRequest,
+        node: &query::Node,
+        started: Instant,
+    ) -> Result<SearchResponse> {
         let searcher = self.reader.searcher();
         let generation = self.generation(&searcher)?;
-        let node = query::parse(&request.query)?;
         let mut builder = QueryBuilder {
             searcher: &searcher,
             fields: &self.fields,
@@ -311,7 +339,7 @@ impl Engine {
             expansions: Vec::new(),
             corrections: Vec::new(),
         };
-        let text = builder.node(&node)?;
+        let text = builder.node(node)?;
         let groups = self.filter_groups(&builder, request)?;
         let main = combine(&builder, text.as_deref(), &groups, None);
 

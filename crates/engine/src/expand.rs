@@ -35,6 +35,8 @@ pub enum Rule {
     Translation,
     /// A word the index does not hold was matched to close words it does hold.
     Typo,
+    /// An exact phrase that no passage contains was searched as its words.
+    Phrase,
 }
 
 /// One expansion of the query, for showing the user how it was understood.

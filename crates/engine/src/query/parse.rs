@@ -80,6 +80,55 @@ pub struct Clause {
     pub node: Node,
 }
 
+impl Node {
+    /// The query with its phrases (those not excluded) loosened into their words, with the
+    /// phrases that were; `None` when it has none. For a query whose exact phrase matches
+    /// nothing: the same words, in any order and form, usually still find something.
+    pub fn phrases_as_words(&self) -> Option<(Node, Vec<String>)> {
+        let mut phrases = Vec::new();
+        let node = self.loosen(&mut phrases);
+        (!phrases.is_empty()).then_some((node, phrases))
+    }
+
+    fn loosen(&self, phrases: &mut Vec<String>) -> Node {
+        let words = |text: &str| -> Vec<Clause> {
+            text.split_whitespace()
+                .map(|w| Clause {
+                    occur: Occur::Should,
+                    node: Node::Word(w.to_string()),
+                })
+                .collect()
+        };
+        match self {
+            Node::Phrase(text) => {
+                phrases.push(text.clone());
+                Node::Seq(words(text))
+            }
+            Node::Or(nodes) => Node::Or(nodes.iter().map(|n| n.loosen(phrases)).collect()),
+            Node::Seq(clauses) => {
+                let mut out = Vec::new();
+                for clause in clauses {
+                    match (&clause.node, clause.occur) {
+                        // Excluding a phrase stays exact: loosening it would exclude more.
+                        (_, Occur::MustNot) => out.push(clause.clone()),
+                        // Plain phrases become plain words side by side with the others.
+                        (Node::Phrase(text), Occur::Should) => {
+                            phrases.push(text.clone());
+                            out.extend(words(text));
+                        }
+                        (node, occur) => out.push(Clause {
+                            occur,
+                            node: node.loosen(phrases),
+                        }),
+                    }
+                }
+                Node::Seq(out)
+            }
+            node => node.clone(),
+        }
+    }
+}
+
 /// Parses a query. The empty query (or one of blanks) parses to an empty sequence, which
 /// matches every passage.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
@@ -510,6 +559,31 @@ mod tests {
         assert_eq!(ok("   "), "");
         assert_eq!(ok("- + ¿?"), "");
         assert_eq!(ok("tasa (%) alpha (+)- ()"), "tasa alpha");
+    }
+
+    #[test]
+    fn phrases_loosen_into_words_except_excluded_ones() {
+        let loose = |q: &str| {
+            parse(q)
+                .unwrap()
+                .phrases_as_words()
+                .map(|(node, phrases)| (node.to_string(), phrases))
+        };
+        assert_eq!(loose("agencia regional"), None);
+        assert_eq!(
+            loose("\"ley del agua\" Piura -\"agua potable\""),
+            Some((
+                "ley del agua Piura -\"agua potable\"".into(),
+                vec!["ley del agua".into()]
+            ))
+        );
+        assert_eq!(
+            loose("+\"mesa técnica\" (\"café especial\" OR cacao)"),
+            Some((
+                "+(mesa técnica) ((café especial) OR cacao)".into(),
+                vec!["mesa técnica".into(), "café especial".into()]
+            ))
+        );
     }
 
     #[test]
