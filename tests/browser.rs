@@ -226,11 +226,25 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
          document.activeElement === document.querySelector('#export summary')",
     );
 
-    // Enter on the first result opens it in the document view.
-    let title = js_string(
+    // The first result is a lesson inside a session note: it goes by its own title, with
+    // the note's below it.
+    let first: Value = serde_json::from_str(&js_string(
         &tab,
-        "document.querySelector('#hits a.hit-link').textContent",
-    );
+        "(() => { const hit = document.querySelector('#hits li.hit'); \
+           const from = hit.querySelector('.from-document'); \
+           return JSON.stringify([hit.querySelector('a.hit-link').textContent, \
+                                  from && from.textContent]); })()",
+    ))
+    .expect("JSON");
+    let lesson = first[0].as_str().expect("a title").to_string();
+    let from = first[1].as_str().expect("the first hit names its document");
+    let title = from
+        .strip_prefix("Lección de: ")
+        .unwrap_or_else(|| panic!("{from}"))
+        .to_string();
+    assert_ne!(lesson, title);
+
+    // Enter on it opens its document, the lesson among its passages.
     js(&tab, "document.querySelector('#hits a.hit-link').focus()");
     tab.press_key("Enter").expect("press Enter");
     wait_until(
@@ -242,6 +256,10 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     assert_eq!(
         js_string(&tab, "document.getElementById('doc-title').textContent"),
         title
+    );
+    assert!(
+        js_string(&tab, "document.getElementById('doc-passages').textContent").contains(&lesson),
+        "{lesson}"
     );
     assert!(js(&tab, "document.getElementById('results').hidden") == Value::Bool(true));
     assert!(tab.get_url().contains("doc="), "{}", tab.get_url());

@@ -185,16 +185,20 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         if let Some(date) = hit.date {
             meta.push(date.to_string());
         }
+        // A lesson found inside a document goes by its own title, the document's after it.
+        let lesson_title = hit.heading.as_ref().filter(|_| hit.kind == Kind::Lesson);
         let _ = writeln!(
             out,
             "{:>3}. {}  {}",
             r.offset + i + 1,
-            terminal::bold(&hit.title, colour),
+            terminal::bold(lesson_title.unwrap_or(&hit.title), colour),
             terminal::dim(&format!("[{}]", meta.join(" · ")), colour)
         );
         let mut context = Vec::new();
-        if let Some(heading) = &hit.heading {
-            context.push(format!("§ {heading}"));
+        match (lesson_title, &hit.heading) {
+            (Some(_), _) => context.push(format!("lesson from: {}", hit.title)),
+            (None, Some(heading)) => context.push(format!("§ {heading}")),
+            (None, None) => {}
         }
         if !hit.regions.is_empty() {
             context.push(hit.regions.join(", "));

@@ -413,11 +413,14 @@
   }
 
   function renderHit(hit) {
+    // A lesson found inside a document is shown by its own title, with the document's
+    // below it, so a report and its lessons do not read as the same hit twice.
+    const lessonTitle = hit.kind === "lesson" && hit.heading ? hit.heading : null;
     const link = el("a", {
       href: urlFromState({ ...state, doc: hit.id }),
       className: "hit-link",
       dataset: { id: hit.id },
-      text: hit.title || hit.id,
+      text: lessonTitle || hit.title || hit.id,
     });
     const badges = el("div", { className: "badges" }, [
       el("span", { className: "badge kind kind-" + hit.kind, text: kindLabel(hit.kind) }),
@@ -436,7 +439,11 @@
         el("h3", { className: "hit-title" }, [link]),
         badges,
         where.length > 0 ? el("p", { className: "where", text: where.join(" — ") }) : null,
-        hit.heading ? el("p", { className: "section", text: "§ " + hit.heading }) : null,
+        lessonTitle
+          ? el("p", { className: "section from-document", text: t("fromDocument", { title: hit.title }) })
+          : hit.heading
+            ? el("p", { className: "section", text: "§ " + hit.heading })
+            : null,
         snippet,
         hit.matches > 1
           ? el("p", { className: "more-passages" }, [el("a", { href: link.getAttribute("href"), className: "hit-more", dataset: { id: hit.id }, text: t("morePassages", { n: hit.matches - 1 }) })])
