@@ -95,6 +95,25 @@ fn the_query_language_and_its_expansions_through_the_api() {
         rules(&body)
     );
 
+    // Stems: the response says what each word was searched as, and a plural finds the
+    // singular.
+    let body = ok(&server, "agencias regionales");
+    let stem = body["expanded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "stem" && e["from"] == "agencias")
+        .unwrap_or_else(|| panic!("{:#}", body["expanded"]));
+    assert!(
+        stem["to"].as_array().unwrap().iter().any(|s| s == "agenci"),
+        "{stem}"
+    );
+    assert!(hits(&body).iter().any(|h| {
+        passage_text(&server, h["id"].as_str().unwrap())
+            .to_lowercase()
+            .contains("agencia regional ")
+    }));
+
     // Acronym: ARD also looks for "agencia regional de desarrollo" and its English form.
     let body = ok(&server, "ARD gobernanza");
     assert!(
@@ -208,10 +227,12 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "invalid query: this quote is never closed (at column 12)"
     );
 
-    // Expansion can be turned off.
-    let (_, plain) = get(&server, "/api/search?q=ARD%20gobernanza&expand=false");
+    // Expansion can be turned off: the words are still matched by their stems (and say
+    // so), but nothing else is added.
+    let (_, plain) = get(&server, "/api/search?q=ARD%20gobernanzas&expand=false");
+    let rules = rules(&plain);
     assert!(
-        plain["expanded"].as_array().unwrap().is_empty(),
-        "{plain:#}"
+        rules == [("stem".to_string(), "gobernanzas".to_string())],
+        "{rules:?}"
     );
 }

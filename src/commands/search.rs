@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use minga_core::{Date, Kind, Lang, SourceRef};
-use minga_engine::{FacetName, Filters, SearchRequest, SearchResponse, Sort};
+use minga_engine::{ExpansionRule, FacetName, Filters, SearchRequest, SearchResponse, Sort};
 
 use super::IndexDir;
 use crate::terminal;
@@ -161,9 +161,14 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
     if let Some(suggestion) = &r.suggestion {
         let _ = writeln!(out, "Did you mean: {suggestion}");
     }
-    if !r.expanded.is_empty() {
-        let rules: Vec<String> = r
-            .expanded
+    // Stems are how every word is matched, not news (`--json` lists them).
+    let expanded: Vec<_> = r
+        .expanded
+        .iter()
+        .filter(|e| e.rule != ExpansionRule::Stem)
+        .collect();
+    if !expanded.is_empty() {
+        let rules: Vec<String> = expanded
             .iter()
             .map(|e| {
                 let rule = serde_json::to_value(e.rule)

@@ -25,6 +25,9 @@ use crate::analysis::Analyzer;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// A word was searched by its stems (`agencias` as `agenci`), in each language whose stem
+    /// differs from the word as typed.
+    Stem,
     /// A word typed without its accent reached the accented word's stem.
     Accent,
     /// An acronym was expanded (or a phrase shortened to its acronym).

@@ -388,7 +388,8 @@
       });
       parts.push(el("span", {}, [t("didYouMean") + " ", link, "?"]));
     }
-    const shown = (response.expanded || []).filter((e) => e.rule !== "accent" && e.to.length > 0);
+    // Stems and accent variants are how every word is matched, not news: the API lists them.
+    const shown = (response.expanded || []).filter((e) => e.rule !== "accent" && e.rule !== "stem" && e.to.length > 0);
     if (shown.length > 0) {
       const items = shown.map((e) => e.from + " → " + e.to.join(", ") + " (" + t("rule_" + e.rule) + ")");
       parts.push(el("span", { className: "expansions", text: t("alsoSearched") + " " + items.join("; ") }));

@@ -101,7 +101,7 @@ impl QueryBuilder<'_> {
     /// The query for a parsed node; `None` when it asks for nothing (an empty query).
     pub fn node(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>> {
         match node {
-            Node::Word(word) => Ok(self.word(word)),
+            Node::Word(word) => Ok(self.word(word, true)),
             Node::Phrase(phrase) => Ok(self.phrase(phrase)),
             Node::Filter(filter) => self.field_filter(filter).map(Some),
             Node::Or(nodes) => {
@@ -219,7 +219,8 @@ impl QueryBuilder<'_> {
         }
     }
 
-    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    /// A word's query; `typed`: the user typed it (its stems are reported in the response).
+    fn word(&mut self, word: &str, typed: bool) -> Option<Box<dyn Query>> {
         let exact = self.analyzers.exact.terms(word);
         if exact.len() > 1 {
             // `SD-PCM`, `I+D+i`: several words written as one; match them together.
@@ -236,16 +237,23 @@ impl QueryBuilder<'_> {
             return Some(self.exact_term(&exact));
         }
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        let mut searched = Vec::new();
+        let mut accent = false;
+        let shown = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string();
         for lang in Lang::ALL {
             let stems = self.stems(lang, word);
             let primary = self.analyzers.stemmed(lang).terms(word);
             if self.expand && lang == Lang::Es && stems.iter().any(|s| !primary.contains(s)) {
+                accent = true;
                 self.expansions.push(Expansion {
                     rule: Rule::Accent,
-                    from: word.to_string(),
+                    from: shown.clone(),
                     to: stems.clone(),
                 });
             }
+            searched.extend(stems.iter().filter(|s| **s != exact).cloned());
             for stem in stems {
                 disjuncts.extend(self.text_fields(
                     |f| f.stemmed(lang),
@@ -261,6 +269,16 @@ impl QueryBuilder<'_> {
         if disjuncts.is_empty() {
             self.highlight.exact.insert(exact.clone());
             return Some(self.exact_term(&exact));
+        }
+        // `agencias` is also searched as `agenci` (Spanish) and `agencia` (English): said in
+        // the response, unless the accent rule already gave the stems.
+        let searched = distinct(searched);
+        if typed && !accent && !searched.is_empty() {
+            self.expansions.push(Expansion {
+                rule: Rule::Stem,
+                from: shown,
+                to: searched,
+            });
         }
         let stemmed: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
             disjuncts,
@@ -453,7 +471,7 @@ impl QueryBuilder<'_> {
         }
         let mut alternatives = Vec::new();
         for candidate in &candidates {
-            if let Some(q) = self.word(candidate) {
+            if let Some(q) = self.word(candidate, false) {
                 alternatives.push(q);
             }
         }
