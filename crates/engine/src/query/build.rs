@@ -135,7 +135,7 @@ impl QueryBuilder<'_> {
                     if let (Node::Word(w), Occur::Should) = (&clause.node, clause.occur) {
                         // `Vasilyev?`, `¿innovación`: the word without the punctuation
                         // typed around it, for expansion and typo correction.
-                        let trimmed = w.trim_matches(|c: char| !c.is_alphanumeric());
+                        let trimmed = bare(w);
                         if !trimmed.is_empty() {
                             words.push(trimmed);
                         }
@@ -239,9 +239,7 @@ impl QueryBuilder<'_> {
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         let mut searched = Vec::new();
         let mut accent = false;
-        let shown = word
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_string();
+        let shown = bare(word).to_string();
         for lang in Lang::ALL {
             let stems = self.stems(lang, word);
             let primary = self.analyzers.stemmed(lang).terms(word);
@@ -794,6 +792,11 @@ impl QueryBuilder<'_> {
         let q = RangeQuery::new(bound(from, false), bound(to, true));
         Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
     }
+}
+
+/// A word without the punctuation typed around it (`¿Cuándo`, `Vasilyev?`).
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
 fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
