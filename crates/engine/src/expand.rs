@@ -77,8 +77,16 @@ impl Terms {
 
 /// Translations of words kept per source language, keyed by the source word's stem.
 pub(crate) struct Dictionary {
-    es_to_en: HashMap<String, Vec<Terms>>,
-    en_to_es: HashMap<String, Vec<Terms>>,
+    es_to_en: Direction,
+    en_to_es: Direction,
+}
+
+/// One direction of the dictionary, looked up by headword (folded) and by stem (the
+/// translations of every headword sharing it, in file order).
+#[derive(Default)]
+struct Direction {
+    by_word: HashMap<String, Vec<Terms>>,
+    by_stem: HashMap<String, Vec<Terms>>,
 }
 
 /// Translations kept per word: the dictionary lists the commonest senses first.
@@ -95,10 +103,16 @@ impl Dictionary {
         &DICTIONARY
     }
 
-    fn parse(text: &str, from: Lang) -> HashMap<String, Vec<Terms>> {
+    fn parse(text: &str, from: Lang) -> Direction {
         let source = Analyzer::stemmed(from);
         let target = Analyzer::stemmed(from.other());
-        let mut map: HashMap<String, Vec<Terms>> = HashMap::new();
+        let mut direction = Direction::default();
+        let add = |entry: &mut Vec<Terms>, terms: &Terms| {
+            if entry.len() < TRANSLATIONS_PER_WORD && !entry.iter().any(|t| t.stems == terms.stems)
+            {
+                entry.push(terms.clone());
+            }
+        };
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let Some((headword, translations)) = line.split_once('\t') else {
                 continue;
@@ -108,29 +122,61 @@ impl Dictionary {
             if stems.len() != 1 || headword.contains(' ') {
                 continue;
             }
-            let entry = map.entry(stems[0].clone()).or_default();
-            for translation in translations.split('|') {
-                if entry.len() >= TRANSLATIONS_PER_WORD {
-                    break;
-                }
-                if let Some(terms) = Terms::new(translation.trim(), &target)
-                    && !entry.iter().any(|t| t.stems == terms.stems)
-                {
-                    entry.push(terms);
-                }
-            }
+            let translations: Vec<Terms> = translations
+                .split('|')
+                .filter_map(|t| Terms::new(t.trim(), &target))
+                .collect();
+            let by_word = direction.by_word.entry(fold(headword)).or_default();
+            translations.iter().for_each(|t| add(by_word, t));
+            let by_stem = direction.by_stem.entry(stems[0].clone()).or_default();
+            translations.iter().for_each(|t| add(by_stem, t));
         }
-        map.retain(|_, v| !v.is_empty());
-        map
+        direction.by_word.retain(|_, v| !v.is_empty());
+        direction.by_stem.retain(|_, v| !v.is_empty());
+        direction
+    }
+
+    fn direction(&self, from: Lang) -> &Direction {
+        match from {
+            Lang::Es => &self.es_to_en,
+            Lang::En => &self.en_to_es,
+        }
     }
 
     /// Translations of a word stemmed in `from`, commonest first.
     pub fn translations(&self, from: Lang, stem: &str) -> &[Terms] {
-        let map = match from {
-            Lang::Es => &self.es_to_en,
-            Lang::En => &self.en_to_es,
-        };
+        let map = &self.direction(from).by_stem;
         map.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// Translations of a word as typed in `from`: its own headword's, or its singular's
+    /// (`agencias` → `agencia`, `agencies` → `agency`), when the dictionary has that word;
+    /// otherwise those of the headwords sharing one of its `stems` (`articulación` alone,
+    /// not also `articuladamente` and `articular`, when the user typed `articulacion`).
+    pub fn translations_of(&self, from: Lang, word: &str, stems: &[String]) -> &[Terms] {
+        let folded = fold(word);
+        let mut candidates = vec![folded.clone()];
+        if let Some(stem) = folded.strip_suffix("ies") {
+            candidates.push(format!("{stem}y"));
+        }
+        if let Some(stem) = folded.strip_suffix("es") {
+            candidates.push(stem.to_string());
+        }
+        if let Some(stem) = folded.strip_suffix('s') {
+            candidates.push(stem.to_string());
+        }
+        let by_word = &self.direction(from).by_word;
+        candidates
+            .iter()
+            .find_map(|w| by_word.get(w))
+            .map(Vec::as_slice)
+            .or_else(|| {
+                stems
+                    .iter()
+                    .map(|s| self.translations(from, s))
+                    .find(|t| !t.is_empty())
+            })
+            .unwrap_or(&[])
     }
 
     /// Whether the dictionary knows a word of `lang` by one of its stems.
@@ -406,6 +452,30 @@ mod tests {
         assert_eq!(water[0].display, "water");
         assert!(d.knows(Lang::En, &en.terms("river")));
         assert!(!d.knows(Lang::En, &en.terms("zxqw")));
+    }
+
+    #[test]
+    fn a_word_is_translated_as_its_own_headword_before_its_stem() {
+        let d = Dictionary::shipped();
+        let es = Analyzer::stemmed(Lang::Es);
+        let shown = |word: &str| -> Vec<String> {
+            d.translations_of(Lang::Es, word, &es.stem_variants(word))
+                .iter()
+                .map(|t| t.display.clone())
+                .collect()
+        };
+        // `articul` is also the stem of `articuladamente` (distinctly) and `articular`.
+        let by_stem: Vec<&str> = d
+            .translations(Lang::Es, "articul")
+            .iter()
+            .map(|t| t.display.as_str())
+            .collect();
+        assert!(by_stem.len() > 1, "{by_stem:?}");
+        assert_eq!(shown("articulacion"), ["articulation"]);
+        // A plural by its singular: `agencias` is `agencia`, not also `agenciar` (obtain).
+        assert_eq!(shown("agencias"), ["agency"]);
+        // A word the dictionary lacks (a verb form) still goes by its stem.
+        assert!(!shown("articulaban").is_empty());
     }
 
     #[test]

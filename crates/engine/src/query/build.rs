@@ -386,11 +386,7 @@ impl QueryBuilder<'_> {
             };
             let Some(from) = from else { continue };
             let stems = if from == Lang::Es { &es } else { &en };
-            let translations = stems
-                .iter()
-                .map(|s| dictionary.translations(from, s))
-                .find(|t| !t.is_empty())
-                .unwrap_or(&[]);
+            let translations = dictionary.translations_of(from, word, stems);
             let folded = fold(word);
             let mut alternatives = Vec::new();
             let mut shown = Vec::new();
