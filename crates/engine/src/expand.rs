@@ -274,6 +274,12 @@ impl GlossaryIndex {
                 }
                 let mut hit = None;
                 'analyses: for analysis in 0..3 {
+                    // A stop word may sit inside a span (`agencia regional de desarrollo`),
+                    // not at its edges: `la ARD` is `ARD`.
+                    let edges = [span.start, span.end - 1];
+                    if edges.iter().any(|&i| per_word[i][analysis].is_empty()) {
+                        continue;
+                    }
                     // Stems: one variant per word is enough (Spanish words without accents
                     // have several).
                     let mut candidates: Vec<Vec<String>> = vec![Vec::new()];
@@ -430,6 +436,8 @@ mod tests {
         );
         assert_eq!(g.find(&words("Regional Development Agencies")), [(0, 0..3)]);
         assert!(g.find(&words("café")).is_empty());
+        // Stop words at a span's edges are not part of it.
+        assert_eq!(g.find(&words("qué hace la ARD de")), [(0, 3..4)]);
         let forms: Vec<&str> = g.forms(0).iter().map(|f| f.display.as_str()).collect();
         assert_eq!(
             forms,
