@@ -394,6 +394,13 @@ impl<'a> Words<'a> {
     }
 }
 
+/// The words of `text` with their byte offsets, cut exactly as the analyzers cut them (so a
+/// snippet marks `3,5` or `O'Higgins` as the one word the index holds).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut words = Words::new(text);
+    std::iter::from_fn(move || words.next_word())
+}
+
 /// An [`Analyzer`] wearing tantivy's [`Tokenizer`] interface. Its token and scratch buffers
 /// are reused from one text to the next, so indexing allocates nothing per token.
 #[derive(Clone, Debug)]

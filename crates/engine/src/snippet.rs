@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use minga_core::{Lang, fold_into};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::words;
 use crate::query::build::{Analyzers, Highlight};
 
 /// Longest snippet, in characters, before it is cut.
@@ -75,34 +76,6 @@ fn matches(
         .filter(|m| !m.4 || (m.0 > 0 && marked.contains(&(m.0 - 1)) && marked.contains(&(m.0 + 1))))
         .map(|(_, from, to, term, _)| (from, to, term))
         .collect()
-}
-
-/// The words of `text` (runs of letters and digits, with inner apostrophes) and their byte
-/// offsets.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let (start, _) = chars.find(|&(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                chars.next();
-                continue;
-            }
-            let inner_apostrophe = (c == '\'' || c == '’')
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-            if inner_apostrophe {
-                chars.next();
-                continue;
-            }
-            end = i;
-            break;
-        }
-        Some((start, &text[start..end]))
-    })
 }
 
 /// Sentences of `text` as byte ranges: a sentence ends after `.`, `!`, `?` or `…` followed by
@@ -304,6 +277,19 @@ mod tests {
     }
 
     #[test]
+    fn marks_words_cut_as_the_index_cuts_them() {
+        // `3,5` and `tasa_base` are single words in the index (and in the query's terms).
+        let analyzers = Analyzers::new();
+        let mut h = Highlight::default();
+        h.exact.extend(analyzers.exact.terms("3,5 tasa_base"));
+        let s = snippet("Sube 3,5 puntos (tasa_base).", Lang::Es, &h, &analyzers);
+        assert_eq!(
+            s.html,
+            "Sube <mark>3,5</mark> puntos (<mark>tasa_base</mark>).",
+        );
+    }
+
+    #[test]
     fn picks_the_sentence_with_most_matches_and_escapes_html() {
         let filler = "Texto de relleno sin relación alguna con la consulta. ".repeat(8);
         let text = format!(
@@ -349,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn words_and_sentences_by_plain_scanning() {
+    fn words_as_the_index_has_them_and_sentences() {
         let text = "O'Higgins y Biobío: 3,5 km. ¿Qué pasó? Nada\nOtra línea";
         let found: Vec<&str> = words(text).map(|(_, w)| w).collect();
         assert_eq!(
@@ -358,8 +344,7 @@ mod tests {
                 "O'Higgins",
                 "y",
                 "Biobío",
-                "3",
-                "5",
+                "3,5",
                 "km",
                 "Qué",
                 "pasó",
