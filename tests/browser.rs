@@ -439,7 +439,7 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     let understood = js_string(&tab, "document.getElementById('understood').textContent");
     assert!(understood.contains("¿Quisiste decir"), "{understood}");
     assert!(
-        understood.contains("innvoacion → innovacion"),
+        understood.contains("innvoacion → innovación"),
         "{understood}"
     );
     assert_eq!(
@@ -447,7 +447,7 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
             &tab,
             "document.querySelector('#understood .suggestion').textContent"
         ),
-        "innovacion"
+        "innovación"
     );
     js(
         &tab,
@@ -456,8 +456,8 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     wait_until(
         &tab,
         "the suggested search",
-        "document.getElementById('q').value === 'innovacion' && \
-         location.search.includes('q=innovacion')",
+        "document.getElementById('q').value === 'innovación' && \
+         new URLSearchParams(location.search).get('q') === 'innovación'",
     );
     wait_until(
         &tab,

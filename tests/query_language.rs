@@ -130,7 +130,7 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "{:?}",
         rules(&body)
     );
-    assert_eq!(body["suggestion"], "innovacion Biobio");
+    assert_eq!(body["suggestion"], "innovación Biobio");
     let first = &hits(&body)[0];
     let text = passage_text(&server, first["id"].as_str().unwrap());
     assert!(
@@ -151,7 +151,7 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "{:?}",
         rules(&body)
     );
-    assert_eq!(body["suggestion"], "¿innovacion en Biobio?");
+    assert_eq!(body["suggestion"], "¿innovación en Biobio?");
     let body = ok(&server, "¿gobernanza?");
     assert!(
         rules(&body).contains(&("glossary".into(), "gobernanza".into())),

@@ -443,10 +443,28 @@ impl Engine {
         }
         // A word the index has never seen, close to one it has: whatever else matched, nothing
         // matched that word as typed, so offer the query with the word most likely meant.
-        let suggestion = (!builder.corrections.is_empty()).then(|| {
+        // The index holds words folded (`innovacion`); the suggestion spells the word as the
+        // documents do (`innovación`).
+        let mut corrections = Vec::new();
+        for (typed, meant) in &builder.corrections {
+            let spelled = self.spelling(&searcher, meant)?;
+            for expansion in &mut builder.expansions {
+                if expansion.rule == Rule::Typo && expansion.from == *typed {
+                    expansion
+                        .to
+                        .iter_mut()
+                        .filter(|t| *t == meant)
+                        .for_each(|t| {
+                            t.clone_from(&spelled);
+                        });
+                }
+            }
+            corrections.push((typed, spelled));
+        }
+        let suggestion = (!corrections.is_empty()).then(|| {
             let mut text = request.query.clone();
-            for (typed, meant) in &builder.corrections {
-                text = text.replacen(typed.as_str(), meant, 1);
+            for (typed, meant) in &corrections {
+                text = text.replacen(String::as_str(typed), meant, 1);
             }
             text
         });
@@ -677,6 +695,28 @@ impl Engine {
             add(Facet::root());
         }
         out
+    }
+
+    /// How the documents spell a word the index holds folded (`innovacion` → `innovación`):
+    /// as written, lower-cased, in the first passage that has it; the folded word itself
+    /// when none spells it otherwise.
+    fn spelling(&self, searcher: &Searcher, folded: &str) -> Result<String> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.body.exact, folded),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some(&(_, address)) = found.first() else {
+            return Ok(folded.to_string());
+        };
+        let passage = self.passage(searcher, address)?;
+        let spelled = [passage.title.as_str(), passage.text.as_str()]
+            .into_iter()
+            .flat_map(crate::analysis::words)
+            .map(|(_, word)| word)
+            .find(|word| minga_core::fold(word) == folded)
+            .map_or_else(|| folded.to_string(), str::to_lowercase);
+        Ok(spelled)
     }
 
     fn passage(&self, searcher: &Searcher, address: DocAddress) -> Result<Passage> {

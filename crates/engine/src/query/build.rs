@@ -243,7 +243,11 @@ impl QueryBuilder<'_> {
         for lang in Lang::ALL {
             let stems = self.stems(lang, word);
             let primary = self.analyzers.stemmed(lang).terms(word);
-            if self.expand && lang == Lang::Es && stems.iter().any(|s| !primary.contains(s)) {
+            if typed
+                && self.expand
+                && lang == Lang::Es
+                && stems.iter().any(|s| !primary.contains(s))
+            {
                 accent = true;
                 self.expansions.push(Expansion {
                     rule: Rule::Accent,
