@@ -181,6 +181,16 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "{:?}",
         rules(&body)
     );
+    let loosened = body["expanded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "phrase")
+        .unwrap();
+    assert_eq!(
+        loosened["to"],
+        serde_json::json!(["financiamiento", "basal", "agencias"])
+    );
     assert!(!hits(&body).is_empty());
     let (status, exact) = get(
         &server,
