@@ -288,11 +288,31 @@ fn pdf_date(value: &str) -> Option<String> {
     }
 }
 
-/// Trims lines, joins words hyphenated across lines, squeezes blank lines.
+/// Trims lines, joins words hyphenated across lines, squeezes blank lines, and drops what
+/// carries no text: lines of list bullets alone (drawn apart from their items) and the page
+/// number when it ends the page.
 fn clean_page(text: &str) -> String {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.chars()
+                .all(|c| matches!(c, '•' | '◦' | '▪' | '‣' | '∙' | '·'))
+                || l.is_empty()
+        })
+        .collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    if lines
+        .last()
+        .is_some_and(|l| (1..=4).contains(&l.len()) && l.chars().all(|c| c.is_ascii_digit()))
+    {
+        lines.pop();
+    }
     let mut out = String::with_capacity(text.len());
     let mut blank = false;
-    for line in text.lines().map(str::trim) {
+    for line in lines {
         if line.is_empty() {
             blank = !out.is_empty();
             continue;
@@ -426,6 +446,9 @@ mod tests {
             clean_page("  Título  \nel desarro-\nllo regional\n\n\n\nOtro"),
             "Título\nel desarrollo regional\n\nOtro"
         );
+        // Bullets drawn apart from their items, and the page number, carry no text.
+        assert_eq!(clean_page("Texto final.\n\n•\n\n•\n\n19\n"), "Texto final.");
+        assert_eq!(clean_page("En 2023\n\n12345"), "En 2023\n\n12345");
     }
 
     #[test]
