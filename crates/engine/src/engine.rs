@@ -306,15 +306,12 @@ impl Engine {
             let mut loosened = self.search_node(request, &loose, started)?;
             if loosened.total > 0 {
                 // The words that search something (`ley`, `agua`), not the stop words.
-                let stop = |w: &&str| {
-                    self.analyzers.es.is_stop_word(w) || self.analyzers.en.is_stop_word(w)
-                };
                 let expansions = phrases.into_iter().map(|phrase| Expansion {
                     rule: Rule::Phrase,
                     from: format!("\"{phrase}\""),
                     to: phrase
                         .split_whitespace()
-                        .filter(|w| !stop(w))
+                        .filter(|w| !self.analyzers.is_stop_word(w))
                         .map(str::to_string)
                         .collect(),
                 });

@@ -57,7 +57,7 @@ fn matches(
         fold_into(word, &mut folded);
         let to = from + word.len();
         if highlight.exact.contains(folded.as_str()) {
-            let stop = analyzers.es.is_stop_word(word) || analyzers.en.is_stop_word(word);
+            let stop = analyzers.is_stop_word(word);
             found.push((index, from, to, folded.clone(), stop));
             continue;
         }

@@ -52,6 +52,11 @@ impl Analyzers {
             Lang::En => &self.en,
         }
     }
+
+    /// Whether a word is a stop word in either language.
+    pub fn is_stop_word(&self, word: &str) -> bool {
+        self.es.is_stop_word(word) || self.en.is_stop_word(word)
+    }
 }
 
 /// The terms a query looks for, so snippets can mark them.
@@ -228,7 +233,7 @@ impl QueryBuilder<'_> {
         }
         let exact = exact.into_iter().next()?;
         // A stop word of either language tells nothing about the other's documents.
-        if self.is_stop_word(word) {
+        if self.analyzers.is_stop_word(word) {
             return None;
         }
         let r = self.ranking;
@@ -294,11 +299,6 @@ impl QueryBuilder<'_> {
             (TOccur::Should, stemmed),
             (TOccur::Should, exact),
         ])))
-    }
-
-    /// Whether a word is a stop word in either language.
-    fn is_stop_word(&self, word: &str) -> bool {
-        self.analyzers.es.is_stop_word(word) || self.analyzers.en.is_stop_word(word)
     }
 
     /// Whether the index holds a word in any form (stemmed in either language, or exact).
@@ -370,7 +370,9 @@ impl QueryBuilder<'_> {
         let guess = query_lang(&owned);
         let dictionary = Dictionary::shipped();
         for (i, word) in words.iter().enumerate() {
-            if covered[i] || self.is_stop_word(word) || self.analyzers.exact.terms(word).len() != 1
+            if covered[i]
+                || self.analyzers.is_stop_word(word)
+                || self.analyzers.exact.terms(word).len() != 1
             {
                 continue;
             }
@@ -642,7 +644,7 @@ impl QueryBuilder<'_> {
         for lang in Lang::ALL {
             let stems: Vec<String> = words
                 .iter()
-                .filter(|w| !self.is_stop_word(w))
+                .filter(|w| !self.analyzers.is_stop_word(w))
                 .filter_map(|w| self.stems(lang, w).into_iter().next())
                 .collect();
             let field = self.fields.body.stemmed(lang);
