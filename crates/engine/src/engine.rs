@@ -448,28 +448,10 @@ impl Engine {
         }
         // A word the index has never seen, close to one it has: whatever else matched, nothing
         // matched that word as typed, so offer the query with the word most likely meant.
-        // The index holds words folded (`innovacion`); the suggestion spells the word as the
-        // documents do (`innovación`).
-        let mut corrections = Vec::new();
-        for (typed, meant) in &builder.corrections {
-            let spelled = self.spelling(&searcher, meant)?;
-            for expansion in &mut builder.expansions {
-                if expansion.rule == Rule::Typo && expansion.from == *typed {
-                    expansion
-                        .to
-                        .iter_mut()
-                        .filter(|t| *t == meant)
-                        .for_each(|t| {
-                            t.clone_from(&spelled);
-                        });
-                }
-            }
-            corrections.push((typed, spelled));
-        }
-        let suggestion = (!corrections.is_empty()).then(|| {
+        let suggestion = (!builder.corrections.is_empty()).then(|| {
             let mut text = request.query.clone();
-            for (typed, meant) in &corrections {
-                text = text.replacen(String::as_str(typed), meant, 1);
+            for (typed, meant) in &builder.corrections {
+                text = text.replacen(typed.as_str(), meant, 1);
             }
             text
         });
@@ -702,35 +684,8 @@ impl Engine {
         out
     }
 
-    /// How the documents spell a word the index holds folded (`innovacion` → `innovación`):
-    /// as written, lower-cased, in the first passage that has it; the folded word itself
-    /// when none spells it otherwise.
-    fn spelling(&self, searcher: &Searcher, folded: &str) -> Result<String> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.body.exact, folded),
-            IndexRecordOption::Basic,
-        );
-        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some(&(_, address)) = found.first() else {
-            return Ok(folded.to_string());
-        };
-        let passage = self.passage(searcher, address)?;
-        let spelled = [passage.title.as_str(), passage.text.as_str()]
-            .into_iter()
-            .flat_map(crate::analysis::words)
-            .map(|(_, word)| word)
-            .find(|word| minga_core::fold(word) == folded)
-            .map_or_else(|| folded.to_string(), str::to_lowercase);
-        Ok(spelled)
-    }
-
     fn passage(&self, searcher: &Searcher, address: DocAddress) -> Result<Passage> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let json = doc
-            .get_first(self.fields.record)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Corrupt(format!("no record stored at {address:?}")))?;
-        serde_json::from_str(json).map_err(|e| Error::Corrupt(e.to_string()))
+        stored_passage(searcher, &self.fields, address)
     }
 
     fn passages_where(
@@ -902,6 +857,20 @@ fn id_keys(segment: &SegmentReader) -> Arc<dyn tantivy::columnar::ColumnValues<u
         Ok(column) => column.first_or_default_col(0),
         Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
     }
+}
+
+/// The passage stored at `address`.
+pub(crate) fn stored_passage(
+    searcher: &Searcher,
+    fields: &Fields,
+    address: DocAddress,
+) -> Result<Passage> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let json = doc
+        .get_first(fields.record)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Error::Corrupt(format!("no record stored at {address:?}")))?;
+    serde_json::from_str(json).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
 /// The top passages by date, newest first (`offset`, `limit`); ties broken by a hash of the id.

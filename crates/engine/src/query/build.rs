@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::ops::Bound;
 
 use minga_core::{Date, Lang, fold, fold_key};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur,
     PhraseQuery, Query, RangeQuery, TermQuery,
@@ -19,7 +20,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use super::parse::{FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
-use crate::engine::Vocabulary;
+use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
     Dictionary, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang,
     typo_distance,
@@ -168,7 +169,7 @@ impl QueryBuilder<'_> {
                     }
                 }
                 if self.expand {
-                    should.extend(self.expansions_for(&words));
+                    should.extend(self.expansions_for(&words)?);
                 }
                 if let Some(q) = self.proximity(&words) {
                     should.push(q);
@@ -328,7 +329,7 @@ impl QueryBuilder<'_> {
 
     /// What the glossary, the dictionary and typo tolerance add to plain words side by side,
     /// each as an optional clause weighted below the words typed.
-    fn expansions_for(&mut self, words: &[&str]) -> Vec<Box<dyn Query>> {
+    fn expansions_for(&mut self, words: &[&str]) -> Result<Vec<Box<dyn Query>>> {
         let r = *self.ranking;
         let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         let mut out: Vec<Box<dyn Query>> = Vec::new();
@@ -386,7 +387,7 @@ impl QueryBuilder<'_> {
                 (false, true) => Some(Lang::En),
                 (true, true) => guess,
                 (false, false) => {
-                    out.extend(self.typo(word));
+                    out.extend(self.typo(word)?);
                     continue;
                 }
             };
@@ -414,7 +415,7 @@ impl QueryBuilder<'_> {
                 });
             }
         }
-        out
+        Ok(out)
     }
 
     /// A term or phrase looked for in one language's stemmed fields, or (for `None`, an
@@ -458,16 +459,16 @@ impl QueryBuilder<'_> {
 
     /// For a word the index has never seen, the index's words within the typo distance
     /// (same first letter), looked for below the words typed.
-    fn typo(&mut self, word: &str) -> Option<Box<dyn Query>> {
+    fn typo(&mut self, word: &str) -> Result<Option<Box<dyn Query>>> {
         let folded = fold(word);
         let chars: Vec<char> = folded.chars().collect();
         let bound = typo_distance(chars.len());
         if bound == 0 || !chars.iter().all(|c| c.is_alphabetic()) || self.indexed(word) {
-            return None;
+            return Ok(None);
         }
-        let candidates = self.close_words(&chars, bound);
+        let mut candidates = self.close_words(&chars, bound);
         if candidates.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut alternatives = Vec::new();
         for candidate in &candidates {
@@ -475,6 +476,8 @@ impl QueryBuilder<'_> {
                 alternatives.push(q);
             }
         }
+        // Offered as the documents spell it (`innovación`), not folded as the index holds it.
+        candidates[0] = self.spelling(&candidates[0])?;
         self.corrections
             .push((word.to_string(), candidates[0].clone()));
         self.expansions.push(Expansion {
@@ -482,10 +485,34 @@ impl QueryBuilder<'_> {
             from: word.to_string(),
             to: candidates,
         });
-        Some(Box::new(BoostQuery::new(
+        Ok(Some(Box::new(BoostQuery::new(
             Box::new(DisjunctionMaxQuery::new(alternatives)),
             self.ranking.typo,
-        )))
+        ))))
+    }
+
+    /// How the documents spell a word the index holds folded (`innovacion` → `innovación`):
+    /// as written, lower-cased, in the first passage that has it; the folded word itself
+    /// when none spells it otherwise.
+    fn spelling(&self, folded: &str) -> Result<String> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.body.exact, folded),
+            IndexRecordOption::Basic,
+        );
+        let found = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some(&(_, address)) = found.first() else {
+            return Ok(folded.to_string());
+        };
+        let passage = stored_passage(self.searcher, self.fields, address)?;
+        let spelled = [passage.title.as_str(), passage.text.as_str()]
+            .into_iter()
+            .flat_map(crate::analysis::words)
+            .map(|(_, word)| word)
+            .find(|word| fold(word) == folded)
+            .map_or_else(|| folded.to_string(), str::to_lowercase);
+        Ok(spelled)
     }
 
     /// Up to three words of the index's exact vocabulary within `bound` edits of `chars`
