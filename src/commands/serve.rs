@@ -82,26 +82,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match Engine::open(&args.index.dir) {
         Ok(_) if writes => catch_up(&args)?,
         Ok(_) => {}
-        Err(EngineError::MissingIndex { .. }) => {
-            eprintln!(
-                "No index at {}; building it from {} first.",
-                args.index.dir.display(),
-                args.corpus.dir.display()
-            );
-            let summary = index::index(&args.corpus.dir, &args.index.dir, false, true)?;
-            eprint!(
-                "{}",
-                index::report(&args.corpus.dir, &args.index.dir, &summary)
-            );
-        }
-        // The index is built from the corpus alone (writes are stored there too), so one
-        // written by another version of Minga is rebuilt rather than refused.
-        Err(e @ EngineError::IncompatibleIndex { .. }) => {
-            eprintln!(
-                "{e}.\nRebuilding it from {} first.",
-                args.corpus.dir.display()
-            );
-            let summary = index::index(&args.corpus.dir, &args.index.dir, true, true)?;
+        // The index is built from the corpus alone (writes are stored there too): a missing
+        // one is built, and one written by another version of Minga rebuilt, not refused.
+        Err(e @ (EngineError::MissingIndex { .. } | EngineError::IncompatibleIndex { .. })) => {
+            let rebuild = matches!(e, EngineError::IncompatibleIndex { .. });
+            if rebuild {
+                eprintln!(
+                    "{e}.\nRebuilding it from {} first.",
+                    args.corpus.dir.display()
+                );
+            } else {
+                eprintln!(
+                    "No index at {}; building it from {} first.",
+                    args.index.dir.display(),
+                    args.corpus.dir.display()
+                );
+            }
+            let summary = index::index(&args.corpus.dir, &args.index.dir, rebuild, true)?;
             eprint!(
                 "{}",
                 index::report(&args.corpus.dir, &args.index.dir, &summary)
