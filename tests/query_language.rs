@@ -53,6 +53,16 @@ fn passage_text(server: &support::ServerProcess, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Fails unless the response lists an expansion by `rule` from `from`.
+#[track_caller]
+fn assert_rule(body: &Value, rule: &str, from: &str) {
+    let rules = rules(body);
+    assert!(
+        rules.contains(&(rule.to_string(), from.to_string())),
+        "no {rule} rule from {from}: {rules:?}"
+    );
+}
+
 fn rules(body: &Value) -> Vec<(String, String)> {
     body["expanded"]
         .as_array()
@@ -116,20 +126,12 @@ fn the_query_language_and_its_expansions_through_the_api() {
 
     // Acronym: ARD also looks for "agencia regional de desarrollo" and its English form.
     let body = ok(&server, "ARD gobernanza");
-    assert!(
-        rules(&body).contains(&("acronym".into(), "ARD".into())),
-        "{:?}",
-        rules(&body)
-    );
+    assert_rule(&body, "acronym", "ARD");
     assert!(!hits(&body).is_empty());
 
     // Typo: `innvoacion` matches innovación, and the correction is offered.
     let body = ok(&server, "innvoacion Biobio");
-    assert!(
-        rules(&body).contains(&("typo".into(), "innvoacion".into())),
-        "{:?}",
-        rules(&body)
-    );
+    assert_rule(&body, "typo", "innvoacion");
     assert_eq!(body["suggestion"], "innovación Biobio");
     let first = &hits(&body)[0];
     let text = passage_text(&server, first["id"].as_str().unwrap());
@@ -146,18 +148,10 @@ fn the_query_language_and_its_expansions_through_the_api() {
     // A question: the punctuation typed around a word does not stop its correction or its
     // glossary equivalents, and the suggestion keeps the punctuation.
     let body = ok(&server, "¿innvoacion en Biobio?");
-    assert!(
-        rules(&body).contains(&("typo".into(), "innvoacion".into())),
-        "{:?}",
-        rules(&body)
-    );
+    assert_rule(&body, "typo", "innvoacion");
     assert_eq!(body["suggestion"], "¿innovación en Biobio?");
     let body = ok(&server, "¿gobernanza?");
-    assert!(
-        rules(&body).contains(&("glossary".into(), "gobernanza".into())),
-        "{:?}",
-        rules(&body)
-    );
+    assert_rule(&body, "glossary", "gobernanza");
 
     // Phrase: every hit holds the words together.
     let body = ok(&server, "\"agencia regional\"");
@@ -176,11 +170,7 @@ fn the_query_language_and_its_expansions_through_the_api() {
     // so; with expansion off it stays exact and finds nothing.
     let phrase = "\"financiamiento basal de las agencias\"";
     let body = ok(&server, phrase);
-    assert!(
-        rules(&body).contains(&("phrase".into(), phrase.into())),
-        "{:?}",
-        rules(&body)
-    );
+    assert_rule(&body, "phrase", phrase);
     let loosened = body["expanded"]
         .as_array()
         .unwrap()
