@@ -37,8 +37,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let default_level = match cli.command {
+    let default_level = match &cli.command {
         Command::Serve(_) => "info",
+        // `--quiet`: only errors reach the terminal; what went wrong with files is in the
+        // report.
+        Command::Index(args) if args.quiet => "error",
         _ => "warn",
     };
     tracing_subscriber::fmt()

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use minga_ingest::{Reader, passages};
+use minga_ingest::Reader;
 
 /// A reader of an empty corpus folder (no data files, no sidecars), made once.
 pub fn reader() -> &'static Reader {
@@ -20,9 +20,10 @@ pub fn reader() -> &'static Reader {
 /// Reads `bytes` as the file `name` and splits what it gives into passages: whatever the
 /// bytes, this must return (the reader reports problems; it never panics or hangs).
 pub fn read(name: &str, bytes: &[u8]) {
-    let outcome = reader().read(name, bytes);
+    let reader = reader();
+    let outcome = reader.read(name, bytes);
     for document in &outcome.documents {
-        let _ = passages(document);
+        let _ = reader.passages(document);
     }
 }
 

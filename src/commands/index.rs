@@ -27,7 +27,8 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
-    /// No progress bar.
+    /// No progress bar, and only errors logged (what happened to each file is in the
+    /// report all the same).
     #[arg(long, short)]
     pub quiet: bool,
 }

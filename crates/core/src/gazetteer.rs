@@ -28,6 +28,9 @@ pub struct Gazetteer {
     names: HashMap<String, Place>,
     places: HashMap<String, Place>,
     regions: Vec<Place>,
+    /// Every name as written in the file (canonical names, aliases and places), with its
+    /// place, in file order.
+    spellings: Vec<(String, Place)>,
 }
 
 impl Gazetteer {
@@ -56,9 +59,11 @@ impl Gazetteer {
             let canonical = region.unwrap_or(country);
             for name in std::iter::once(canonical).chain(split_list(&row[2])) {
                 gazetteer.names.insert(place_key(name), place.clone());
+                gazetteer.spellings.push((name.to_string(), place.clone()));
             }
             for name in split_list(&row[3]) {
                 gazetteer.places.insert(place_key(name), place.clone());
+                gazetteer.spellings.push((name.to_string(), place.clone()));
             }
             if place.region.is_some() {
                 gazetteer.regions.push(place);
@@ -90,6 +95,14 @@ impl Gazetteer {
     /// Every region, in file order.
     pub fn regions(&self) -> &[Place] {
         &self.regions
+    }
+
+    /// Every name the file gives (canonical names, aliases, cities and provinces) with the
+    /// place it stands for, in file order.
+    pub fn spellings(&self) -> impl Iterator<Item = (&str, &Place)> {
+        self.spellings
+            .iter()
+            .map(|(name, place)| (name.as_str(), place))
     }
 }
 

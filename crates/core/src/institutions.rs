@@ -34,6 +34,8 @@ pub struct Institution {
 pub struct Institutions {
     list: Vec<Institution>,
     by_key: HashMap<String, usize>,
+    /// Every name as written in the file, with the index of its institution.
+    spellings: Vec<(String, usize)>,
 }
 
 impl Institutions {
@@ -68,6 +70,7 @@ impl Institutions {
                 let key = fold_key(name);
                 if !key.is_empty() {
                     directory.by_key.entry(key).or_insert(index);
+                    directory.spellings.push((name.trim().to_string(), index));
                 }
             }
             directory.list.push(institution);
@@ -84,6 +87,14 @@ impl Institutions {
     /// Every institution, in file order.
     pub fn all(&self) -> &[Institution] {
         &self.list
+    }
+
+    /// Every name the file gives (short name, acronym, full names, aliases) with the
+    /// institution it stands for, in file order.
+    pub fn spellings(&self) -> impl Iterator<Item = (&str, &Institution)> {
+        self.spellings
+            .iter()
+            .map(|(name, i)| (name.as_str(), &self.list[*i]))
     }
 }
 

@@ -14,6 +14,7 @@ mod gazetteer;
 mod glossary;
 mod institutions;
 mod lang;
+mod mentions;
 mod model;
 mod normalize;
 
@@ -25,5 +26,8 @@ pub use gazetteer::{Gazetteer, Place};
 pub use glossary::{Concept, Glossary};
 pub use institutions::{Institution, Institutions};
 pub use lang::Lang;
-pub use model::{Document, Kind, LessonParts, Passage, Section, SourceRef};
+pub use mentions::{MentionIndex, Mentions};
+pub use model::{
+    Block, Document, Kind, LessonParts, ListItem, Passage, Section, SourceRef, render_blocks,
+};
 pub use normalize::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning};

@@ -92,6 +92,103 @@ impl FromStr for Kind {
     }
 }
 
+/// Where an item of a list sits in its list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListItem {
+    /// 0 for an item of a top-level list, 1 for an item of a list inside one, and so on.
+    pub depth: u8,
+    /// Its number in a numbered list (`3` for `3.`, `3)` or `c)`), `None` for a bullet.
+    pub number: Option<u32>,
+}
+
+/// A piece of a section's body as its source laid it out: a paragraph, or an item of a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// The text, without the list marker; lines of the source kept where they matter.
+    pub text: String,
+    /// `Some` for an item of a list.
+    pub item: Option<ListItem>,
+    /// The page it starts on, for paginated sources (PDF).
+    pub page: Option<u32>,
+    /// The line of the source file where it starts, 1-based, where the format has lines.
+    pub line: Option<u32>,
+}
+
+impl Block {
+    /// A paragraph.
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block {
+            text: text.into(),
+            ..Block::default()
+        }
+    }
+
+    /// An item of a list, `depth` lists deep, numbered or not.
+    pub fn item(text: impl Into<String>, depth: u8, number: Option<u32>) -> Block {
+        Block {
+            text: text.into(),
+            item: Some(ListItem { depth, number }),
+            ..Block::default()
+        }
+    }
+
+    /// The same block, starting at `line` of its source.
+    pub fn at_line(mut self, line: Option<u32>) -> Block {
+        self.line = line;
+        self
+    }
+
+    /// The same block, starting on `page`.
+    pub fn on_page(mut self, page: Option<u32>) -> Block {
+        self.page = page;
+        self
+    }
+}
+
+/// Blocks as one text: paragraphs apart by a blank line, items of a list on lines of their
+/// own, marked `- ` or `3. ` and indented two spaces a level.
+pub fn render_blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    let mut previous_item = false;
+    for block in blocks {
+        let text = block.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if previous_item && block.item.is_some() {
+                "\n"
+            } else {
+                "\n\n"
+            });
+        }
+        match block.item {
+            Some(item) => {
+                let indent = "  ".repeat(usize::from(item.depth));
+                let marker = match item.number {
+                    Some(n) => format!("{n}. "),
+                    None => "- ".to_string(),
+                };
+                out.push_str(&indent);
+                out.push_str(&marker);
+                let continuation = " ".repeat(indent.len() + marker.chars().count());
+                for (i, line) in text.lines().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        if !line.trim().is_empty() {
+                            out.push_str(&continuation);
+                        }
+                    }
+                    out.push_str(line.trim_end());
+                }
+            }
+            None => out.push_str(text),
+        }
+        previous_item = block.item.is_some();
+    }
+    out
+}
+
 /// A section of a document as its source laid it out.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Section {
@@ -99,12 +196,26 @@ pub struct Section {
     pub heading: Option<String>,
     /// The heading's level: 1 for `#`, 2 for `##`…; 0 where there is no heading.
     pub level: u8,
-    /// The section's text, paragraphs separated by blank lines.
-    pub text: String,
+    /// The section's body, in source order.
+    pub blocks: Vec<Block>,
     /// The page it starts on, for paginated sources (PDF).
     pub page: Option<u32>,
     /// The line of the source file where it starts, 1-based, where the format has lines.
     pub line: Option<u32>,
+}
+
+impl Section {
+    /// The body as one text (see [`render_blocks`]).
+    pub fn text(&self) -> String {
+        render_blocks(&self.blocks)
+    }
+
+    /// Whether the body holds a letter or a digit.
+    pub fn has_text(&self) -> bool {
+        self.blocks
+            .iter()
+            .any(|b| b.text.chars().any(char::is_alphanumeric))
+    }
 }
 
 /// A whole document as read from its source, before it is split into passages.
@@ -165,7 +276,7 @@ impl Document {
             if let Some(h) = &section.heading {
                 push_paragraph(&mut out, h);
             }
-            push_paragraph(&mut out, &section.text);
+            push_paragraph(&mut out, &section.text());
         }
         out
     }
@@ -268,6 +379,22 @@ mod tests {
         for kind in Kind::ALL {
             assert_eq!(kind.as_str().parse::<Kind>().unwrap(), kind);
         }
+    }
+
+    #[test]
+    fn blocks_render_as_paragraphs_and_marked_items() {
+        let blocks = [
+            Block::paragraph("Dos lecciones:"),
+            Block::item("La primera.", 0, Some(1)),
+            Block::item("Con un detalle\nen dos líneas.", 1, None),
+            Block::item("La segunda.", 0, Some(2)),
+            Block::paragraph("  "),
+            Block::paragraph("Cierre."),
+        ];
+        assert_eq!(
+            render_blocks(&blocks),
+            "Dos lecciones:\n\n1. La primera.\n  - Con un detalle\n    en dos líneas.\n2. La segunda.\n\nCierre."
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
+use crate::mentions::{MentionIndex, Mentions};
 use crate::{Document, Gazetteer, Institutions, Result, fold_key};
 
 /// File names, inside a corpus folder, of the data files the normalizer reads.
@@ -46,6 +47,7 @@ impl fmt::Display for Warning {
 pub struct Normalizer {
     pub gazetteer: Gazetteer,
     pub institutions: Institutions,
+    mentions: MentionIndex,
 }
 
 impl Normalizer {
@@ -54,18 +56,31 @@ impl Normalizer {
     pub fn load(corpus: &Path) -> Result<Normalizer> {
         let gazetteer_path = corpus.join(GAZETTEER_FILE);
         let institutions_path = corpus.join(INSTITUTIONS_FILE);
-        Ok(Normalizer {
-            gazetteer: if gazetteer_path.is_file() {
-                Gazetteer::load(&gazetteer_path)?
-            } else {
-                Gazetteer::default()
-            },
-            institutions: if institutions_path.is_file() {
-                Institutions::load(&institutions_path)?
-            } else {
-                Institutions::default()
-            },
-        })
+        let gazetteer = if gazetteer_path.is_file() {
+            Gazetteer::load(&gazetteer_path)?
+        } else {
+            Gazetteer::default()
+        };
+        let institutions = if institutions_path.is_file() {
+            Institutions::load(&institutions_path)?
+        } else {
+            Institutions::default()
+        };
+        Ok(Normalizer::new(gazetteer, institutions))
+    }
+
+    /// A normalizer over a gazetteer and an institutions directory.
+    pub fn new(gazetteer: Gazetteer, institutions: Institutions) -> Normalizer {
+        Normalizer {
+            mentions: MentionIndex::new(&gazetteer, &institutions),
+            gazetteer,
+            institutions,
+        }
+    }
+
+    /// The places and institutions a text names (see [`MentionIndex::find`]).
+    pub fn mentions(&self, text: &str) -> Mentions {
+        self.mentions.find(text)
     }
 
     /// Canonical country, regions and institutions for `doc`; deduplicated, in the order the
@@ -145,11 +160,10 @@ mod tests {
             Chile,,CL,\nChile,Biobío,Bio Bio,Concepción\nPerú,,Peru,\nPerú,Cusco,Cuzco,\n";
         let institutions = "name,acronym,name_es,name_en,country,region,type,aliases\n\
             CDPR Biobío,CDPR,Comité de Desarrollo Productivo Regional del Biobío,,Chile,Biobío,,\n";
-        Normalizer {
-            gazetteer: Gazetteer::from_reader(gazetteer.as_bytes(), Path::new("g")).unwrap(),
-            institutions: Institutions::from_reader(institutions.as_bytes(), Path::new("i"))
-                .unwrap(),
-        }
+        Normalizer::new(
+            Gazetteer::from_reader(gazetteer.as_bytes(), Path::new("g")).unwrap(),
+            Institutions::from_reader(institutions.as_bytes(), Path::new("i")).unwrap(),
+        )
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn build_sample_index(dir: &Path) {
         let passages: Vec<_> = outcome
             .documents
             .iter()
-            .flat_map(minga_ingest::passages)
+            .flat_map(|d| reader.passages(d))
             .collect();
         let record = FileRecord {
             path: file.rel.clone(),

@@ -334,7 +334,7 @@ impl Indexer {
         doc.add_text(f.source, &p.source.path);
         doc.add_text(f.title.stemmed(p.lang), &p.title);
         doc.add_text(f.title.exact, &p.title);
-        if let Some(heading) = &p.heading {
+        if let Some(heading) = p.heading.as_deref().filter(|h| !opens(&p.text, h)) {
             doc.add_text(f.heading.stemmed(p.lang), heading);
             doc.add_text(f.heading.exact, heading);
         }
@@ -442,9 +442,45 @@ fn staging_path(dir: &Path) -> PathBuf {
     dir.with_file_name(format!("{name}.rebuild"))
 }
 
+/// Whether `heading` only repeats the first words of `text`, as the title a lesson takes
+/// from its first sentence does: such a heading is not indexed as one, or its words would
+/// count twice.
+fn opens(text: &str, heading: &str) -> bool {
+    let letters = |s: &str| -> String {
+        minga_core::fold(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let heading = letters(heading.trim_end_matches('…'));
+    // The opening of the text is enough: twice the heading's length covers any spacing.
+    let end = text
+        .char_indices()
+        .nth(2 * heading.len() + 16)
+        .map_or(text.len(), |(i, _)| i);
+    !heading.is_empty() && letters(&text[..end]).starts_with(&heading)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_that_opens_its_text_is_not_indexed_twice() {
+        assert!(opens(
+            "La confianza se construye con tiempo. Sobre todo en regiones.",
+            "La confianza se construye con tiempo"
+        ));
+        assert!(opens(
+            "Una lección muy larga que sigue y sigue.",
+            "Una lección muy…"
+        ));
+        assert!(!opens(
+            "Los municipios llegaron tarde.",
+            "Articular con municipios"
+        ));
+        assert!(!opens("Texto.", ""));
+    }
 
     #[test]
     fn a_creation_cut_short_does_not_block_the_next_run() {

@@ -12,8 +12,10 @@ use crate::analysis::Analyzer;
 /// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
 /// written with another version is refused with a message that says to rebuild it. (4: the
 /// fast columns are dense and their dictionaries are no longer zstd-compressed; 5: stop
-/// words stop with or without their accents.)
-pub const SCHEMA_VERSION: u32 = 5;
+/// words stop with or without their accents; 6: documents are read anew, with the PDF
+/// reader's layout, lessons as records of their own from every format and ids that keep
+/// the extension of files other than Markdown.)
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).

@@ -1,14 +1,17 @@
-//! DOCX (Office Open XML): paragraphs of `word/document.xml`, headings from paragraph styles,
-//! metadata from `docProps/core.xml`.
+//! DOCX (Office Open XML): paragraphs of `word/document.xml`; headings from paragraph
+//! styles (any level, inherited through `basedOn`) and outline levels; list items from
+//! numbering (the paragraph's or its style's, as `List Number` and `List Bullet` carry) with
+//! the numbers Word draws; metadata from `docProps/core.xml`.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use minga_core::{Section, fold};
+use minga_core::{Block, Section, fold};
 use quick_xml::events::{BytesStart, Event};
 
 use crate::Problem;
-use crate::draft::{Draft, Extracted, join_paragraphs};
+use crate::blocks::list_marker;
+use crate::draft::{Draft, Extracted};
 use crate::meta::{Field, Metadata, Value, collapse_spaces, split_list};
 
 /// Largest uncompressed size accepted for one part of the archive.
@@ -32,8 +35,12 @@ pub(crate) fn read(bytes: &[u8], rel: &str) -> Result<Extracted, Problem> {
         Err(reason) => return Err(skip(reason)),
     };
     let styles = match part(&mut archive, "word/styles.xml") {
-        Ok(Some(xml)) => heading_styles(&xml),
-        _ => HashMap::new(),
+        Ok(Some(xml)) => Styles::parse(&xml),
+        _ => Styles::default(),
+    };
+    let numbering = match part(&mut archive, "word/numbering.xml") {
+        Ok(Some(xml)) => Numbering::parse(&xml),
+        _ => Numbering::default(),
     };
     let mut extracted = Extracted::default();
     let mut draft = Draft::default();
@@ -45,7 +52,7 @@ pub(crate) fn read(bytes: &[u8], rel: &str) -> Result<Extracted, Problem> {
             format!("properties not read: {reason}"),
         )),
     }
-    let paragraphs = paragraphs(&document, &styles)
+    let paragraphs = paragraphs(&document, &styles, &numbering)
         .map_err(|e| skip(format!("not a DOCX (word/document.xml: {e})")))?;
     draft.title_hint = paragraphs
         .iter()
@@ -103,47 +110,248 @@ struct Paragraph {
     level: Option<u8>,
     /// Styled as the document's title.
     title_style: bool,
+    /// For an item of a list: its depth and number (`None` for a bullet).
+    item: Option<(u8, Option<u32>)>,
 }
 
-/// Style ids that are headings, with their level: by the style's name or id (`Heading1`,
-/// `heading 2`, `Título 1`, `Ttulo1`, `Title`) or its outline level.
-fn heading_styles(xml: &str) -> HashMap<String, u8> {
-    let mut styles = HashMap::new();
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut current: Option<(String, Option<u8>)> = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(&e).as_str() {
-                "style" => {
-                    if let Some(id) = attr(&e, "styleId") {
-                        current = Some((id.clone(), style_level(&id)));
+/// What a paragraph style says, its own or inherited (`w:basedOn`).
+#[derive(Debug, Clone, Default)]
+struct Style {
+    /// Heading level, by the style's name or id (`Heading 2`, `Título 2`) or outline level.
+    level: Option<u8>,
+    title: bool,
+    /// The numbering the style carries (`w:numPr`: num id and level), as `List Number` and
+    /// `List Bullet` do.
+    numbering: Option<(String, u8)>,
+    /// A list style by its name when it carries no numbering: `List Bullet 2` is a bullet one
+    /// level deep, `List Number` a numbered item.
+    list_name: Option<(u8, bool)>,
+    based_on: Option<String>,
+}
+
+/// The paragraph styles of `word/styles.xml`, by id.
+#[derive(Debug, Clone, Default)]
+struct Styles(HashMap<String, Style>);
+
+impl Styles {
+    fn parse(xml: &str) -> Styles {
+        let mut styles = HashMap::new();
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut current: Option<(String, Style)> = None;
+        let mut num_id: Option<String> = None;
+        let mut ilvl = 0u8;
+        while let Ok(event) = reader.read_event() {
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => match local(e).as_str() {
+                    "style" => {
+                        current = attr(e, "styleId").map(|id| {
+                            let style = Style {
+                                level: style_level(&id),
+                                title: is_title_style(&id),
+                                list_name: list_style(&id),
+                                ..Style::default()
+                            };
+                            (id, style)
+                        });
                     }
-                }
-                "name" => {
-                    if let (Some((_, level)), Some(name)) = (current.as_mut(), attr(&e, "val")) {
-                        *level = level.or(style_level(&name));
+                    "name" => {
+                        if let (Some((_, style)), Some(name)) = (current.as_mut(), attr(e, "val")) {
+                            style.level = style.level.or(style_level(&name));
+                            style.title |= is_title_style(&name);
+                            style.list_name = style.list_name.or(list_style(&name));
+                        }
                     }
-                }
-                "outlineLvl" => {
-                    if let (Some((_, level)), Some(value)) = (current.as_mut(), attr(&e, "val"))
-                        && let Ok(n) = value.parse::<u8>()
-                        && n < 9
-                    {
-                        *level = level.or(Some(n + 1));
+                    "basedOn" => {
+                        if let Some((_, style)) = current.as_mut() {
+                            style.based_on = attr(e, "val");
+                        }
                     }
-                }
+                    "outlineLvl" => {
+                        if let (Some((_, style)), Some(n)) = (current.as_mut(), outline_level(e)) {
+                            style.level = style.level.or(Some(n));
+                        }
+                    }
+                    "numId" => num_id = attr(e, "val"),
+                    "ilvl" => ilvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                    _ => {}
+                },
+                Event::End(ref e) => match e.local_name().as_ref() {
+                    "numPr" => {
+                        if let (Some((_, style)), Some(id)) = (current.as_mut(), num_id.take()) {
+                            style.numbering = Some((id, ilvl));
+                        }
+                        ilvl = 0;
+                    }
+                    "style" => {
+                        if let Some((id, style)) = current.take() {
+                            styles.insert(id, style);
+                        }
+                    }
+                    _ => {}
+                },
+                Event::Eof => break,
                 _ => {}
-            },
-            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
-                if let Some((id, Some(level))) = current.take() {
-                    styles.insert(id, level);
-                }
             }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
         }
+        Styles(styles)
     }
-    styles
+
+    /// The style `id` with what it inherits from the styles it is based on.
+    fn resolve(&self, id: &str) -> Style {
+        let mut resolved = Style {
+            level: style_level(id),
+            title: is_title_style(id),
+            list_name: list_style(id),
+            ..Style::default()
+        };
+        let mut next = Some(id.to_string());
+        // Chains are short; a loop in a broken file stops at the tenth link.
+        for _ in 0..10 {
+            let Some(style) = next.and_then(|id| self.0.get(&id)) else {
+                break;
+            };
+            resolved.level = resolved.level.or(style.level);
+            resolved.title |= style.title;
+            resolved.numbering = resolved.numbering.clone().or(style.numbering.clone());
+            resolved.list_name = resolved.list_name.or(style.list_name);
+            next = style.based_on.clone();
+        }
+        resolved
+    }
+}
+
+/// `w:outlineLvl`: 0 for a level-1 heading … 8; 9 is body text.
+fn outline_level(e: &BytesStart<'_>) -> Option<u8> {
+    attr(e, "val")?
+        .parse::<u8>()
+        .ok()
+        .filter(|&n| n < 9)
+        .map(|n| n + 1)
+}
+
+/// A list style by its name or id: `List Bullet 2`, `ListNumber`, `Lista con viñetas`,
+/// `Lista con números 3`: its depth and whether it is numbered.
+fn list_style(name: &str) -> Option<(u8, bool)> {
+    let key: String = fold(name).chars().filter(|c| !c.is_whitespace()).collect();
+    let (rest, numbered) = [
+        ("listbullet", false),
+        ("listnumber", true),
+        ("listaconvinetas", false),
+        ("listaconnumeros", true),
+        ("vineta", false),
+    ]
+    .iter()
+    .find_map(|(prefix, numbered)| key.strip_prefix(prefix).map(|rest| (rest, *numbered)))?;
+    let depth = match rest {
+        "" => 0,
+        digits => digits.parse::<u8>().ok()?.checked_sub(1)?,
+    };
+    Some((depth, numbered))
+}
+
+/// One level of a list definition of `word/numbering.xml`.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    bullet: bool,
+    start: u32,
+}
+
+/// The list definitions of `word/numbering.xml`: what each num id and level draws.
+#[derive(Debug, Clone, Default)]
+struct Numbering {
+    /// num id → abstract definition id.
+    nums: HashMap<String, String>,
+    /// (abstract id, level) → the level's format.
+    levels: HashMap<(String, u8), Level>,
+}
+
+impl Numbering {
+    fn parse(xml: &str) -> Numbering {
+        let mut numbering = Numbering::default();
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut abstract_id: Option<String> = None;
+        let mut level: Option<(u8, Level)> = None;
+        let mut num_id: Option<String> = None;
+        while let Ok(event) = reader.read_event() {
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => match local(e).as_str() {
+                    "abstractNum" => abstract_id = attr(e, "abstractNumId"),
+                    "lvl" if abstract_id.is_some() => {
+                        let ilvl = attr(e, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                        level = Some((
+                            ilvl,
+                            Level {
+                                bullet: false,
+                                start: 1,
+                            },
+                        ));
+                    }
+                    "start" => {
+                        if let (Some((_, l)), Some(n)) =
+                            (level.as_mut(), attr(e, "val").and_then(|v| v.parse().ok()))
+                        {
+                            l.start = n;
+                        }
+                    }
+                    "numFmt" => {
+                        if let (Some((_, l)), Some(format)) = (level.as_mut(), attr(e, "val")) {
+                            l.bullet = matches!(format.as_str(), "bullet" | "none");
+                        }
+                    }
+                    "num" => num_id = attr(e, "numId"),
+                    "abstractNumId" => {
+                        if let (Some(num), Some(id)) = (num_id.clone(), attr(e, "val")) {
+                            numbering.nums.insert(num, id);
+                        }
+                    }
+                    _ => {}
+                },
+                Event::End(ref e) => match e.local_name().as_ref() {
+                    "lvl" => {
+                        if let (Some(id), Some((ilvl, l))) = (abstract_id.clone(), level.take()) {
+                            numbering.levels.insert((id, ilvl), l);
+                        }
+                    }
+                    "abstractNum" => abstract_id = None,
+                    "num" => num_id = None,
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        numbering
+    }
+
+    /// The list definition and level format of a num id, if the file defines them.
+    fn level(&self, num_id: &str, ilvl: u8) -> Option<(&str, Level)> {
+        let abstract_id = self.nums.get(num_id)?;
+        let level = self.levels.get(&(abstract_id.clone(), ilvl)).copied()?;
+        Some((abstract_id, level))
+    }
+}
+
+/// Counts the items of each list, level by level, as Word numbers them.
+#[derive(Debug, Default)]
+struct Counters(HashMap<String, Vec<u32>>);
+
+impl Counters {
+    /// The number of the next item of `list` at `ilvl`, starting at `start`; deeper levels
+    /// start again.
+    fn next(&mut self, list: &str, ilvl: u8, start: u32) -> u32 {
+        let counts = self.0.entry(list.to_string()).or_default();
+        let ilvl = usize::from(ilvl);
+        if counts.len() <= ilvl {
+            counts.resize(ilvl + 1, 0);
+        }
+        counts.truncate(ilvl + 1);
+        counts[ilvl] = if counts[ilvl] == 0 {
+            start
+        } else {
+            counts[ilvl] + 1
+        };
+        counts[ilvl]
+    }
 }
 
 /// The heading level a style name or id stands for, if it is a heading or title style.
@@ -167,13 +375,26 @@ fn is_title_style(name: &str) -> bool {
     matches!(fold(name).as_str(), "title" | "titulo" | "ttulo")
 }
 
+/// What a paragraph's properties say while it is read.
+#[derive(Debug, Default)]
+struct Properties {
+    style: Option<String>,
+    outline: Option<u8>,
+    /// The paragraph has a `w:numPr` of its own.
+    num_pr: bool,
+    /// `w:numPr` of the paragraph itself: num id (`0` switches numbering off) and level.
+    num_id: Option<String>,
+    ilvl: Option<u8>,
+}
+
 /// The paragraphs of `word/document.xml`, tables' cells included.
-fn paragraphs(xml: &str, styles: &HashMap<String, u8>) -> Result<Vec<Paragraph>, String> {
+fn paragraphs(xml: &str, styles: &Styles, numbering: &Numbering) -> Result<Vec<Paragraph>, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
     let mut current: Option<Paragraph> = None;
+    let mut properties = Properties::default();
+    let mut counters = Counters::default();
     let mut in_text = false;
-    let mut list_item = false;
     loop {
         let event = reader
             .read_event()
@@ -184,23 +405,15 @@ fn paragraphs(xml: &str, styles: &HashMap<String, u8>) -> Result<Vec<Paragraph>,
                 match local(e).as_str() {
                     "p" => {
                         current = Some(Paragraph::default());
-                        list_item = false;
+                        properties = Properties::default();
                     }
-                    "pStyle" => {
-                        if let (Some(p), Some(id)) = (current.as_mut(), attr(e, "val")) {
-                            p.level = styles.get(&id).copied().or_else(|| style_level(&id));
-                            p.title_style = is_title_style(&id);
-                        }
+                    "pStyle" if current.is_some() => properties.style = attr(e, "val"),
+                    "outlineLvl" if current.is_some() => properties.outline = outline_level(e),
+                    "numPr" if current.is_some() => properties.num_pr = true,
+                    "numId" if current.is_some() => properties.num_id = attr(e, "val"),
+                    "ilvl" if current.is_some() => {
+                        properties.ilvl = attr(e, "val").and_then(|v| v.parse().ok());
                     }
-                    "outlineLvl" => {
-                        if let (Some(p), Some(value)) = (current.as_mut(), attr(e, "val"))
-                            && let Ok(n) = value.parse::<u8>()
-                            && n < 9
-                        {
-                            p.level = p.level.or(Some(n + 1));
-                        }
-                    }
-                    "numPr" => list_item = true,
                     "t" => in_text = is_start,
                     "tab" => push(&mut current, " "),
                     "br" | "cr" => push(&mut current, "\n"),
@@ -229,9 +442,8 @@ fn paragraphs(xml: &str, styles: &HashMap<String, u8>) -> Result<Vec<Paragraph>,
                             .filter(|l| !l.is_empty())
                             .collect::<Vec<_>>()
                             .join("\n");
-                        if list_item && p.level.is_none() && !p.text.is_empty() {
-                            p.text.insert_str(0, "- ");
-                        }
+                        let properties = std::mem::take(&mut properties);
+                        describe(&mut p, &properties, styles, numbering, &mut counters);
                         if !p.text.is_empty() {
                             out.push(p);
                         }
@@ -244,6 +456,54 @@ fn paragraphs(xml: &str, styles: &HashMap<String, u8>) -> Result<Vec<Paragraph>,
         }
     }
     Ok(out)
+}
+
+/// Settles a paragraph's heading level, title style and list item from its properties, its
+/// style and the list definitions.
+fn describe(
+    p: &mut Paragraph,
+    properties: &Properties,
+    styles: &Styles,
+    numbering: &Numbering,
+    counters: &mut Counters,
+) {
+    let style = properties
+        .style
+        .as_deref()
+        .map(|id| styles.resolve(id))
+        .unwrap_or_default();
+    p.level = properties.outline.or(style.level);
+    p.title_style = style.title;
+    if p.level.is_some() {
+        return;
+    }
+    // The paragraph's own numbering wins over its style's; num id 0 switches it off.
+    let numbered = match (&properties.num_id, &style.numbering) {
+        (Some(id), _) => Some((id.clone(), properties.ilvl.unwrap_or(0))),
+        (None, Some((id, ilvl))) => Some((id.clone(), properties.ilvl.unwrap_or(*ilvl))),
+        // A `w:numPr` without a num id: an item of some list all the same.
+        (None, None) if properties.num_pr => Some((String::new(), properties.ilvl.unwrap_or(0))),
+        (None, None) => None,
+    }
+    .filter(|(id, _)| id != "0");
+    p.item = match numbered {
+        Some((id, ilvl)) => Some(match numbering.level(&id, ilvl) {
+            Some((list, level)) if !level.bullet => {
+                (ilvl, Some(counters.next(list, ilvl, level.start)))
+            }
+            Some(_) => (ilvl, None),
+            // Numbering the file does not define: a list item all the same, numbered if its
+            // style's name says so.
+            None => match style.list_name {
+                Some((_, true)) => (ilvl, Some(counters.next(&format!("style:{id}"), ilvl, 1))),
+                _ => (ilvl, None),
+            },
+        }),
+        None => style.list_name.map(|(depth, numbered)| {
+            let key = format!("style:{}", properties.style.as_deref().unwrap_or(""));
+            (depth, numbered.then(|| counters.next(&key, depth, 1)))
+        }),
+    };
 }
 
 fn push(paragraph: &mut Option<Paragraph>, text: &str) {
@@ -270,33 +530,33 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     })
 }
 
-/// Groups paragraphs into sections at heading paragraphs.
+/// Groups paragraphs into sections at heading paragraphs; list paragraphs, and paragraphs
+/// that open with a typed marker (`1. `, `• `), are items.
 fn sections(paragraphs: Vec<Paragraph>) -> Vec<Section> {
     let mut sections = Vec::new();
     let mut current = Section::default();
-    let mut texts: Vec<String> = Vec::new();
-    let close = |current: Section, texts: &mut Vec<String>, sections: &mut Vec<Section>| {
-        let mut section = current;
-        section.text = join_paragraphs(texts.iter().map(String::as_str));
-        texts.clear();
-        if section.heading.is_some() || !section.text.is_empty() {
-            sections.push(section);
-        }
-    };
     for p in paragraphs {
-        match p.level {
-            Some(level) => {
-                close(std::mem::take(&mut current), &mut texts, &mut sections);
-                current = Section {
-                    heading: Some(p.text.replace('\n', " ")),
-                    level,
-                    ..Section::default()
-                };
+        if let Some(level) = p.level {
+            if current.heading.is_some() || !current.blocks.is_empty() {
+                sections.push(std::mem::take(&mut current));
             }
-            None => texts.push(p.text),
+            current = Section {
+                heading: Some(p.text.replace('\n', " ")),
+                level,
+                ..Section::default()
+            };
+            continue;
         }
+        let block = match (p.item, list_marker(&p.text)) {
+            (Some((depth, number)), _) => Block::item(p.text, depth, number),
+            (None, Some(marker)) => Block::item(p.text[marker.len..].trim(), 0, marker.number),
+            (None, None) => Block::paragraph(p.text),
+        };
+        current.blocks.push(block);
     }
-    close(current, &mut texts, &mut sections);
+    if current.heading.is_some() || !current.blocks.is_empty() {
+        sections.push(current);
+    }
     sections
 }
 
@@ -378,18 +638,67 @@ mod tests {
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>celda</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 <w:p><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>
 </w:body></w:document>"#;
-        let paragraphs = paragraphs(xml, &HashMap::new()).unwrap();
+        let paragraphs = paragraphs(xml, &Styles::default(), &Numbering::default()).unwrap();
         let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["Contexto", "Uno & dos tres\ncuatro", "- punto", "celda"]
+            ["Contexto", "Uno & dos tres\ncuatro", "punto", "celda"]
         );
         let sections = sections(paragraphs);
         assert_eq!(sections.len(), 1);
         assert_eq!(sections[0].heading.as_deref(), Some("Contexto"));
         assert_eq!(
-            sections[0].text,
+            sections[0].text(),
             "Uno & dos tres\ncuatro\n\n- punto\n\ncelda"
         );
+    }
+
+    const STYLES: &str = r#"<w:styles xmlns:w="w">
+<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>
+<w:style w:type="paragraph" w:styleId="MiSubtitulo"><w:name w:val="Mi subtítulo"/><w:basedOn w:val="Heading2"/></w:style>
+<w:style w:type="paragraph" w:styleId="Nivel3"><w:name w:val="Nivel tres"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:pPr><w:numPr><w:numId w:val="7"/></w:numPr></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="ListBullet2"><w:name w:val="List Bullet 2"/></w:style>
+</w:styles>"#;
+
+    const NUMBERING: &str = r#"<w:numbering xmlns:w="w">
+<w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
+<w:num w:numId="7"><w:abstractNumId w:val="3"/></w:num>
+</w:numbering>"#;
+
+    fn styled(style: &str, text: &str) -> String {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    }
+
+    #[test]
+    fn list_styles_numbering_inherited_headings_and_outline_levels() {
+        let body = [
+            styled("MiSubtitulo", "Lecciones aprendidas"),
+            styled("ListNumber", "Primera lección."),
+            styled("Normal", "Contexto: un detalle."),
+            styled("ListBullet2", "Un punto."),
+            r#"<w:p><w:pPr><w:pStyle w:val="ListNumber"/><w:numPr><w:ilvl w:val="1"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>Un punto numerado como viñeta.</w:t></w:r></w:p>"#.to_string(),
+            styled("ListNumber", "Segunda lección."),
+            styled("Normal", "3. Tercera, numerada a mano."),
+            styled("Nivel3", "Un nivel tres"),
+        ]
+        .concat();
+        let xml = format!(r#"<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#);
+        let paragraphs =
+            paragraphs(&xml, &Styles::parse(STYLES), &Numbering::parse(NUMBERING)).unwrap();
+        let sections = sections(paragraphs);
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].heading.as_deref(), Some("Lecciones aprendidas"));
+        assert_eq!(sections[0].level, 2);
+        assert_eq!(
+            sections[0].text(),
+            "1. Primera lección.\n\nContexto: un detalle.\n\n  - Un punto.\n  - Un punto \
+             numerado como viñeta.\n2. Segunda lección.\n3. Tercera, numerada a mano."
+        );
+        assert_eq!(sections[1].heading.as_deref(), Some("Un nivel tres"));
+        assert_eq!(sections[1].level, 3);
     }
 }

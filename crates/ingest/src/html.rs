@@ -1,11 +1,11 @@
 //! HTML: the main content's text, sections at `<h1>`–`<h6>`, metadata from `<title>`,
 //! `<meta>` and `<html lang>`.
 
-use minga_core::Section;
+use minga_core::{Block, Section};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::Problem;
-use crate::draft::{Draft, Extracted, join_paragraphs};
+use crate::draft::{Draft, Extracted};
 use crate::meta::{Field, Value, collapse_spaces, split_list};
 
 /// Elements whose content is never document text.
@@ -27,8 +27,6 @@ const BLOCKS: &[&str] = &[
     "thead",
     "tbody",
     "tr",
-    "ul",
-    "ol",
     "dl",
     "dt",
     "dd",
@@ -121,7 +119,7 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         && let Some(description) = description
     {
         draft.sections.push(Section {
-            text: description,
+            blocks: vec![Block::paragraph(description)],
             ..Section::default()
         });
     }
@@ -235,13 +233,17 @@ fn element_text(element: ElementRef<'_>) -> String {
 /// cannot exhaust the stack of the recursive walk.
 pub const MAX_HTML_DEPTH: usize = 256;
 
-/// Collects sections and paragraphs from the element tree.
+/// Collects sections, paragraphs and list items from the element tree.
 #[derive(Default)]
 struct Walker {
     sections: Vec<Section>,
     current: Section,
-    paragraphs: Vec<String>,
     paragraph: String,
+    /// The lists open around the walk: the number the next item of each takes (`None` for
+    /// `<ul>`).
+    lists: Vec<Option<u32>>,
+    /// Indexes, in `current.blocks`, of the items open, innermost last.
+    items: Vec<usize>,
 }
 
 impl Walker {
@@ -269,11 +271,21 @@ impl Walker {
                         self.start_section(level, element_text(child));
                     } else if name == "br" {
                         self.paragraph.push('\n');
-                    } else if name == "li" {
+                    } else if matches!(name, "ul" | "ol" | "menu") {
                         self.end_paragraph();
-                        self.paragraph.push_str("- ");
+                        let start = child
+                            .value()
+                            .attr("start")
+                            .and_then(|s| s.trim().parse::<u32>().ok());
+                        self.lists.push((name == "ol").then(|| start.unwrap_or(1)));
                         self.walk(child, depth);
                         self.end_paragraph();
+                        self.lists.pop();
+                    } else if name == "li" {
+                        self.start_item(child.value().attr("value"));
+                        self.walk(child, depth);
+                        self.end_paragraph();
+                        self.items.pop();
                     } else if BLOCKS.contains(&name) {
                         self.end_paragraph();
                         self.walk(child, depth);
@@ -290,6 +302,22 @@ impl Walker {
         }
     }
 
+    /// Opens an item of the innermost list (an `<li>` outside any list is a bullet).
+    fn start_item(&mut self, value: Option<&str>) {
+        self.end_paragraph();
+        let depth = u8::try_from(self.lists.len().saturating_sub(1)).unwrap_or(u8::MAX);
+        let number = match self.lists.last_mut() {
+            Some(Some(next)) => {
+                let n = value.and_then(|v| v.trim().parse().ok()).unwrap_or(*next);
+                *next = n.saturating_add(1);
+                Some(n)
+            }
+            _ => None,
+        };
+        self.current.blocks.push(Block::item("", depth, number));
+        self.items.push(self.current.blocks.len() - 1);
+    }
+
     /// Appends text, runs of white space as one space.
     fn push_text(&mut self, text: &str) {
         for c in text.chars() {
@@ -303,6 +331,7 @@ impl Walker {
         }
     }
 
+    /// Ends the paragraph being read: into the innermost open item, or as a paragraph.
     fn end_paragraph(&mut self) {
         let paragraph = std::mem::take(&mut self.paragraph);
         let paragraph = paragraph
@@ -311,8 +340,21 @@ impl Walker {
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-        if !paragraph.is_empty() && paragraph != "-" {
-            self.paragraphs.push(paragraph);
+        if paragraph.is_empty() {
+            return;
+        }
+        match self
+            .items
+            .last()
+            .and_then(|&i| self.current.blocks.get_mut(i))
+        {
+            Some(item) => {
+                if !item.text.is_empty() {
+                    item.text.push_str("\n\n");
+                }
+                item.text.push_str(&paragraph);
+            }
+            None => self.current.blocks.push(Block::paragraph(paragraph)),
         }
     }
 
@@ -327,13 +369,13 @@ impl Walker {
 
     fn end_section(&mut self) {
         self.end_paragraph();
+        self.items.clear();
         let mut section = std::mem::take(&mut self.current);
-        section.text = join_paragraphs(self.paragraphs.iter().map(String::as_str));
-        self.paragraphs.clear();
+        section.blocks.retain(|b| !b.text.trim().is_empty());
         if section.heading.is_none() {
             section.level = 0;
         }
-        if section.heading.is_some() || !section.text.is_empty() {
+        if section.heading.is_some() || !section.blocks.is_empty() {
             self.sections.push(section);
         }
     }
@@ -394,11 +436,11 @@ los actores.</p>
         assert_eq!(s[0].heading.as_deref(), Some("Gobierno Regional"));
         assert_eq!(s[0].level, 1);
         assert_eq!(
-            s[0].text,
-            "El gobierno regional articula los actores.\n\n- Uno\n\n- Dos tres"
+            s[0].text(),
+            "El gobierno regional articula los actores.\n\n- Uno\n- Dos tres"
         );
         assert_eq!(s[1].heading.as_deref(), Some("Lecciones"));
-        assert_eq!(s[1].text, "Texto final.\nSegunda línea.");
+        assert_eq!(s[1].text(), "Texto final.\nSegunda línea.");
         assert_eq!(draft.title_hint.as_deref(), Some("Gobierno Regional"));
         let all = format!("{s:?}");
         for gone in ["Inicio", "Cabecera", "Pie", "color", "var x", "activa js"] {
@@ -445,6 +487,27 @@ los actores.</p>
         let s = &extracted.drafts[0].sections;
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].heading, None);
-        assert_eq!(s[0].text, "Hola mundo\n\nChau");
+        assert_eq!(s[0].text(), "Hola mundo\n\nChau");
+    }
+
+    #[test]
+    fn lists_keep_their_items_numbers_and_depth() {
+        let page = "<h2>Lecciones aprendidas</h2><p>Dos:</p><ol start=\"3\"><li><p>Primera.</p>\
+                    <p>Su detalle.</p><ul><li>Un punto</li></ul></li><li>Segunda</li></ol>";
+        let extracted = read(page, "x.html").unwrap();
+        let blocks = &extracted.drafts[0].sections[0].blocks;
+        let summary: Vec<(&str, crate::blocks::ItemShape)> = blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.item.map(|i| (i.depth, i.number))))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Dos:", None),
+                ("Primera.\n\nSu detalle.", Some((0, Some(3)))),
+                ("Un punto", Some((1, None))),
+                ("Segunda", Some((0, Some(4)))),
+            ]
+        );
     }
 }

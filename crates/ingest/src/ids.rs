@@ -2,13 +2,18 @@
 
 use minga_core::fold;
 
-/// The id of the document a file holds, from its path relative to the corpus: extension
-/// stripped, folded, every run of characters other than `a-z0-9` as one `-`, and folders
-/// joined with `.`; `notas-de-sesion/Día 2.md` gives `notas-de-sesion.dia-2`.
+/// The id of the document a file holds, from its path relative to the corpus: folded, every
+/// run of characters other than `a-z0-9` as one `-`, folders joined with `.`. A Markdown file
+/// (`.md`) loses its extension, every other file keeps it, so a report's PDF and DOCX beside
+/// each other are two documents: `notas-de-sesion/Día 2.md` gives `notas-de-sesion.dia-2`,
+/// `informes/Informe Final.PDF` gives `informes.informe-final.pdf`.
 pub(crate) fn path_id(rel: &str) -> String {
-    let stem = match rel.rsplit_once('.') {
-        Some((stem, ext)) if !ext.contains('/') && !stem.ends_with('/') && !stem.is_empty() => stem,
-        _ => rel,
+    let (stem, extension) = match rel.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains('/') && !stem.ends_with('/') && !stem.is_empty() => {
+            let ext = slug(ext, false);
+            (stem, Some(ext).filter(|e| !e.is_empty() && e != "md"))
+        }
+        _ => (rel, None),
     };
     let id = stem
         .split('/')
@@ -16,10 +21,14 @@ pub(crate) fn path_id(rel: &str) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(".");
-    if id.is_empty() {
+    let id = if id.is_empty() {
         "document".to_string()
     } else {
         id
+    };
+    match extension {
+        Some(ext) => format!("{id}.{ext}"),
+        None => id,
     }
 }
 
@@ -67,13 +76,19 @@ mod tests {
     #[test]
     fn ids_from_paths() {
         assert_eq!(path_id("notas-de-sesion/Día 2.md"), "notas-de-sesion.dia-2");
-        assert_eq!(path_id("Informe Final (v2).PDF"), "informe-final-v2");
-        assert_eq!(path_id("a/b/c.tar.json"), "a.b.c-tar");
+        assert_eq!(path_id("Informe Final (v2).PDF"), "informe-final-v2.pdf");
+        assert_eq!(path_id("a/b/c.tar.json"), "a.b.c-tar.json");
+        // A report's editions side by side are distinct documents.
+        assert_eq!(path_id("informes/informe.docx"), "informes.informe.docx");
+        assert_eq!(path_id("informes/informe.pdf"), "informes.informe.pdf");
+        assert_eq!(path_id("informes/informe.md"), "informes.informe");
+        assert_eq!(path_id("notas/a.markdown"), "notas.a.markdown");
         assert_eq!(
             path_id("perfiles/CRDP — Coquimbo.md"),
             "perfiles.crdp-coquimbo"
         );
         assert_eq!(path_id("¿?.md"), "document");
+        assert_eq!(path_id("¿?.txt"), "document.txt");
         assert_eq!(path_id("sin-extension"), "sin-extension");
         // Stable: the same path always gives the same id.
         assert_eq!(path_id("notas/Día 2.md"), path_id("notas/Día 2.md"));

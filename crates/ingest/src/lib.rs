@@ -12,6 +12,8 @@
 //! This crate knows nothing of the search engine, HTTP or the command line; it depends only
 //! on `minga-core` and on format parsers, and it never prints (logs go through `tracing`).
 
+mod blocks;
+mod chatter;
 mod decode;
 mod delimited;
 mod discover;

@@ -1,10 +1,12 @@
-//! Markdown: YAML front matter for metadata, sections at ATX headings.
+//! Markdown (CommonMark, by pulldown-cmark): YAML front matter for metadata, sections at
+//! headings, paragraphs and list items as blocks with their lines.
 
-use minga_core::Section;
+use minga_core::{Block, Section};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::Problem;
 use crate::draft::{Draft, Extracted, tidy_text};
-use crate::meta::{YamlError, parse_yaml};
+use crate::meta::{YamlError, collapse_spaces, parse_yaml};
 
 /// Reads a Markdown file. Invalid front matter skips the file (`Err`), with the line of the
 /// YAML error counted in the file.
@@ -36,7 +38,7 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         None => 0,
     };
 
-    draft.sections = sections(&lines[body_start..], body_start);
+    draft.sections = sections(&lines[body_start..].join("\n"), body_start);
     draft.title_hint = draft
         .sections
         .iter()
@@ -61,298 +63,319 @@ fn front_matter_end(lines: &[&str]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Splits the body into sections at ATX headings (`#`…`######`), outside fenced code.
-/// `first_line` is the 0-based index of `body[0]` in the file.
-fn sections(body: &[&str], first_line: usize) -> Vec<Section> {
-    let body = strip_html_comments(&body.join("\n"));
-    let mut sections = Vec::new();
-    let mut current = Section::default();
-    let mut text = String::new();
-    let mut fence: Option<(char, usize)> = None;
+/// The CommonMark extensions read: tables, footnotes, strikethrough and task lists.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
 
-    for (i, line) in body.split('\n').enumerate() {
-        let line_no = u32::try_from(first_line + i + 1).ok();
-        if let Some(marker) = fence_marker(line) {
-            match fence {
-                None => fence = Some(marker),
-                Some((c, n)) if marker.0 == c && marker.1 >= n => fence = None,
-                Some(_) => push_line(&mut text, line),
+/// Splits the body into sections at headings (ATX `##` and setext underlines), each with its
+/// paragraphs and list items. `first_line` is the 0-based index of the body's first line in
+/// the file.
+fn sections(body: &str, first_line: usize) -> Vec<Section> {
+    let lines = LineIndex::new(body, first_line);
+    let mut builder = Builder::default();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let line = lines.line_of(range.start);
+        match event {
+            Event::Start(tag) => builder.start(tag, line),
+            Event::End(tag) => builder.end(tag),
+            Event::Text(text) | Event::Code(text) | Event::InlineMath(text) => {
+                builder.text(&text, line)
             }
-            continue;
+            Event::DisplayMath(text) => builder.text(&text, line),
+            Event::Html(html) | Event::InlineHtml(html) => builder.html(&html, line),
+            Event::SoftBreak | Event::HardBreak => builder.text("\n", line),
+            Event::Rule => builder.flush(),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
         }
-        if fence.is_some() {
-            push_line(&mut text, line);
-            continue;
-        }
-        if let Some((level, heading)) = atx_heading(line) {
-            finish(&mut sections, current, &text);
-            text.clear();
-            current = Section {
-                heading: Some(clean_inline(heading)),
-                level,
-                line: line_no,
-                ..Section::default()
-            };
-            continue;
-        }
-        if current.line.is_none() && !line.trim().is_empty() {
-            current.line = line_no;
-        }
-        if is_reference_definition(line) || is_table_rule(line) {
-            continue;
-        }
-        if is_thematic_break(line) {
-            push_line(&mut text, "");
-            continue;
-        }
-        push_line(&mut text, &clean_inline(line));
     }
-    finish(&mut sections, current, &text);
-    sections
+    builder.finish()
 }
 
-fn push_line(text: &mut String, line: &str) {
-    text.push_str(line);
-    text.push('\n');
+/// Line numbers of byte offsets in the body.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
 }
 
-/// Closes a section: kept if it has a heading or any text.
-fn finish(sections: &mut Vec<Section>, mut section: Section, text: &str) {
-    section.text = tidy_text(text);
-    if section.heading.is_some() || !section.text.is_empty() {
-        sections.push(section);
+impl LineIndex {
+    fn new(body: &str, first_line: usize) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    /// The 1-based line of the file holding byte `offset` of the body.
+    fn line_of(&self, offset: usize) -> Option<u32> {
+        let index = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        u32::try_from(self.first_line + index + 1).ok()
     }
 }
 
-/// A code fence opener or closer: three or more backticks or tildes, indented at most 3.
-fn fence_marker(line: &str) -> Option<(char, usize)> {
-    let trimmed = line.trim_start_matches(' ');
-    if line.len() - trimmed.len() > 3 {
-        return None;
-    }
-    let c = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let n = trimmed.chars().take_while(|&x| x == c).count();
-    (n >= 3).then_some((c, n))
+/// An open list: the number its next item takes (`None` for a bulleted list).
+struct List {
+    next: Option<u64>,
 }
 
-/// `(level, text)` of an ATX heading line: `## Text ##`.
-fn atx_heading(line: &str) -> Option<(u8, &str)> {
-    let trimmed = line.trim_start_matches(' ');
-    if line.len() - trimmed.len() > 3 {
-        return None;
-    }
-    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
-    if !(1..=6).contains(&hashes) {
-        return None;
-    }
-    let rest = &trimmed[hashes..];
-    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
-        return None;
-    }
-    let mut text = rest.trim();
-    let without_closer = text.trim_end_matches('#');
-    if without_closer.is_empty() {
-        text = "";
-    } else if without_closer.ends_with([' ', '\t']) {
-        text = without_closer.trim_end();
-    }
-    if text.is_empty() {
-        return None;
-    }
-    Some((hashes as u8, text))
+/// Collects sections and blocks from the parser's events.
+#[derive(Default)]
+struct Builder {
+    sections: Vec<Section>,
+    current: Section,
+    /// Inline text of the paragraph, item or heading being read, and its line.
+    inline: String,
+    inline_line: Option<u32>,
+    /// Inside a heading: its level and line.
+    heading: Option<(u8, Option<u32>)>,
+    lists: Vec<List>,
+    /// Indexes, in `current.blocks`, of the items open, innermost last.
+    items: Vec<usize>,
+    /// Inside an image: its description is not text.
+    images: usize,
+    /// Cells read in the current table row.
+    cells: usize,
+    /// Raw HTML being skipped (a comment, a script) across events.
+    skipping: Skipping,
 }
 
-/// `[label]: https://…`
-fn is_reference_definition(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with('[')
-        && t.find("]:")
-            .is_some_and(|i| i > 1 && !t[i + 2..].trim().is_empty() && !t[..i].contains('\n'))
-}
-
-/// `|---|:---:|`, the rule under a table's header.
-fn is_table_rule(line: &str) -> bool {
-    let t = line.trim();
-    t.contains('-')
-        && t.contains('|')
-        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
-}
-
-/// `---`, `***`, `___` (with optional spaces) on a line of their own.
-fn is_thematic_break(line: &str) -> bool {
-    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    t.len() >= 3
-        && (t.chars().all(|c| c == '-')
-            || t.chars().all(|c| c == '*')
-            || t.chars().all(|c| c == '_'))
-}
-
-/// Removes `<!-- … -->`, keeping the line breaks inside so line numbers stay right.
-fn strip_html_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 4..];
-        match after.find("-->") {
-            Some(end) => {
-                out.extend(after[..end].chars().filter(|&c| c == '\n'));
-                rest = &after[end + 3..];
+impl Builder {
+    fn start(&mut self, tag: Tag<'_>, line: Option<u32>) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.heading = Some((level as u8, line));
             }
-            None => {
-                out.extend(after.chars().filter(|&c| c == '\n'));
-                rest = "";
+            Tag::Paragraph | Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_) => {
+                self.flush();
+                self.inline_line = line;
             }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The list marker and indentation opening a line (`  - `, `1. `), if any.
-pub(crate) fn bullet_prefix(line: &str) -> Option<&str> {
-    let indent = line.len() - line.trim_start().len();
-    let rest = &line[indent..];
-    let marker = if rest.starts_with(['-', '*', '+', '•']) {
-        rest.chars().next().map_or(0, char::len_utf8)
-    } else {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || digits > 3 || !rest[digits..].starts_with(['.', ')']) {
-            return None;
-        }
-        digits + 1
-    };
-    let after = &rest[marker..];
-    if !after.starts_with([' ', '\t']) {
-        return None;
-    }
-    let spaces = after.len() - after.trim_start().len();
-    Some(&line[..indent + marker + spaces])
-}
-
-/// Markdown inline syntax removed, text kept: `**bold**`, `*em*`, `__strong__`, `_em_`,
-/// `` `code` `` lose their markers, `[text](url)` and `[text][ref]` become `text`, images
-/// disappear, `<https://…>` becomes the address, `\*` becomes `*`. A list marker opening
-/// the line is kept.
-pub(crate) fn clean_inline(line: &str) -> String {
-    let (prefix, rest) = match bullet_prefix(line) {
-        Some(prefix) => (prefix, &line[prefix.len()..]),
-        None => ("", line),
-    };
-    let chars: Vec<char> = rest.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    out.push_str(prefix);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        match c {
-            '\\' if next.is_some_and(|n| n.is_ascii_punctuation()) => {
-                out.extend(next);
-                i += 2;
-                continue;
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(List { next: start });
             }
-            '!' if next == Some('[') => {
-                if let Some((_, end)) = link(&chars, i + 1) {
-                    i = end;
-                    continue;
+            Tag::Item => {
+                self.flush();
+                let depth = u8::try_from(self.lists.len().saturating_sub(1)).unwrap_or(u8::MAX);
+                let number = self.lists.last_mut().and_then(|list| {
+                    let n = list.next?;
+                    list.next = Some(n + 1);
+                    u32::try_from(n).ok()
+                });
+                self.current
+                    .blocks
+                    .push(Block::item("", depth, number).at_line(line));
+                self.items.push(self.current.blocks.len() - 1);
+                self.inline_line = line;
+            }
+            Tag::Image { .. } => self.images += 1,
+            Tag::TableHead | Tag::TableRow => {
+                self.cells = 0;
+                if self.inline_line.is_none() {
+                    self.inline_line = line;
                 }
             }
-            '[' => {
-                if let Some((text, end)) = link(&chars, i) {
-                    out.push_str(&clean_inline(&text));
-                    i = end;
-                    continue;
+            Tag::TableCell => {
+                if self.cells > 0 {
+                    self.inline.push_str(" | ");
                 }
+                self.cells += 1;
             }
-            '<' => {
-                let tail: String = chars[i + 1..].iter().take(8).collect();
-                if (tail.starts_with("http://")
-                    || tail.starts_with("https://")
-                    || tail.starts_with("mailto:"))
-                    && let Some(len) = chars[i + 1..].iter().position(|&c| c == '>')
-                {
-                    out.extend(&chars[i + 1..i + 1 + len]);
-                    i += len + 2;
-                    continue;
-                }
-            }
-            '*' if next == Some('*') => {
-                i += 2;
-                continue;
-            }
-            '*' => {
-                let touches = prev.is_some_and(|p| !p.is_whitespace())
-                    || next.is_some_and(|n| !n.is_whitespace());
-                if touches {
-                    i += 1;
-                    continue;
-                }
-            }
-            '_' => {
-                let run = chars[i..].iter().take_while(|&&x| x == '_').count();
-                let after = chars.get(i + run).copied();
-                let opens = !prev.is_some_and(char::is_alphanumeric)
-                    && after.is_some_and(|a| !a.is_whitespace());
-                let closes = !after.is_some_and(char::is_alphanumeric)
-                    && prev.is_some_and(|p| !p.is_whitespace());
-                if run <= 2 && (opens || closes) {
-                    i += run;
-                    continue;
-                }
-                out.extend(&chars[i..i + run]);
-                i += run;
-                continue;
-            }
-            '`' => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
-/// A link starting at `chars[open] == '['`: `[text](url)` or `[text][ref]`; returns the text
-/// and the index after the link.
-fn link(chars: &[char], open: usize) -> Option<(String, usize)> {
-    let mut depth = 0usize;
-    let mut close = None;
-    for (j, &c) in chars.iter().enumerate().skip(open) {
-        match c {
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(j);
-                    break;
-                }
+            Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.flush();
+                self.inline_line = line;
             }
             _ => {}
         }
     }
-    let close = close?;
-    let (opener, closer) = match chars.get(close + 1) {
-        Some('(') => ('(', ')'),
-        Some('[') => ('[', ']'),
-        _ => return None,
-    };
-    let mut depth = 0usize;
-    for (j, &c) in chars.iter().enumerate().skip(close + 1) {
-        if c == opener {
-            depth += 1;
-        } else if c == closer {
-            depth -= 1;
-            if depth == 0 {
-                return Some((chars[open + 1..close].iter().collect(), j + 1));
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let text = collapse_spaces(&std::mem::take(&mut self.inline));
+                let (level, line) = self.heading.take().unwrap_or((1, None));
+                self.inline_line = None;
+                if text.is_empty() {
+                    return;
+                }
+                self.close_section();
+                self.current = Section {
+                    heading: Some(text),
+                    level,
+                    line,
+                    ..Section::default()
+                };
+            }
+            TagEnd::Paragraph
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::Table
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::TableHead | TagEnd::TableRow => self.inline.push('\n'),
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.items.pop();
+            }
+            TagEnd::Image => self.images = self.images.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, line: Option<u32>) {
+        if self.images > 0 || self.skipping != Skipping::Nothing {
+            return;
+        }
+        if self.inline_line.is_none() && self.heading.is_none() {
+            self.inline_line = line;
+        }
+        self.inline.push_str(text);
+    }
+
+    /// Raw HTML: comments, scripts and styles dropped, tags removed, `<br>` as a line break.
+    fn html(&mut self, html: &str, line: Option<u32>) {
+        let text = html_text(html, &mut self.skipping);
+        if !text.is_empty() {
+            if self.inline_line.is_none() && self.heading.is_none() && !text.trim().is_empty() {
+                self.inline_line = line;
+            }
+            self.inline.push_str(&text);
+        }
+    }
+
+    /// Ends the paragraph being read: into the innermost open item, or as a paragraph.
+    fn flush(&mut self) {
+        let text = tidy_text(&std::mem::take(&mut self.inline));
+        let line = self.inline_line.take();
+        if text.is_empty() || self.heading.is_some() {
+            return;
+        }
+        match self
+            .items
+            .last()
+            .and_then(|&i| self.current.blocks.get_mut(i))
+        {
+            Some(item) => {
+                if !item.text.is_empty() {
+                    item.text.push_str("\n\n");
+                }
+                item.text.push_str(&text);
+            }
+            None => self
+                .current
+                .blocks
+                .push(Block::paragraph(text).at_line(line)),
+        }
+    }
+
+    fn close_section(&mut self) {
+        self.flush();
+        self.items.clear();
+        let mut section = std::mem::take(&mut self.current);
+        section.blocks.retain(|b| !b.text.trim().is_empty());
+        if section.heading.is_none() {
+            section.line = section.blocks.first().and_then(|b| b.line);
+        }
+        if section.heading.is_some() || !section.blocks.is_empty() {
+            self.sections.push(section);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Section> {
+        self.close_section();
+        self.sections
+    }
+}
+
+/// What raw HTML is being skipped across the pieces the parser hands over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Skipping {
+    #[default]
+    Nothing,
+    /// A comment, up to `-->`.
+    Comment,
+    /// The content of a `<script>` or `<style>` element, up to its end tag.
+    Until(&'static str),
+}
+
+/// The text of a piece of raw HTML: comments, scripts and styles dropped, tags removed,
+/// `<br>` as a line break. `skipping` carries what is open from one piece to the next.
+fn html_text(html: &str, skipping: &mut Skipping) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let end_of = |rest: &str, close: &str| {
+            rest.to_ascii_lowercase()
+                .find(close)
+                .map(|end| end + close.len())
+        };
+        match *skipping {
+            Skipping::Comment | Skipping::Until(_) => {
+                let close = match *skipping {
+                    Skipping::Until(tag) => tag,
+                    _ => "-->",
+                };
+                match end_of(rest, close) {
+                    Some(end) => {
+                        rest = &rest[end..];
+                        *skipping = Skipping::Nothing;
+                    }
+                    None => rest = "",
+                }
+            }
+            Skipping::Nothing => {
+                if let Some(after) = rest.strip_prefix("<!--") {
+                    rest = after;
+                    *skipping = Skipping::Comment;
+                } else if rest.starts_with('<') {
+                    let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                    let tag = rest[..end].to_ascii_lowercase();
+                    if tag.starts_with("<br") {
+                        out.push('\n');
+                    } else if tag.starts_with("<script") {
+                        *skipping = Skipping::Until("</script>");
+                    } else if tag.starts_with("<style") {
+                        *skipping = Skipping::Until("</style>");
+                    }
+                    rest = &rest[end..];
+                } else {
+                    let end = rest.find('<').unwrap_or(rest.len());
+                    out.push_str(&rest[..end]);
+                    rest = &rest[end..];
+                }
             }
         }
     }
-    None
+    out
+}
+
+/// The plain text of one line of Markdown: emphasis, code and link marks removed, images
+/// dropped, `\*` as `*`.
+pub(crate) fn inline_text(line: &str) -> String {
+    let mut builder = Builder::default();
+    let parser = Parser::new_ext(line, options());
+    for event in parser {
+        match event {
+            Event::Start(Tag::Image { .. }) => builder.images += 1,
+            Event::End(TagEnd::Image) => builder.images = builder.images.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) => builder.text(&text, None),
+            Event::SoftBreak | Event::HardBreak => builder.text(" ", None),
+            Event::InlineHtml(html) | Event::Html(html) => builder.html(&html, None),
+            _ => {}
+        }
+    }
+    collapse_spaces(&builder.inline)
 }
 
 #[cfg(test)]
@@ -396,15 +419,18 @@ Coordinar con el GORE.\n";
         let s = &draft.sections;
         assert_eq!(s.len(), 3, "{s:#?}");
         assert_eq!(s[0].heading, None);
-        assert_eq!(s[0].text, "Texto antes de los títulos.");
+        assert_eq!(s[0].text(), "Texto antes de los títulos.");
         assert_eq!(s[0].line, Some(6));
         assert_eq!(s[1].heading.as_deref(), Some("Jornada 1"));
         assert_eq!(s[1].level, 1);
         assert_eq!(s[1].line, Some(8));
         assert_eq!(
-            s[1].text,
+            s[1].text(),
             "Se trabajó con actores del ecosistema regional.\n\n- Primer punto\n- Segundo  punto\n\n# no es un título"
         );
+        // Each block keeps its line.
+        let lines: Vec<Option<u32>> = s[1].blocks.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [Some(10), Some(13), Some(14), Some(16)]);
         assert_eq!(s[2].heading.as_deref(), Some("Acuerdos"));
         assert_eq!(s[2].level, 2);
         assert_eq!(s[2].line, Some(20));
@@ -427,25 +453,62 @@ Coordinar con el GORE.\n";
     #[test]
     fn a_dash_rule_without_closer_is_not_front_matter() {
         let extracted = read("---\nSolo texto.\n", "x.md").unwrap();
-        assert_eq!(extracted.drafts[0].sections[0].text, "Solo texto.");
+        assert_eq!(extracted.drafts[0].sections[0].text(), "Solo texto.");
     }
 
     #[test]
-    fn inline_markup_is_removed_and_bullets_kept() {
+    fn inline_markup_is_removed() {
         assert_eq!(
-            clean_inline("**Contexto:** el *GORE* y __CRDP__"),
+            inline_text("**Contexto:** el *GORE* y __CRDP__"),
             "Contexto: el GORE y CRDP"
         );
-        assert_eq!(clean_inline("* item con `código`"), "* item con código");
+        assert_eq!(inline_text("ver [guía](http://a/b_(c)) ya"), "ver guía ya");
+        assert_eq!(inline_text("snake_case y 2 * 3"), "snake_case y 2 * 3");
         assert_eq!(
-            clean_inline("  1. ver [guía](http://a/b_(c)) ya"),
-            "  1. ver guía ya"
-        );
-        assert_eq!(clean_inline("snake_case y 2 * 3"), "snake_case y 2 * 3");
-        assert_eq!(
-            clean_inline("_énfasis_ [sic] <https://a.org>"),
+            inline_text("_énfasis_ [sic] <https://a.org>"),
             "énfasis [sic] https://a.org"
         );
-        assert_eq!(clean_inline("precio \\*especial\\*"), "precio *especial*");
+        assert_eq!(inline_text("precio \\*especial\\*"), "precio *especial*");
+        assert_eq!(
+            inline_text("con `código` e ![logo](l.png) imagen"),
+            "con código e imagen"
+        );
+        assert_eq!(
+            inline_text("a <b>negrita</b> <script>alert(1)</script>y<br>fin"),
+            "a negrita y fin"
+        );
+    }
+
+    #[test]
+    fn setext_headings_nested_lists_and_loose_items() {
+        let text = "Informe\n=======\n\nLecciones aprendidas\n--------------------\n\n\
+                    1. **Primera.** Contexto: uno.\n\n   Recomendación: dos.\n\n   - detalle\n\
+                    2. Segunda\n\n> Una cita.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+        let extracted = read(text, "x.md").unwrap();
+        let s = &extracted.drafts[0].sections;
+        assert_eq!(s[0].heading.as_deref(), Some("Informe"));
+        assert_eq!(s[0].level, 1);
+        assert_eq!(s[1].heading.as_deref(), Some("Lecciones aprendidas"));
+        assert_eq!(s[1].level, 2);
+        assert_eq!(s[1].line, Some(4));
+        let blocks: Vec<(&str, crate::blocks::ItemShape, Option<u32>)> = s[1]
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.item.map(|i| (i.depth, i.number)), b.line))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (
+                    "Primera. Contexto: uno.\n\nRecomendación: dos.",
+                    Some((0, Some(1))),
+                    Some(7)
+                ),
+                ("detalle", Some((1, None)), Some(11)),
+                ("Segunda", Some((0, Some(2))), Some(12)),
+                ("Una cita.", None, Some(14)),
+                ("a | b\n1 | 2", None, Some(16)),
+            ]
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! Splitting a document into passages, the unit Minga indexes and returns.
 
-use minga_core::{Document, Kind, Lang, LessonParts, Passage, Section, SourceRef};
+use minga_core::{
+    Block, Document, Kind, Lang, LessonParts, Normalizer, Passage, Section, SourceRef,
+    render_blocks,
+};
 
 use crate::detect_lang;
 use crate::draft::join_paragraphs;
@@ -14,11 +17,13 @@ pub const MAX_PASSAGE_WORDS: usize = 300;
 /// document's own id when there is just one and no lessons) and its lessons (`{doc}:l{n}`).
 ///
 /// Each section gives one passage, or several when it is longer than [`MAX_PASSAGE_WORDS`];
-/// each keeps its section's heading, page and line. A section headed "Lecciones aprendidas"
-/// (and the like) gives lessons instead, see the `lessons` module. A document of
-/// [`Kind::Lesson`] is one lesson passage with the document's id. Passages without letters
-/// are dropped; a document with no text gives one passage of its title.
-pub fn passages(doc: &Document) -> Vec<Passage> {
+/// each keeps its section's heading and the page and line where it starts. A section headed
+/// "Lecciones aprendidas" (and the like) gives lessons instead, see the `lessons` module:
+/// each lesson is titled (its `heading`), cites where it starts, and carries the regions and
+/// institutions its own text names (found with `normalizer`), else its document's. A
+/// document of [`Kind::Lesson`] is one lesson passage with the document's id. Passages
+/// without a letter or a digit are dropped; a document with no text gives one passage of its title.
+pub fn passages(doc: &Document, normalizer: &Normalizer) -> Vec<Passage> {
     let lang = doc
         .lang
         .unwrap_or_else(|| detect_lang(&format!("{}\n\n{}", doc.title, doc.full_text())));
@@ -27,8 +32,8 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
     }
 
     let sections = &doc.sections;
-    let mut regular: Vec<(usize, String)> = Vec::new();
-    let mut found: Vec<(usize, lessons::Lesson)> = Vec::new();
+    let mut regular: Vec<(usize, Chunk)> = Vec::new();
+    let mut found: Vec<lessons::Lesson> = Vec::new();
     let mut i = 0;
     while i < sections.len() {
         let section = &sections[i];
@@ -40,49 +45,58 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
                     .take_while(|s| s.level > section.level)
                     .count();
             if let Some(block) = lessons::extract(&sections[i..end]) {
-                for (offset, text) in block.leftover {
-                    regular.extend(chunks(&text).into_iter().map(|c| (i + offset, c)));
+                for (offset, blocks) in block.leftover {
+                    regular.extend(chunks(&blocks).into_iter().map(|c| (i + offset, c)));
                 }
-                found.extend(block.lessons.into_iter().map(|l| (i + l.section, l)));
+                found.extend(block.lessons);
                 i = end;
                 continue;
             }
         }
-        regular.extend(chunks(&section.text).into_iter().map(|c| (i, c)));
+        regular.extend(chunks(&section.blocks).into_iter().map(|c| (i, c)));
         i += 1;
     }
+    regular.sort_by_key(|(index, _)| *index);
 
     let mut out = Vec::with_capacity(regular.len() + found.len());
     if regular.is_empty() && found.is_empty() {
         if doc.title.chars().any(char::is_alphabetic) {
-            let mut passage = base(doc, lang, doc.id.clone(), sections.first());
+            let first = sections.first();
+            let mut passage = base(doc, lang, doc.id.clone(), first);
             passage.text = doc.title.clone();
             out.push(passage);
         }
         return out;
     }
     let single = regular.len() == 1 && found.is_empty();
-    for (n, (index, text)) in regular.into_iter().enumerate() {
+    for (n, (index, chunk)) in regular.into_iter().enumerate() {
         let id = if single {
             doc.id.clone()
         } else {
             format!("{}:p{}", doc.id, n + 1)
         };
         let mut passage = base(doc, lang, id, sections.get(index));
-        passage.text = text;
+        passage.source.page = chunk.page.or(passage.source.page);
+        passage.source.line = chunk.line.or(passage.source.line);
+        passage.text = chunk.text;
         passage.position = position(n);
         out.push(passage);
     }
-    for (n, (index, lesson)) in found.into_iter().enumerate() {
-        let mut passage = base(
-            doc,
-            lang,
-            format!("{}:l{}", doc.id, n + 1),
-            sections.get(index),
-        );
+    for (n, lesson) in found.into_iter().enumerate() {
+        let mut passage = base(doc, lang, format!("{}:l{}", doc.id, n + 1), None);
         passage.kind = Kind::Lesson;
-        passage.heading = lesson.heading.clone();
-        passage.source.section = lesson.heading;
+        passage.heading = Some(lesson.title.clone());
+        passage.source.section = lesson.section;
+        passage.source.page = lesson.page;
+        passage.source.line = lesson.line.or(doc.line);
+        let mentions = normalizer.mentions(&format!("{}\n\n{}", lesson.title, lesson.text));
+        if !mentions.regions.is_empty() {
+            passage.country = mentions.country.or(passage.country);
+            passage.regions = mentions.regions;
+        }
+        if !mentions.institutions.is_empty() {
+            passage.institutions = mentions.institutions;
+        }
         passage.text = lesson.text;
         passage.lesson = Some(lesson.parts);
         passage.position = position(n);
@@ -132,6 +146,7 @@ fn lesson_record(doc: &Document, lang: Lang) -> Passage {
     let mut narrative = Vec::new();
     let mut from_sections = false;
     for section in &doc.sections {
+        let text = section.text();
         match section.heading.as_deref().and_then(part_of) {
             Some(part) => {
                 from_sections = true;
@@ -140,12 +155,12 @@ fn lesson_record(doc: &Document, lang: Lang) -> Passage {
                     Part::Context => parts.context.get_or_insert_with(String::new),
                     Part::Recommendation => parts.recommendation.get_or_insert_with(String::new),
                 };
-                *slot = join_paragraphs([slot.as_str(), section.text.as_str()]);
+                *slot = join_paragraphs([slot.as_str(), text.as_str()]);
             }
-            None => narrative.push(section.text.as_str()),
+            None => narrative.push(text),
         }
     }
-    let mut text = join_paragraphs(narrative);
+    let mut text = join_paragraphs(narrative.iter().map(String::as_str));
     if !from_sections {
         let labelled = lessons::parse_labelled(&text);
         if labelled.labelled {
@@ -192,39 +207,62 @@ fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
-/// A piece of a section's text: a paragraph, or part of a paragraph too long to keep whole.
-struct Piece {
+/// A passage's worth of a section: its text and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chunk {
     text: String,
+    page: Option<u32>,
+    line: Option<u32>,
+}
+
+/// A piece of a section: a block, or part of a block too long to keep whole.
+struct Piece {
+    block: Block,
     words: usize,
-    /// Continues the previous piece's paragraph (joined with a space, not a blank line).
+    /// Continues the previous piece's block (joined with a space, not a blank line).
     continues: bool,
 }
 
-/// A section's text in chunks of at most [`MAX_PASSAGE_WORDS`] words, split at paragraphs,
-/// of even size where possible; chunks without letters are dropped.
-fn chunks(text: &str) -> Vec<String> {
-    let text = text.trim();
-    if !text.chars().any(char::is_alphabetic) {
+/// A section's blocks in chunks of at most [`MAX_PASSAGE_WORDS`] words, split between blocks,
+/// of even size where possible, each with the page and line of its first block; chunks
+/// without a letter or a digit are dropped.
+fn chunks(blocks: &[Block]) -> Vec<Chunk> {
+    let blocks: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| !b.text.trim().is_empty())
+        .collect();
+    if !blocks
+        .iter()
+        .any(|b| b.text.chars().any(char::is_alphanumeric))
+    {
         return Vec::new();
     }
-    let total = word_count(text);
+    let total: usize = blocks.iter().map(|b| word_count(&b.text)).sum();
+    let chunk_of = |blocks: &[Block]| Chunk {
+        text: render_blocks(blocks),
+        page: blocks.first().and_then(|b| b.page),
+        line: blocks.first().and_then(|b| b.line),
+    };
     if total <= MAX_PASSAGE_WORDS {
-        return vec![text.to_string()];
+        let owned: Vec<Block> = blocks.into_iter().cloned().collect();
+        return vec![chunk_of(&owned)];
     }
     let mut pieces = Vec::new();
-    for paragraph in paragraphs(text) {
-        let words = word_count(paragraph);
+    for block in blocks {
+        let words = word_count(&block.text);
         if words <= MAX_PASSAGE_WORDS {
             pieces.push(Piece {
-                text: paragraph.to_string(),
+                block: block.clone(),
                 words,
                 continues: false,
             });
         } else {
-            for (n, part) in split_paragraph(paragraph).into_iter().enumerate() {
+            for (n, part) in split_paragraph(&block.text).into_iter().enumerate() {
+                let mut piece = block.clone();
+                piece.text = part;
                 pieces.push(Piece {
-                    words: word_count(&part),
-                    text: part,
+                    words: word_count(&piece.text),
+                    block: piece,
                     continues: n > 0,
                 });
             }
@@ -233,46 +271,26 @@ fn chunks(text: &str) -> Vec<String> {
     let count = total.div_ceil(MAX_PASSAGE_WORDS);
     let target = total.div_ceil(count);
     let mut out = Vec::new();
-    let mut current = String::new();
+    let mut current: Vec<Block> = Vec::new();
     let mut words = 0;
     for piece in pieces {
         if words > 0 && (words + piece.words > MAX_PASSAGE_WORDS || words >= target) {
-            out.push(std::mem::take(&mut current));
+            out.push(chunk_of(&std::mem::take(&mut current)));
             words = 0;
         }
-        if !current.is_empty() {
-            current.push_str(if piece.continues { " " } else { "\n\n" });
+        match current.last_mut() {
+            Some(last) if piece.continues => {
+                last.text.push(' ');
+                last.text.push_str(&piece.block.text);
+            }
+            _ => current.push(piece.block),
         }
-        current.push_str(&piece.text);
         words += piece.words;
     }
     if !current.is_empty() {
-        out.push(current);
+        out.push(chunk_of(&current));
     }
-    out.retain(|c| c.chars().any(char::is_alphabetic));
-    out
-}
-
-/// Paragraphs: text between blank lines.
-fn paragraphs(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut offset = 0;
-    let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            if let Some(s) = start.take() {
-                out.push(text[s..end].trim());
-            }
-        } else {
-            start.get_or_insert(offset);
-            end = offset + line.len();
-        }
-        offset += line.len();
-    }
-    if let Some(s) = start {
-        out.push(text[s..end].trim());
-    }
+    out.retain(|c| c.text.chars().any(char::is_alphanumeric));
     out
 }
 
@@ -331,10 +349,14 @@ mod tests {
         Section {
             heading: heading.map(str::to_string),
             level,
-            text: text.to_string(),
+            blocks: crate::blocks::from_text(text, Some(line)),
             page: None,
             line: Some(line),
         }
+    }
+
+    fn passages(doc: &Document) -> Vec<Passage> {
+        super::passages(doc, &Normalizer::default())
     }
 
     fn words(n: usize, word: &str) -> String {
@@ -380,8 +402,10 @@ mod tests {
         for passage in &p[1..] {
             assert_eq!(passage.heading.as_deref(), Some("Largo"));
             assert!(word_count(&passage.text) <= MAX_PASSAGE_WORDS);
-            assert_eq!(passage.source.line, Some(3));
         }
+        // Each passage cites the line its first paragraph starts on.
+        assert_eq!(p[1].source.line, Some(3));
+        assert_eq!(p[2].source.line, Some(7));
         assert_eq!(word_count(&p[1].text), 240);
         assert_eq!(word_count(&p[2].text), 170);
         assert_eq!(p[2].position, 3);
@@ -395,7 +419,10 @@ mod tests {
             words(200, "b"),
             words(700, "c")
         );
-        let parts = chunks(&text);
+        let parts: Vec<String> = chunks(&[Block::paragraph(text)])
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
         assert!(
             parts.iter().all(|c| word_count(c) <= MAX_PASSAGE_WORDS),
             "{:?}",
@@ -425,7 +452,10 @@ mod tests {
         );
         assert_eq!(p[1].kind, Kind::Lesson);
         assert_eq!(p[1].parent, "notas.taller");
-        assert_eq!(p[1].heading.as_deref(), Some("Lecciones aprendidas"));
+        assert_eq!(p[1].heading.as_deref(), Some("Confiar toma tiempo"));
+        assert_eq!(p[1].source.section.as_deref(), Some("Lecciones aprendidas"));
+        assert_eq!(p[1].source.line, Some(4));
+        assert_eq!(p[2].source.line, Some(5));
         assert_eq!(p[1].text, "Confiar toma tiempo.");
         assert_eq!(p[1].lesson.as_ref().unwrap().lesson, "Confiar toma tiempo.");
         assert_eq!(p[2].position, 2);

@@ -80,6 +80,12 @@ impl Reader {
         &self.normalizer
     }
 
+    /// The passages of a document this reader read (see [`passages()`](crate::passages)),
+    /// with the corpus's gazetteer and institutions to place its lessons.
+    pub fn passages(&self, doc: &Document) -> Vec<minga_core::Passage> {
+        crate::passages(doc, &self.normalizer)
+    }
+
     /// The options this reader was built with.
     pub fn options(&self) -> ReadOptions {
         self.options
@@ -256,7 +262,7 @@ impl Reader {
             && let Some(text) = own.text(Field::Text)
         {
             sections.push(Section {
-                text: text.to_string(),
+                blocks: crate::blocks::from_text(text, None),
                 line,
                 ..Section::default()
             });
@@ -274,8 +280,8 @@ impl Reader {
         }
 
         let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
-        let has_text = sections.iter().any(|s| has_letters(&s.text))
-            || parts.iter().any(|(_, t)| has_letters(t));
+        let has_text =
+            sections.iter().any(Section::has_text) || parts.iter().any(|(_, t)| has_letters(t));
         if !has_text && !own.has(Field::Title) {
             problems.push(Problem::skipped(rel, "no text").at_line(line64));
             return None;
@@ -299,7 +305,7 @@ impl Reader {
             sections.push(Section {
                 heading: Some(part.heading(lang).to_string()),
                 level: 2,
-                text,
+                blocks: crate::blocks::from_text(&text, None),
                 page: None,
                 line,
             });
@@ -372,7 +378,7 @@ fn language_sample(title: &str, sections: &[Section], parts: &[(Part, String)]) 
     let mut sample = title.to_string();
     let texts = sections
         .iter()
-        .map(|s| s.text.as_str())
+        .flat_map(|s| s.blocks.iter().map(|b| b.text.as_str()))
         .chain(parts.iter().map(|(_, t)| t.as_str()));
     for text in texts {
         if sample.len() > MAX_LANGUAGE_SAMPLE_BYTES {
@@ -403,11 +409,11 @@ fn file_title(rel: &str) -> String {
 fn derived_title(sections: &[Section], parts: &[(Part, String)]) -> Option<String> {
     let text = sections
         .iter()
-        .map(|s| s.text.as_str())
+        .flat_map(|s| s.blocks.iter().map(|b| b.text.as_str()))
         .chain(parts.iter().map(|(_, t)| t.as_str()))
         .find(|t| t.chars().any(char::is_alphabetic))?;
     let first_line = text.lines().find(|l| !l.trim().is_empty())?.trim();
-    let first_line = crate::markdown::clean_inline(first_line);
+    let first_line = crate::markdown::inline_text(first_line);
     if first_line.chars().count() <= MAX_DERIVED_TITLE_CHARS {
         return Some(first_line);
     }

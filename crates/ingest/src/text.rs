@@ -1,4 +1,4 @@
-//! Plain text: one document, one section per paragraph.
+//! Plain text: one document of paragraphs and list items.
 
 use minga_core::Section;
 
@@ -8,8 +8,9 @@ use crate::meta::{Field, Value};
 /// Longest first line taken for a title.
 pub const MAX_TITLE_CHARS: usize = 120;
 
-/// Reads a plain-text file: paragraphs (separated by blank lines) become sections without
-/// headings; a short first line followed by a blank line is the title.
+/// Reads a plain-text file: paragraphs (separated by blank lines) and typed list items
+/// (`- punto`, `1. punto`) in one section without a heading; a short first line followed by a
+/// blank line is the title.
 pub(crate) fn read(text: &str) -> Extracted {
     let mut paragraphs: Vec<(u32, Vec<&str>)> = Vec::new();
     let mut open = false;
@@ -39,14 +40,17 @@ pub(crate) fn read(text: &str) -> Extracted {
             Some(u64::from(line)),
         );
     }
-    draft.sections = paragraphs
+    let blocks: Vec<_> = paragraphs
         .into_iter()
-        .map(|(line, lines)| Section {
-            text: lines.join("\n"),
-            line: Some(line),
-            ..Section::default()
-        })
+        .flat_map(|(line, lines)| crate::blocks::from_text(&lines.join("\n"), Some(line)))
         .collect();
+    if !blocks.is_empty() {
+        draft.sections.push(Section {
+            line: blocks[0].line,
+            blocks,
+            ..Section::default()
+        });
+    }
     Extracted::single(draft)
 }
 
@@ -63,18 +67,20 @@ mod tests {
             draft.meta.text(Field::Title),
             Some("Informe de la pasantía")
         );
-        assert_eq!(draft.sections.len(), 2);
-        assert_eq!(draft.sections[0].text, "Primer párrafo\nsigue aquí.");
-        assert_eq!(draft.sections[0].line, Some(3));
-        assert_eq!(draft.sections[1].line, Some(7));
-        assert_eq!(draft.sections[1].heading, None);
+        assert_eq!(draft.sections.len(), 1);
+        let blocks = &draft.sections[0].blocks;
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].text, "Primer párrafo\nsigue aquí.");
+        assert_eq!(blocks[0].line, Some(3));
+        assert_eq!(blocks[1].line, Some(7));
+        assert_eq!(draft.sections[0].heading, None);
     }
 
     #[test]
     fn no_title_when_the_first_line_runs_on() {
         let extracted = read("Una línea\nque sigue.\n\nOtra.");
         assert!(!extracted.drafts[0].meta.has(Field::Title));
-        assert_eq!(extracted.drafts[0].sections.len(), 2);
+        assert_eq!(extracted.drafts[0].sections[0].blocks.len(), 2);
         let extracted = read("Una sola línea.");
         assert!(!extracted.drafts[0].meta.has(Field::Title));
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use minga_engine::{FileRecord, Indexer};
-use minga_ingest::{FileOutcome, Format, Problem, Reader, SourceFile, passages};
+use minga_ingest::{FileOutcome, Format, Problem, Reader, SourceFile};
 
 use crate::sync::{SyncError, SyncOptions, record};
 
@@ -95,7 +95,11 @@ impl FileWriter {
             path,
         };
         let hash = blake3::hash(bytes).to_hex().to_string();
-        let all: Vec<_> = outcome.documents.iter().flat_map(passages).collect();
+        let all: Vec<_> = outcome
+            .documents
+            .iter()
+            .flat_map(|d| self.reader.passages(d))
+            .collect();
         let ids: Vec<String> = outcome.documents.iter().map(|d| d.id.clone()).collect();
         let mut problems = outcome.problems;
         let notes = self

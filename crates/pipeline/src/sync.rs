@@ -4,7 +4,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use minga_core::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE};
 use minga_engine::{FileRecord, Indexer, IndexerOptions, Note};
-use minga_ingest::{Problem, ReadOptions, Reader, Severity, SourceFile, discover, passages};
+use minga_ingest::{Problem, ReadOptions, Reader, Severity, SourceFile, discover};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -346,7 +346,11 @@ fn read_one(
         return None;
     }
     let outcome = reader.read(&file.rel, &bytes);
-    let passages: Vec<_> = outcome.documents.iter().flat_map(passages).collect();
+    let passages: Vec<_> = outcome
+        .documents
+        .iter()
+        .flat_map(|d| reader.passages(d))
+        .collect();
     let ids = outcome.documents.iter().map(|d| d.id.clone()).collect();
     Some(Parsed {
         record: record(file, hash, ids, &outcome.problems),
