@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use minga_ingest::{Reader, passages};
+use minga_ingest::Reader;
 
 /// The files kept for `target`, sorted.
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -43,7 +43,11 @@ const READERS: [(&str, &str); 8] = [
 
 fn read(reader: &Reader, ext: &str, bytes: &[u8]) -> usize {
     let outcome = reader.read(&format!("fuzz/input.{ext}"), bytes);
-    outcome.documents.iter().map(|d| passages(d).len()).sum()
+    outcome
+        .documents
+        .iter()
+        .map(|d| reader.passages(d).len())
+        .sum()
 }
 
 #[test]

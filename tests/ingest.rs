@@ -274,7 +274,7 @@ fn a_phrase_of_the_pdf_report_is_found_on_its_page() {
     let id = top["parent"].as_str().expect("a parent id");
     assert_eq!(
         id,
-        "informes.documentos.sintesis.informe-sintesis-pasantia-chile-2023"
+        "informes.documentos.sintesis.informe-sintesis-pasantia-chile-2023.pdf"
     );
     let shown = w
         .minga()
@@ -297,15 +297,80 @@ fn a_phrase_of_the_pdf_report_is_found_on_its_page() {
             .any(|t| t == "articulación interinstitucional"),
         "{topics:?}"
     );
-    let pages: Vec<u64> = view["passages"]
+    let pages = |lessons: bool| -> Vec<u64> {
+        view["passages"]
+            .as_array()
+            .expect("passages")
+            .iter()
+            .filter(|p| (p["kind"] == "lesson") == lessons)
+            .filter_map(|p| p["source"]["page"].as_u64())
+            .collect()
+    };
+    let regular = pages(false);
+    assert_eq!(regular.first(), Some(&1));
+    assert_eq!(regular.last(), Some(&PDF_NOTE_PAGE));
+    assert!(
+        regular.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{regular:?}"
+    );
+    // Its lessons, each a record of its own, cite the pages they are on.
+    let lessons = pages(true);
+    assert_eq!(lessons.len(), 11, "{lessons:?}");
+    assert!(
+        lessons.iter().all(|&p| (20..=22).contains(&p)),
+        "{lessons:?}"
+    );
+}
+
+/// `minga show ID --json` of the workspace's index.
+fn show(w: &Workspace, id: &str) -> Value {
+    let shown = w
+        .minga()
+        .args(["show", id, "--json", "--index"])
+        .arg(&w.index)
+        .output()
+        .expect("run show");
+    assert!(shown.status.success(), "{}", text(&shown));
+    serde_json::from_slice(&shown.stdout).expect("JSON")
+}
+
+/// A document's lessons as (title, lesson, context, recommendation), white space squeezed.
+fn lessons_of(view: &Value) -> Vec<[String; 4]> {
+    let squeeze = |v: &Value| {
+        v.as_str()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    view["passages"]
         .as_array()
         .expect("passages")
         .iter()
-        .filter_map(|p| p["source"]["page"].as_u64())
-        .collect();
-    assert_eq!(pages.first(), Some(&1));
-    assert_eq!(pages.last(), Some(&PDF_NOTE_PAGE));
-    assert!(pages.windows(2).all(|pair| pair[0] <= pair[1]), "{pages:?}");
+        .filter(|p| p["kind"] == "lesson")
+        .map(|p| {
+            let parts = &p["lesson"];
+            [
+                squeeze(&p["heading"]),
+                squeeze(&parts["lesson"]),
+                squeeze(&parts["context"]),
+                squeeze(&parts["recommendation"]),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn the_pdf_report_gives_the_same_lessons_as_its_markdown_original() {
+    let w = Workspace::new();
+    index(&w, &[]);
+    let markdown = lessons_of(&show(&w, "informe-sintesis-pasantia-2023"));
+    let pdf = lessons_of(&show(
+        &w,
+        "informes.documentos.sintesis.informe-sintesis-pasantia-chile-2023.pdf",
+    ));
+    assert_eq!(markdown.len(), 11, "{markdown:#?}");
+    assert_eq!(pdf, markdown);
 }
 
 #[test]

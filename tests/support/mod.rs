@@ -59,6 +59,20 @@ impl Workspace {
         Workspace { dir, corpus, index }
     }
 
+    /// A corpus with the shipped data files (gazetteer, institutions, glossary) and no
+    /// document, with no index yet.
+    pub fn empty() -> Workspace {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let corpus = dir.path().join("corpus");
+        let index = dir.path().join("index");
+        std::fs::create_dir_all(&corpus).expect("create the corpus folder");
+        for name in ["_gazetteer.csv", "_institutions.csv", "_glossary.csv"] {
+            std::fs::copy(shipped_corpus().join(name), corpus.join(name))
+                .unwrap_or_else(|e| panic!("copy {name}: {e}"));
+        }
+        Workspace { dir, corpus, index }
+    }
+
     /// `minga` with `--index` pointing at this workspace's index, and `MINGA_*` variables
     /// from the environment of the test run cleared.
     pub fn minga(&self) -> Command {
@@ -113,11 +127,16 @@ impl Workspace {
 
     /// Writes `text` to `relative` inside the corpus copy (folders created).
     pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+        self.write_bytes(relative, text.as_bytes())
+    }
+
+    /// Writes `bytes` to `relative` inside the corpus copy (folders created).
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) -> PathBuf {
         let path = self.corpus.join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create the folder");
         }
-        std::fs::write(&path, text).expect("write the file");
+        std::fs::write(&path, bytes).expect("write the file");
         path
     }
 

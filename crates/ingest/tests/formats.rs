@@ -4,10 +4,10 @@
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use minga_core::{Document, Kind, Lang};
+use minga_core::{Document, Kind, Lang, Passage};
 use minga_ingest::{
     FileOutcome, Format, MAX_PASSAGE_WORDS, Problem, ReadOptions, Reader, Severity, detect_lang,
-    discover, passages,
+    discover,
 };
 
 /// A corpus folder with a gazetteer and an institutions directory.
@@ -42,6 +42,12 @@ fn reader(root: &Path) -> Reader {
 fn read(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> FileOutcome {
     write(root, rel, content.as_ref());
     reader(root).read(rel, content.as_ref())
+}
+
+/// A document's passages, its lessons placed with the test corpus's gazetteer.
+fn passages(doc: &Document) -> Vec<Passage> {
+    let dir = corpus();
+    reader(dir.path()).passages(doc)
 }
 
 fn only_doc(outcome: &FileOutcome) -> &Document {
@@ -91,14 +97,14 @@ fn markdown_front_matter_sections_lines_and_normalised_metadata() {
     assert_eq!(doc.sections[0].heading.as_deref(), Some("Primera jornada"));
     assert_eq!(doc.sections[0].line, Some(9));
     assert_eq!(
-        doc.sections[0].text,
+        doc.sections[0].text(),
         "La articulación entre el GORE y los municipios fue clave."
     );
     assert_eq!(doc.sections[1].heading.as_deref(), Some("Acuerdos"));
     assert_eq!(doc.sections[1].level, 2);
     assert_eq!(doc.sections[1].line, Some(13));
     assert_eq!(
-        doc.sections[1].text,
+        doc.sections[1].text(),
         "- Reunirse cada mes.\n- Compartir los datos."
     );
 
@@ -190,7 +196,7 @@ fn windows_1252_text_is_decoded_and_reported_as_repaired() {
     let outcome = read(dir.path(), "viejo.md", bytes);
     let doc = only_doc(&outcome);
     assert_eq!(doc.title, "Año de la innovación");
-    assert_eq!(doc.sections[0].text, "El año de la región.");
+    assert_eq!(doc.sections[0].text(), "El año de la región.");
     assert_eq!(
         reasons(&outcome.problems),
         ["viejo.md: decoded as Windows-1252"]
@@ -242,7 +248,7 @@ fn jsonl_bad_lines_are_skipped_with_their_line_and_the_rest_indexed() {
                 {\"id\":\"d1\",\"title\":\"Repetido\",\"text\":\"x\"}\n";
     let outcome = read(dir.path(), "bulk/docs.jsonl", text);
     let ids: Vec<&str> = outcome.documents.iter().map(|d| d.id.as_str()).collect();
-    assert_eq!(ids, ["d1", "bulk.docs-2", "bulk.docs-5"]);
+    assert_eq!(ids, ["d1", "bulk.docs.jsonl-2", "bulk.docs.jsonl-5"]);
     let problems = reasons(&outcome.problems);
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(
@@ -276,7 +282,7 @@ fn json_arrays_give_one_document_a_record() {
 ]"#;
     let outcome = read(dir.path(), "perfiles.json", text);
     let ids: Vec<&str> = outcome.documents.iter().map(|d| d.id.as_str()).collect();
-    assert_eq!(ids, ["perfiles-1", "leccion-7"]);
+    assert_eq!(ids, ["perfiles.json-1", "leccion-7"]);
     assert_eq!(outcome.documents[0].kind, Kind::AgencyProfile);
     assert_eq!(outcome.documents[0].topics, ["articulación", "innovación"]);
     assert_eq!(outcome.documents[1].line, Some(3));
@@ -334,16 +340,16 @@ fn csv_with_spanish_headers_semicolons_and_ragged_rows() {
     assert_eq!(
         ids,
         [
-            "tablas.talleres-1",
-            "tablas.talleres-2",
-            "tablas.talleres-3"
+            "tablas.talleres.csv-1",
+            "tablas.talleres.csv-2",
+            "tablas.talleres.csv-3"
         ]
     );
     let first = &outcome.documents[0];
     assert_eq!(first.title, "Taller Cusco");
     assert_eq!(first.kind, Kind::Report);
     assert_eq!(first.regions, ["Cusco"]);
-    assert_eq!(first.sections[0].text, "La mesa técnica acordó metas.");
+    assert_eq!(first.sections[0].text(), "La mesa técnica acordó metas.");
     assert_eq!(outcome.documents[2].regions, ["Apurímac"]);
     let got: Vec<(Severity, Option<u64>)> = outcome
         .problems
@@ -372,11 +378,14 @@ fn plain_text_paragraphs() {
     );
     let doc = only_doc(&outcome);
     assert_eq!(doc.title, "Acta de la mesa");
-    assert_eq!(doc.sections.len(), 2);
-    assert_eq!(doc.sections[1].line, Some(5));
+    let blocks = &doc.sections[0].blocks;
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(blocks[1].line, Some(5));
     let p = passages(doc);
     let ids: Vec<&str> = p.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["txt.acta:p1", "txt.acta:p2"]);
+    assert_eq!(ids, ["txt.acta.txt"]);
+    assert_eq!(p[0].text, "Primer acuerdo del día.\n\nSegundo acuerdo.");
+    assert_eq!(p[0].source.line, Some(3));
 }
 
 #[test]
@@ -402,9 +411,16 @@ fn html_main_text_without_navigation_or_scripts() {
     }
     let p = passages(doc);
     let ids: Vec<&str> = p.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["web.cdpr:p1", "web.cdpr:l1", "web.cdpr:l2"]);
+    assert_eq!(
+        ids,
+        ["web.cdpr.html:p1", "web.cdpr.html:l1", "web.cdpr.html:l2"]
+    );
     assert_eq!(p[2].text, "Shared data helps every partner.");
-    assert_eq!(p[2].heading.as_deref(), Some("Lessons learned"));
+    assert_eq!(
+        p[2].heading.as_deref(),
+        Some("Shared data helps every partner")
+    );
+    assert_eq!(p[2].source.section.as_deref(), Some("Lessons learned"));
 }
 
 // --- DOCX -----------------------------------------------------------------------------
@@ -456,7 +472,7 @@ fn docx_headings_become_sections_and_core_properties_metadata() {
     let outcome = read(dir.path(), "informes/pasantia.docx", &bytes);
     let doc = only_doc(&outcome);
     assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-    assert_eq!(doc.id, "informes.pasantia");
+    assert_eq!(doc.id, "informes.pasantia.docx");
     assert_eq!(doc.title, "Pasantía Cusco 2023");
     assert_eq!(doc.authors, ["Ana Pérez", "Luis Soto"]);
     assert_eq!(doc.topics, ["innovación", "articulación"]);
@@ -475,11 +491,97 @@ fn docx_headings_become_sections_and_core_properties_metadata() {
             (Some("Resultados & logros"), 2),
         ]
     );
-    assert_eq!(doc.sections[0].text, "Texto de introducción.");
+    assert_eq!(doc.sections[0].text(), "Texto de introducción.");
     assert_eq!(
-        doc.sections[2].text,
+        doc.sections[2].text(),
         "Se firmaron dos convenios.\n\nCelda de tabla"
     );
+}
+
+#[test]
+fn docx_lessons_from_list_numbering_labels_and_sub_headings() {
+    let dir = corpus();
+    let outcome = read(
+        dir.path(),
+        "informes/pasantia.docx",
+        minga_fixtures::report_docx(),
+    );
+    let doc = only_doc(&outcome);
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let p = passages(doc);
+    let lessons: Vec<&Passage> = p.iter().filter(|p| p.kind == Kind::Lesson).collect();
+    let titles: Vec<&str> = lessons
+        .iter()
+        .map(|l| l.heading.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Las mesas funcionan cuando tienen un objeto concreto",
+            "La continuidad técnica sostiene la articulación",
+            "Los datos compartidos ahorran reuniones",
+            "Medir desde el inicio",
+            "Invitar a los municipios",
+        ]
+    );
+    let parts: Vec<(&str, Option<&str>, Option<&str>)> = lessons
+        .iter()
+        .map(|l| {
+            let parts = l.lesson.as_ref().unwrap();
+            (
+                parts.lesson.as_str(),
+                parts.context.as_deref(),
+                parts.recommendation.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts[1],
+        (
+            "La continuidad técnica sostiene la articulación.",
+            Some("El GORE Cusco cambió tres veces de equipo."),
+            Some("Formar un equipo estable.")
+        )
+    );
+    assert_eq!(
+        parts[4],
+        (
+            "Invitar a los municipios",
+            Some("los municipios llegaron tarde."),
+            Some("convocarlos en la primera sesión.")
+        )
+    );
+    let sections: Vec<Option<&str>> = lessons
+        .iter()
+        .map(|l| l.source.section.as_deref())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            Some("Paso 6: Lecciones aprendidas"),
+            Some("Paso 6: Lecciones aprendidas"),
+            Some("Paso 6: Lecciones aprendidas"),
+            Some("Medir desde el inicio"),
+            Some("Invitar a los municipios"),
+        ]
+    );
+    // Each lesson's places and institutions are those its own text names.
+    let places: Vec<(&[String], &[String])> = lessons
+        .iter()
+        .map(|l| (l.regions.as_slice(), l.institutions.as_slice()))
+        .collect();
+    assert_eq!(places[0].0, ["Biobío"]);
+    assert_eq!(
+        places[1],
+        (&["Cusco".to_string()][..], &["GORE Cusco".to_string()][..])
+    );
+    assert_eq!(places[2].0, ["Apurímac"]);
+    assert_eq!(lessons[0].country.as_deref(), Some("Chile"));
+    assert_eq!(lessons[1].country.as_deref(), Some("Perú"));
+    // The closing remark stays a passage, not part of the third lesson.
+    assert!(p.iter().any(|p| p.kind != Kind::Lesson
+        && p.text == "Estas lecciones se discutieron en el taller de cierre."));
+    assert!(!lessons[2].text.contains("taller de cierre"));
 }
 
 #[test]
@@ -601,49 +703,99 @@ fn save(mut doc: lopdf::Document) -> Vec<u8> {
 }
 
 #[test]
-fn pdf_text_by_page_with_info_metadata() {
+fn pdf_headings_from_fonts_lessons_mid_page_and_no_running_lines() {
     let dir = corpus();
-    let doc = pdf(
-        &[
-            &[
-                "Resumen ejecutivo",
-                "El riego tecnificado mejoro la produccion.",
-            ],
-            &["los agricultores del valle adoptaron el sistema."],
-            &["Conclusiones", "Se recomienda ampliar el programa."],
-        ],
-        "Informe de riego",
+    let outcome = read(
+        dir.path(),
+        "informes/evaluacion.pdf",
+        minga_fixtures::report_pdf(),
     );
-    let outcome = read(dir.path(), "informes/riego.pdf", save(doc));
     let doc = only_doc(&outcome);
     assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-    assert_eq!(doc.title, "Informe de riego");
+    assert_eq!(doc.id, "informes.evaluacion.pdf");
+    assert_eq!(doc.title, "Evaluación de la ARD Cusco");
     assert_eq!(doc.authors, ["Equipo Minga"]);
     assert_eq!(doc.topics, ["agua", "riego"]);
     assert_eq!(doc.date.unwrap().to_string(), "2023-03-15");
-    let pages: Vec<Option<u32>> = doc.sections.iter().map(|s| s.page).collect();
-    assert_eq!(pages, [Some(1), Some(2), Some(3)]);
+    let headings: Vec<(Option<&str>, u8, Option<u32>)> = doc
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_deref(), s.level, s.page))
+        .collect();
     assert_eq!(
-        doc.sections[0].heading.as_deref(),
-        Some("Resumen ejecutivo")
+        headings,
+        [
+            (
+                Some("Evaluación del primer año de la Agencia Regional de Desarrollo de Cusco"),
+                1,
+                Some(1)
+            ),
+            (Some("Resumen ejecutivo"), 2, Some(1)),
+            (Some("Resultados"), 2, Some(2)),
+            (Some("Lecciones aprendidas"), 2, Some(2)),
+            (Some("Anexo"), 2, Some(3)),
+        ]
     );
-    assert!(
-        doc.sections[0].text.contains("riego tecnificado"),
-        "{:?}",
-        doc.sections[0]
-    );
-    assert_eq!(doc.sections[1].heading, None);
-    assert!(
-        doc.sections[1].text.contains("adoptaron el sistema"),
-        "{:?}",
-        doc.sections[1]
-    );
-    assert_eq!(doc.sections[2].heading.as_deref(), Some("Conclusiones"));
+    let text = doc.full_text();
+    // Ligatures are letters; running headers and page numbers are gone.
+    assert!(text.contains("planificación conjunta"), "{text}");
+    assert!(text.contains("fue eficiente y los beneficiarios"), "{text}");
+    assert!(!text.contains('ﬁ'), "{text}");
+    assert!(!text.contains("Informe de evaluación 2023"), "{text}");
+    assert!(!text.contains("Página"), "{text}");
 
     let p = passages(doc);
-    let pages: Vec<Option<u32>> = p.iter().map(|p| p.source.page).collect();
-    assert_eq!(pages, [Some(1), Some(2), Some(3)]);
-    assert_eq!(p[2].id, "informes.riego:p3");
+    let lessons: Vec<&Passage> = p.iter().filter(|p| p.kind == Kind::Lesson).collect();
+    let summary: Vec<(&str, &str, Option<u32>)> = lessons
+        .iter()
+        .map(|l| (l.id.as_str(), l.heading.as_deref().unwrap(), l.source.page))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "informes.evaluacion.pdf:l1",
+                "La articulación necesita roles explícitos",
+                Some(2)
+            ),
+            (
+                "informes.evaluacion.pdf:l2",
+                "El financiamiento de base es distinto del financiamiento por proyectos",
+                Some(2)
+            ),
+            (
+                "informes.evaluacion.pdf:l3",
+                "Los objetos concretos ordenan la concertación",
+                Some(3)
+            ),
+        ]
+    );
+    let first = lessons[0].lesson.as_ref().unwrap();
+    assert_eq!(first.lesson, "La articulación necesita roles explícitos.");
+    assert_eq!(
+        first.context.as_deref(),
+        Some("el comité y la agencia se superponían en la convocatoria de las mesas.")
+    );
+    assert_eq!(
+        first.recommendation.as_deref(),
+        Some("firmar con el gobierno regional un acuerdo de roles.")
+    );
+    assert_eq!(
+        lessons[0].source.section.as_deref(),
+        Some("Lecciones aprendidas")
+    );
+    // The lessons name their region through the institutions they mention, or keep the
+    // document's.
+    assert!(
+        lessons
+            .iter()
+            .all(|l| l.title == "Evaluación de la ARD Cusco")
+    );
+    // The introduction of the lessons section stays a passage of its own.
+    assert!(
+        p.iter().any(|p| p.kind != Kind::Lesson
+            && p.text == "El equipo extrajo tres lecciones del primer año:")
+    );
 }
 
 #[test]
@@ -810,7 +962,7 @@ fn ids_are_derived_from_paths_and_stable_across_runs() {
     assert_eq!(
         first,
         [
-            "informes.informe-final-v2",
+            "informes.informe-final-v2.txt",
             "MIN-2023.07_a",
             "notas-de-sesion.dia-2"
         ]
@@ -874,9 +1026,12 @@ fn long_sections_split_into_passages_that_keep_their_heading() {
     }
     for passage in &p[1..] {
         assert_eq!(passage.heading.as_deref(), Some("Desarrollo"));
-        assert_eq!(passage.source.line, Some(5));
         assert!(passage.text.split_whitespace().count() >= 100);
     }
+    // Each passage cites the line its first paragraph starts on.
+    let lines: Vec<Option<u32>> = p[1..].iter().map(|p| p.source.line).collect();
+    assert_eq!(lines[0], Some(7));
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
     let words: usize = p[1..]
         .iter()
         .map(|p| p.text.split_whitespace().count())
@@ -957,7 +1112,9 @@ fn lessons_in_subsections_and_in_bullets() {
         p[2].lesson.as_ref().unwrap().lesson,
         "Open data helps:\nit lowers the cost of coordination."
     );
-    assert_eq!(p[2].heading.as_deref(), Some("Lessons learned"));
+    assert_eq!(p[2].heading.as_deref(), Some("Open data helps"));
+    assert_eq!(p[2].source.section.as_deref(), Some("Lessons learned"));
+    assert_eq!(p[2].source.line, Some(8));
 }
 
 #[test]

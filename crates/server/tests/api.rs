@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 /// A file whose text is markup, to check that snippets escape it.
 const MARKUP_NOTE: &str = "---\ntitle: \"Nota con <b>marcas</b> & símbolos\"\nkind: other\n\
 lang: es\ncountry: Chile\nregions: [Biobío]\ndate: 2023-02-01\n---\n\n# Marcas\n\n\
-El texto trae <script>alert(\"x\")</script> y la palabra zarandaja & otras <b>negritas</b>.\n";
+El texto trae `<script>alert(\"x\")</script>` y la palabra zarandaja & otras <b>negritas</b>.\n";
 
 /// The index shared by the tests of this file (built once; tests only read it). A static is
 /// never dropped, so it lives under `target/tmp` rather than the system's temporary folder.

@@ -165,10 +165,11 @@ async fn files_of_every_format_are_stored_and_bombs_refused() {
         documents += stored.len() as u64;
     }
     assert_eq!(total(&base, "carpincho").await, documents);
-    // Another file whose path gives the same id as a stored one.
-    let (status, body) = upload(&base, "n.txt", text.as_bytes().to_vec()).await;
+    // Another file whose path gives the same id as a stored one (`n_.md` and `n.md` are both
+    // `api.files.n`).
+    let (status, body) = upload(&base, "n_.md", text.as_bytes().to_vec()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(!dir.path().join("corpus/api/files/n.txt").exists());
+    assert!(!dir.path().join("corpus/api/files/n_.md").exists());
 
     // A zip bomb: a few kilobytes that inflate to 32 MB.
     let bomb = zip(&[
