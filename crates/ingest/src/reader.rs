@@ -311,6 +311,7 @@ impl Reader {
             });
         }
         doc.sections = sections;
+        without_controls(&mut doc);
 
         for warning in self.normalizer.normalize(&mut doc) {
             let field = match warning {
@@ -327,6 +328,38 @@ impl Reader {
             );
         }
         Some(doc)
+    }
+}
+
+/// Drops control characters (but line breaks) from a document's title and text, whatever
+/// its format wrote: they would reach terminals and pages as they are. A tab is a space.
+fn without_controls(doc: &mut Document) {
+    let clean = |text: &mut String| {
+        // C0 controls and DEL are single bytes; C1 controls start with `C2`: a branch-free
+        // pass over the bytes finds whether any may be there, the exact test follows.
+        let suspect = text.bytes().fold(false, |found, b| {
+            found | ((b < 0x20) & (b != b'\n')) | (b == 0x7F) | (b == 0xC2)
+        });
+        if suspect && text.chars().any(|c| c.is_control() && c != '\n') {
+            *text = text
+                .chars()
+                .filter_map(|c| match c {
+                    '\t' => Some(' '),
+                    '\n' => Some('\n'),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect();
+        }
+    };
+    clean(&mut doc.title);
+    for section in &mut doc.sections {
+        if let Some(heading) = section.heading.as_mut() {
+            clean(heading);
+        }
+        for block in &mut section.blocks {
+            clean(&mut block.text);
+        }
     }
 }
 

@@ -1214,3 +1214,21 @@ fn one_reader_serves_many_threads_and_reports_a_sidecar_once() {
         assert_eq!(only_doc(outcome).regions, ["Cusco", "Atlántida"]);
     }
 }
+
+#[test]
+fn control_characters_are_never_stored() {
+    let dir = corpus();
+    let outcome = read(
+        dir.path(),
+        "notas/raro.txt",
+        "T\u{7}ítulo\n\nUn texto con\u{1b}]0;otro título\u{7} escapes\tde terminal.\n",
+    );
+    let doc = only_doc(&outcome);
+    assert_eq!(doc.title, "Título");
+    let text = doc.full_text();
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("escapes de terminal"), "{text:?}");
+}
