@@ -7,8 +7,6 @@
 
 use std::collections::HashMap;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::{Gazetteer, Institutions, fold};
 
 /// Words that may stay lower-case inside a proper name (`Región de La Libertad`, `Ministerio
@@ -55,12 +53,17 @@ struct Entry {
     acronym: bool,
 }
 
-/// The spellings of every place and institution, by their folded words.
+/// A spelling: its folded words after the first, and what it stands for.
+#[derive(Debug, Clone)]
+struct Spelling {
+    rest: Vec<String>,
+    entries: Vec<Entry>,
+}
+
+/// The spellings of every place and institution, by their first folded word, longest first.
 #[derive(Debug, Clone, Default)]
 pub struct MentionIndex {
-    names: HashMap<String, Vec<Entry>>,
-    /// Most words in a name.
-    longest: usize,
+    names: HashMap<String, Vec<Spelling>>,
 }
 
 impl MentionIndex {
@@ -96,62 +99,81 @@ impl MentionIndex {
         if name.chars().filter(|c| c.is_alphanumeric()).count() < MIN_NAME_CHARS {
             return;
         }
-        let words: Vec<String> = name.unicode_words().map(fold).collect();
-        if words.is_empty() {
+        let mut words = words_of(name).map(fold);
+        let Some(first) = words.next() else {
             return;
-        }
+        };
+        let rest: Vec<String> = words.collect();
         let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
         let acronym = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
-        self.longest = self.longest.max(words.len());
-        self.names
-            .entry(words.join(" "))
-            .or_default()
-            .push(Entry { target, acronym });
+        let entry = Entry { target, acronym };
+        let spellings = self.names.entry(first).or_default();
+        match spellings.iter_mut().find(|s| s.rest == rest) {
+            Some(spelling) => spelling.entries.push(entry),
+            None => {
+                spellings.push(Spelling {
+                    rest,
+                    entries: vec![entry],
+                });
+                spellings.sort_by_key(|s| std::cmp::Reverse(s.rest.len()));
+            }
+        }
     }
 
     /// The places and institutions `text` names.
     pub fn find(&self, text: &str) -> Mentions {
-        let words: Vec<&str> = text.unicode_words().collect();
-        let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+        let words: Vec<&str> = words_of(text).collect();
         let mut regions: Vec<(String, String)> = Vec::new();
         let mut countries: Vec<String> = Vec::new();
         let mut institutions: Vec<String> = Vec::new();
         let mut institution_regions: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let mut matched = 0;
-            for n in (1..=self.longest.min(words.len() - i)).rev() {
-                let Some(entries) = self.names.get(&folded[i..i + n].join(" ")) else {
-                    continue;
-                };
-                let span = &words[i..i + n];
-                let entries: Vec<&Entry> = entries
-                    .iter()
-                    .filter(|e| written_as_name(span, e.acronym))
-                    .collect();
-                if entries.is_empty() {
-                    continue;
-                }
-                for entry in entries {
-                    match &entry.target {
-                        Target::Country(country) => push_new(&mut countries, country),
-                        Target::Region { country, region } => {
-                            if !regions.iter().any(|(_, r)| r == region) {
-                                regions.push((country.clone(), region.clone()));
-                            }
+            // A name opens with a capital: other words are passed over without folding.
+            if !words[i].starts_with(|c: char| c.is_uppercase()) {
+                i += 1;
+                continue;
+            }
+            let found = self.names.get(&fold(words[i])).and_then(|spellings| {
+                spellings.iter().find_map(|spelling| {
+                    let n = spelling.rest.len() + 1;
+                    let span = words.get(i..i + n)?;
+                    let same = span[1..]
+                        .iter()
+                        .zip(&spelling.rest)
+                        .all(|(w, r)| fold(w) == *r);
+                    if !same {
+                        return None;
+                    }
+                    let entries: Vec<&Entry> = spelling
+                        .entries
+                        .iter()
+                        .filter(|e| written_as_name(span, e.acronym))
+                        .collect();
+                    (!entries.is_empty()).then_some((n, entries))
+                })
+            });
+            let Some((n, entries)) = found else {
+                i += 1;
+                continue;
+            };
+            for entry in entries {
+                match &entry.target {
+                    Target::Country(country) => push_new(&mut countries, country),
+                    Target::Region { country, region } => {
+                        if !regions.iter().any(|(_, r)| r == region) {
+                            regions.push((country.clone(), region.clone()));
                         }
-                        Target::Institution { name, region } => {
-                            push_new(&mut institutions, name);
-                            if let Some(region) = region {
-                                push_new(&mut institution_regions, region);
-                            }
+                    }
+                    Target::Institution { name, region } => {
+                        push_new(&mut institutions, name);
+                        if let Some(region) = region {
+                            push_new(&mut institution_regions, region);
                         }
                     }
                 }
-                matched = n;
-                break;
             }
-            i += matched.max(1);
+            i += n;
         }
         if regions.is_empty() {
             for region in institution_regions {
@@ -177,15 +199,25 @@ impl MentionIndex {
     }
 
     fn country_of_region(&self, region: &str) -> Option<String> {
-        let words: Vec<String> = region.unicode_words().map(fold).collect();
+        let mut words = words_of(region).map(fold);
+        let first = words.next()?;
+        let rest: Vec<String> = words.collect();
         self.names
-            .get(&words.join(" "))?
+            .get(&first)?
             .iter()
+            .filter(|s| s.rest == rest)
+            .flat_map(|s| &s.entries)
             .find_map(|e| match &e.target {
                 Target::Region { country, region: r } if r == region => Some(country.clone()),
                 _ => None,
             })
     }
+}
+
+/// The words of a text: runs of letters and digits (`SD-PCM` is `SD`, `PCM`).
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 fn push_new(list: &mut Vec<String>, value: &str) {

@@ -147,7 +147,7 @@ impl Block {
 
 /// Blocks as one text: paragraphs apart by a blank line, items of a list on lines of their
 /// own, marked `- ` or `3. ` and indented two spaces a level.
-pub fn render_blocks(blocks: &[Block]) -> String {
+pub fn render_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>) -> String {
     let mut out = String::new();
     let mut previous_item = false;
     for block in blocks {

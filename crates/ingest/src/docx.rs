@@ -129,9 +129,12 @@ struct Style {
     based_on: Option<String>,
 }
 
-/// The paragraph styles of `word/styles.xml`, by id.
+/// The paragraph styles of `word/styles.xml`, by id, as defined and with what they inherit.
 #[derive(Debug, Clone, Default)]
-struct Styles(HashMap<String, Style>);
+struct Styles {
+    defined: HashMap<String, Style>,
+    resolved: HashMap<String, Style>,
+}
 
 impl Styles {
     fn parse(xml: &str) -> Styles {
@@ -142,7 +145,7 @@ impl Styles {
         let mut ilvl = 0u8;
         while let Ok(event) = reader.read_event() {
             match event {
-                Event::Start(ref e) | Event::Empty(ref e) => match local(e).as_str() {
+                Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
                     "style" => {
                         current = attr(e, "styleId").map(|id| {
                             let style = Style {
@@ -193,21 +196,43 @@ impl Styles {
                 _ => {}
             }
         }
-        Styles(styles)
+        let mut styles = Styles {
+            defined: styles,
+            resolved: HashMap::new(),
+        };
+        styles.resolved = styles
+            .defined
+            .keys()
+            .map(|id| (id.clone(), styles.resolve(id)))
+            .collect();
+        styles
+    }
+
+    /// The style `id`, resolved (see [`Styles::resolve`]).
+    fn style(&self, id: &str) -> std::borrow::Cow<'_, Style> {
+        match self.resolved.get(id) {
+            Some(style) => std::borrow::Cow::Borrowed(style),
+            None => std::borrow::Cow::Owned(self.resolve(id)),
+        }
     }
 
     /// The style `id` with what it inherits from the styles it is based on.
     fn resolve(&self, id: &str) -> Style {
-        let mut resolved = Style {
-            level: style_level(id),
-            title: is_title_style(id),
-            list_name: list_style(id),
-            ..Style::default()
+        // A defined style already holds what its id says; an undefined one only its id.
+        let mut resolved = if self.defined.contains_key(id) {
+            Style::default()
+        } else {
+            Style {
+                level: style_level(id),
+                title: is_title_style(id),
+                list_name: list_style(id),
+                ..Style::default()
+            }
         };
         let mut next = Some(id.to_string());
         // Chains are short; a loop in a broken file stops at the tenth link.
         for _ in 0..10 {
-            let Some(style) = next.and_then(|id| self.0.get(&id)) else {
+            let Some(style) = next.and_then(|id| self.defined.get(&id)) else {
                 break;
             };
             resolved.level = resolved.level.or(style.level);
@@ -402,7 +427,7 @@ fn paragraphs(xml: &str, styles: &Styles, numbering: &Numbering) -> Result<Vec<P
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
-                match local(e).as_str() {
+                match e.local_name().as_ref() {
                     "p" => {
                         current = Some(Paragraph::default());
                         properties = Properties::default();
@@ -435,13 +460,7 @@ fn paragraphs(xml: &str, styles: &Styles, numbering: &Numbering) -> Result<Vec<P
                 "t" => in_text = false,
                 "p" => {
                     if let Some(mut p) = current.take() {
-                        p.text = p
-                            .text
-                            .lines()
-                            .map(collapse_spaces)
-                            .filter(|l| !l.is_empty())
-                            .collect::<Vec<_>>()
-                            .join("\n");
+                        p.text = collapse_lines(&p.text);
                         let properties = std::mem::take(&mut properties);
                         describe(&mut p, &properties, styles, numbering, &mut counters);
                         if !p.text.is_empty() {
@@ -470,7 +489,7 @@ fn describe(
     let style = properties
         .style
         .as_deref()
-        .map(|id| styles.resolve(id))
+        .map(|id| styles.style(id))
         .unwrap_or_default();
     p.level = properties.outline.or(style.level);
     p.title_style = style.title;
@@ -504,6 +523,24 @@ fn describe(
             (depth, numbered.then(|| counters.next(&key, depth, 1)))
         }),
     };
+}
+
+/// Runs of spaces as one space, lines trimmed, empty lines dropped.
+fn collapse_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 fn push(paragraph: &mut Option<Paragraph>, text: &str) {

@@ -118,14 +118,21 @@ fn words(text: &str) -> String {
 /// Whether a heading opens a lessons block.
 pub(crate) fn is_lessons_heading(heading: &str) -> bool {
     let words = words(heading);
-    let padded = format!(" {words} ");
     LESSONS_HEADINGS.contains(&words.as_str())
         || LESSONS_PREFIXES
             .iter()
             .any(|p| words.starts_with(p) && words[p.len()..].starts_with(' '))
-        || LESSONS_PHRASES
-            .iter()
-            .any(|p| padded.contains(&format!(" {p} ")))
+        || LESSONS_PHRASES.iter().any(|p| has_phrase(&words, p))
+}
+
+/// Whether the words `phrase` appear in `words` (words separated by single spaces) as whole
+/// words.
+fn has_phrase(words: &str, phrase: &str) -> bool {
+    words.match_indices(phrase).any(|(at, _)| {
+        let end = at + phrase.len();
+        (at == 0 || words.as_bytes()[at - 1] == b' ')
+            && (end == words.len() || words.as_bytes()[end] == b' ')
+    })
 }
 
 /// The part a label (`Contexto`) or a part heading names.
@@ -329,6 +336,9 @@ impl Draft {
 
 /// The parts the labels of a text name, in order.
 fn labels_in(text: &str) -> Vec<Part> {
+    if !text.contains(':') {
+        return Vec::new();
+    }
     split_inline_labels(text)
         .lines()
         .filter_map(|l| label(l).map(|(part, _)| part))
@@ -481,13 +491,14 @@ fn segment(blocks: &[Block], section: Option<&String>) -> (Vec<Draft>, Vec<Block
         return (drafts, leftover);
     }
 
-    let labelled = blocks.iter().any(|b| !labels_in(&b.text).is_empty());
+    let labels: Vec<Vec<Part>> = blocks.iter().map(|b| labels_in(&b.text)).collect();
+    let labelled = labels.iter().any(|parts| !parts.is_empty());
     for (n, block) in blocks.iter().enumerate() {
         let text = block.text.trim();
         if text.is_empty() {
             continue;
         }
-        let parts = labels_in(text);
+        let parts = &labels[n];
         let intro = drafts.is_empty() && parts.is_empty() && text.ends_with(':');
         if intro {
             leftover.push(block.clone());
@@ -505,9 +516,9 @@ fn segment(blocks: &[Block], section: Option<&String>) -> (Vec<Draft>, Vec<Block
             // that follows it names a part the current lesson already has.
             (Some(last), None) => {
                 !last.parts.is_empty()
-                    && blocks[n + 1..]
+                    && labels[n + 1..]
                         .iter()
-                        .find_map(|b| labels_in(&b.text).first().copied())
+                        .find_map(|parts| parts.first().copied())
                         .is_some_and(|next| last.parts.contains(&next))
             }
         };

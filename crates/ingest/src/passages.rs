@@ -1,5 +1,7 @@
 //! Splitting a document into passages, the unit Minga indexes and returns.
 
+use std::borrow::Cow;
+
 use minga_core::{
     Block, Document, Kind, Lang, LessonParts, Normalizer, Passage, Section, SourceRef,
     render_blocks,
@@ -216,8 +218,8 @@ struct Chunk {
 }
 
 /// A piece of a section: a block, or part of a block too long to keep whole.
-struct Piece {
-    block: Block,
+struct Piece<'a> {
+    block: Cow<'a, Block>,
     words: usize,
     /// Continues the previous piece's block (joined with a space, not a blank line).
     continues: bool,
@@ -227,32 +229,32 @@ struct Piece {
 /// of even size where possible, each with the page and line of its first block; chunks
 /// without a letter or a digit are dropped.
 fn chunks(blocks: &[Block]) -> Vec<Chunk> {
-    let blocks: Vec<&Block> = blocks
+    let counted: Vec<(&Block, usize)> = blocks
         .iter()
-        .filter(|b| !b.text.trim().is_empty())
+        .map(|b| (b, word_count(&b.text)))
+        .filter(|(_, words)| *words > 0)
         .collect();
-    if !blocks
+    if !counted
         .iter()
-        .any(|b| b.text.chars().any(char::is_alphanumeric))
+        .any(|(b, _)| b.text.chars().any(char::is_alphanumeric))
     {
         return Vec::new();
     }
-    let total: usize = blocks.iter().map(|b| word_count(&b.text)).sum();
-    let chunk_of = |blocks: &[Block]| Chunk {
-        text: render_blocks(blocks),
-        page: blocks.first().and_then(|b| b.page),
-        line: blocks.first().and_then(|b| b.line),
+    let total: usize = counted.iter().map(|(_, words)| words).sum();
+    let chunk_of = |pieces: &[Cow<'_, Block>]| Chunk {
+        text: render_blocks(pieces.iter().map(|b| b.as_ref())),
+        page: pieces.first().and_then(|b| b.page),
+        line: pieces.first().and_then(|b| b.line),
     };
     if total <= MAX_PASSAGE_WORDS {
-        let owned: Vec<Block> = blocks.into_iter().cloned().collect();
-        return vec![chunk_of(&owned)];
+        let pieces: Vec<Cow<'_, Block>> = counted.iter().map(|(b, _)| Cow::Borrowed(*b)).collect();
+        return vec![chunk_of(&pieces)];
     }
     let mut pieces = Vec::new();
-    for block in blocks {
-        let words = word_count(&block.text);
+    for (block, words) in counted {
         if words <= MAX_PASSAGE_WORDS {
             pieces.push(Piece {
-                block: block.clone(),
+                block: Cow::Borrowed(block),
                 words,
                 continues: false,
             });
@@ -262,7 +264,7 @@ fn chunks(blocks: &[Block]) -> Vec<Chunk> {
                 piece.text = part;
                 pieces.push(Piece {
                     words: word_count(&piece.text),
-                    block: piece,
+                    block: Cow::Owned(piece),
                     continues: n > 0,
                 });
             }
@@ -271,7 +273,7 @@ fn chunks(blocks: &[Block]) -> Vec<Chunk> {
     let count = total.div_ceil(MAX_PASSAGE_WORDS);
     let target = total.div_ceil(count);
     let mut out = Vec::new();
-    let mut current: Vec<Block> = Vec::new();
+    let mut current: Vec<Cow<'_, Block>> = Vec::new();
     let mut words = 0;
     for piece in pieces {
         if words > 0 && (words + piece.words > MAX_PASSAGE_WORDS || words >= target) {
@@ -280,8 +282,9 @@ fn chunks(blocks: &[Block]) -> Vec<Chunk> {
         }
         match current.last_mut() {
             Some(last) if piece.continues => {
-                last.text.push(' ');
-                last.text.push_str(&piece.block.text);
+                let text = &mut last.to_mut().text;
+                text.push(' ');
+                text.push_str(&piece.block.text);
             }
             _ => current.push(piece.block),
         }
