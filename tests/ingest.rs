@@ -66,6 +66,18 @@ fn index(w: &Workspace, extra: &[&str]) -> Value {
     summary(&output)
 }
 
+/// `minga show ID --json` of the workspace's index.
+fn show(w: &Workspace, id: &str) -> Value {
+    let shown = w
+        .minga()
+        .args(["show", id, "--json", "--index"])
+        .arg(&w.index)
+        .output()
+        .expect("run show");
+    assert!(shown.status.success(), "{}", text(&shown));
+    serde_json::from_slice(&shown.stdout).expect("JSON")
+}
+
 /// `minga search QUERY… --index INDEX --json`, as it ran.
 fn try_search(w: &Workspace, index: &Path, args: &[&str]) -> Output {
     w.minga()
@@ -276,14 +288,7 @@ fn a_phrase_of_the_pdf_report_is_found_on_its_page() {
         id,
         "informes.documentos.sintesis.informe-sintesis-pasantia-chile-2023.pdf"
     );
-    let shown = w
-        .minga()
-        .args(["show", id, "--json", "--index"])
-        .arg(&w.index)
-        .output()
-        .expect("run show");
-    assert!(shown.status.success(), "{}", text(&shown));
-    let view: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    let view = show(&w, id);
     let first = &view["passages"][0];
     assert_eq!(
         first["authors"],
@@ -320,18 +325,6 @@ fn a_phrase_of_the_pdf_report_is_found_on_its_page() {
         lessons.iter().all(|&p| (20..=22).contains(&p)),
         "{lessons:?}"
     );
-}
-
-/// `minga show ID --json` of the workspace's index.
-fn show(w: &Workspace, id: &str) -> Value {
-    let shown = w
-        .minga()
-        .args(["show", id, "--json", "--index"])
-        .arg(&w.index)
-        .output()
-        .expect("run show");
-    assert!(shown.status.success(), "{}", text(&shown));
-    serde_json::from_slice(&shown.stdout).expect("JSON")
 }
 
 /// A document's lessons as (title, lesson, context, recommendation), white space squeezed.

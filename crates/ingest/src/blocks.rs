@@ -154,9 +154,37 @@ pub(crate) fn from_text(text: &str, first_line: Option<u32>) -> Vec<Block> {
     blocks
 }
 
+/// Adds a paragraph read inside a list item to that item (`open_item`, its index in
+/// `blocks`), after a blank line; outside any item, as a paragraph of its own.
+pub(crate) fn add_paragraph(
+    blocks: &mut Vec<Block>,
+    open_item: Option<usize>,
+    text: String,
+    line: Option<u32>,
+) {
+    match open_item.and_then(|i| blocks.get_mut(i)) {
+        Some(item) => {
+            if !item.text.is_empty() {
+                item.text.push_str("\n\n");
+            }
+            item.text.push_str(&text);
+        }
+        None => blocks.push(Block::paragraph(text).at_line(line)),
+    }
+}
+
 /// A block's place in a list, as tests compare it: depth and number.
 #[cfg(test)]
 pub(crate) type ItemShape = Option<(u8, Option<u32>)>;
+
+/// Blocks as tests compare them: text and place in a list.
+#[cfg(test)]
+pub(crate) fn shapes(blocks: &[Block]) -> Vec<(&str, ItemShape)> {
+    blocks
+        .iter()
+        .map(|b| (b.text.as_str(), b.item.map(|i| (i.depth, i.number))))
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -343,19 +343,12 @@ impl Walker {
         if paragraph.is_empty() {
             return;
         }
-        match self
-            .items
-            .last()
-            .and_then(|&i| self.current.blocks.get_mut(i))
-        {
-            Some(item) => {
-                if !item.text.is_empty() {
-                    item.text.push_str("\n\n");
-                }
-                item.text.push_str(&paragraph);
-            }
-            None => self.current.blocks.push(Block::paragraph(paragraph)),
-        }
+        crate::blocks::add_paragraph(
+            &mut self.current.blocks,
+            self.items.last().copied(),
+            paragraph,
+            None,
+        );
     }
 
     fn start_section(&mut self, level: u8, heading: String) {
@@ -496,12 +489,8 @@ los actores.</p>
                     <p>Su detalle.</p><ul><li>Un punto</li></ul></li><li>Segunda</li></ol>";
         let extracted = read(page, "x.html").unwrap();
         let blocks = &extracted.drafts[0].sections[0].blocks;
-        let summary: Vec<(&str, crate::blocks::ItemShape)> = blocks
-            .iter()
-            .map(|b| (b.text.as_str(), b.item.map(|i| (i.depth, i.number))))
-            .collect();
         assert_eq!(
-            summary,
+            crate::blocks::shapes(blocks),
             [
                 ("Dos:", None),
                 ("Primera.\n\nSu detalle.", Some((0, Some(3)))),

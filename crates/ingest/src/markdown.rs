@@ -261,22 +261,12 @@ impl Builder {
         if text.is_empty() || self.heading.is_some() {
             return;
         }
-        match self
-            .items
-            .last()
-            .and_then(|&i| self.current.blocks.get_mut(i))
-        {
-            Some(item) => {
-                if !item.text.is_empty() {
-                    item.text.push_str("\n\n");
-                }
-                item.text.push_str(&text);
-            }
-            None => self
-                .current
-                .blocks
-                .push(Block::paragraph(text).at_line(line)),
-        }
+        crate::blocks::add_paragraph(
+            &mut self.current.blocks,
+            self.items.last().copied(),
+            text,
+            line,
+        );
     }
 
     fn close_section(&mut self) {

@@ -651,12 +651,8 @@ mod tests {
         )];
         let layout = layout(pages);
         let blocks = &layout.sections[0].blocks;
-        let summary: Vec<(&str, crate::blocks::ItemShape)> = blocks
-            .iter()
-            .map(|b| (b.text.as_str(), b.item.map(|i| (i.depth, i.number))))
-            .collect();
         assert_eq!(
-            summary,
+            crate::blocks::shapes(blocks),
             [
                 (
                     "Texto de introducción que ocupa toda la línea del párrafo.",

@@ -139,13 +139,15 @@ fn xy_cut(runs: Vec<Run>, size: f32) -> Vec<Vec<Run>> {
         }
         let boxes: Vec<(f32, f32, f32, f32)> = region.iter().map(bounds).collect();
         let one_row = boxes.iter().all(|b| b.3 > boxes[0].2 && b.2 < boxes[0].3);
-        if !one_row && let Some(x) = gutter(&boxes, MIN_GUTTER * size) {
+        let columns = boxes.iter().map(|b| (b.0, b.1)).collect();
+        if !one_row && let Some(x) = widest_gap(columns, MIN_GUTTER * size) {
             let (left, right): (Vec<Run>, Vec<Run>) = region.into_iter().partition(|r| r.x1 <= x);
             stack.push(right);
             stack.push(left);
             continue;
         }
-        if let Some(y) = block_gap(&boxes, MIN_BLOCK_GAP * size) {
+        let rows = boxes.iter().map(|b| (b.2, b.3)).collect();
+        if let Some(y) = widest_gap(rows, MIN_BLOCK_GAP * size) {
             let (above, below): (Vec<Run>, Vec<Run>) = region.into_iter().partition(|r| r.y >= y);
             stack.push(below);
             stack.push(above);
@@ -156,39 +158,21 @@ fn xy_cut(runs: Vec<Run>, size: f32) -> Vec<Vec<Run>> {
     out
 }
 
-/// The middle of the widest vertical strip, at least `min` wide, that no box of the region
-/// crosses, with boxes on both sides.
-fn gutter(boxes: &[(f32, f32, f32, f32)], min: f32) -> Option<f32> {
-    let mut spans: Vec<(f32, f32)> = boxes.iter().map(|b| (b.0, b.1)).collect();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+/// The middle of the widest gap, at least `min` wide, between intervals `(low, high)` of one
+/// axis, with intervals on both sides: along x a vertical strip no box crosses (a gutter),
+/// along y a horizontal one (a gap between blocks).
+fn widest_gap(mut intervals: Vec<(f32, f32)>, min: f32) -> Option<f32> {
+    intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut best: Option<(f32, f32)> = None;
-    let mut reach = spans[0].1;
-    for &(x0, x1) in &spans[1..] {
-        let gap = x0 - reach;
+    let mut reach = intervals.first()?.1;
+    for &(low, high) in &intervals[1..] {
+        let gap = low - reach;
         if gap >= min && best.is_none_or(|(width, _)| gap > width) {
             best = Some((gap, reach + gap / 2.0));
         }
-        reach = reach.max(x1);
+        reach = reach.max(high);
     }
-    best.map(|(_, x)| x)
-}
-
-/// The height of the middle of the widest horizontal strip, at least `min` high, that no box
-/// of the region crosses, with boxes above and below.
-fn block_gap(boxes: &[(f32, f32, f32, f32)], min: f32) -> Option<f32> {
-    let mut spans: Vec<(f32, f32)> = boxes.iter().map(|b| (b.2, b.3)).collect();
-    // Top of the page first.
-    spans.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut best: Option<(f32, f32)> = None;
-    let mut floor = spans[0].0;
-    for &(y, top) in &spans[1..] {
-        let gap = floor - top;
-        if gap >= min && best.is_none_or(|(height, _)| gap > height) {
-            best = Some((gap, top + gap / 2.0));
-        }
-        floor = floor.min(y);
-    }
-    best.map(|(_, y)| y)
+    best.map(|(_, middle)| middle)
 }
 
 #[cfg(test)]
