@@ -268,6 +268,8 @@ fn a_phrase_of_the_pdf_report_is_found_on_its_page() {
         &w,
         &[
             "\"identificar seis experiencias con cierta profundidad\"",
+            // Each edition as a hit of its own, not one listing the other.
+            "--all-copies",
             "-n",
             "50",
         ],
@@ -402,6 +404,8 @@ fn a_phrase_of_the_docx_report_is_found_under_its_section_heading() {
         &w,
         &[
             "\"evalúe las trayectorias con cinco criterios\"",
+            // Each edition as a hit of its own, not one listing the other.
+            "--all-copies",
             "-n",
             "50",
         ],
@@ -414,6 +418,8 @@ fn a_phrase_of_the_docx_report_is_found_under_its_section_heading() {
         &w,
         &[
             "figura jurídica política pública",
+            // Each edition as a hit of its own, not one listing the other.
+            "--all-copies",
             "--kind",
             "lesson",
             "-n",

@@ -57,6 +57,10 @@ pub struct Args {
     /// One hit per matching passage, instead of one per document.
     #[arg(long)]
     pub no_group: bool,
+    /// Every copy of a text as a hit of its own (editions of one report, a lesson quoted in
+    /// several documents), instead of one hit that lists where else it appears.
+    #[arg(long)]
+    pub all_copies: bool,
     /// Print the full response as JSON.
     #[arg(long)]
     pub json: bool,
@@ -82,6 +86,7 @@ impl Args {
             facets: FacetName::ALL.to_vec(),
             expand: !self.no_expand,
             group: !self.no_group,
+            dedupe: !self.all_copies,
         }
     }
 }
@@ -235,6 +240,14 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
                     colour
                 )
             );
+        }
+        if !hit.duplicates.is_empty() {
+            let places: Vec<String> = hit
+                .duplicates
+                .iter()
+                .map(|d| format!("{} ({})", source_line(&d.source), d.id))
+                .collect();
+            let _ = writeln!(out, "     also in: {}", places.join(" · "));
         }
         let _ = writeln!(
             out,

@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{
     Collector, Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs,
 };
+use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{
-    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
 };
 
 use crate::collectors::PerDocument;
@@ -22,11 +23,12 @@ use crate::expand::{Expansion, GlossaryIndex, Rule};
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
+use crate::sketch;
 use crate::snippet::snippet;
 use crate::stats::LanguageStatistics;
 use crate::tables::Tables;
 use crate::{
-    Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet, Result,
+    Duplicate, Error, FacetCounts, FacetName, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet, Result,
     SearchRequest, SearchResponse, Sort, query,
 };
 
@@ -34,6 +36,9 @@ use crate::{
 const GROUP_WINDOW: usize = 5;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
+/// Copies are counted out of `total` among this many best passages, whatever the page: the
+/// same search gives the same total for every page size.
+const COPIES_COUNTED: usize = 400;
 /// Snippets a hit shows at most, from its best matching passages.
 const SNIPPETS_PER_HIT: usize = 3;
 /// Other matching passages a hit lists at most.
@@ -350,10 +355,17 @@ impl Engine {
 
         let mut collectors = MultiCollector::new();
         // Grouped results rank a window of passages, then keep each document's best.
-        let (window_offset, window_limit) = if request.group {
+        // So does a search that folds copies: the page is what is left after folding.
+        let windowed = request.group || request.dedupe;
+        let (window_offset, window_limit) = if windowed {
+            let floor = if request.dedupe {
+                COPIES_COUNTED
+            } else {
+                MIN_GROUP_WINDOW
+            };
             (
                 0,
-                ((request.offset + request.limit) * GROUP_WINDOW).max(MIN_GROUP_WINDOW),
+                ((request.offset + request.limit) * GROUP_WINDOW).max(floor),
             )
         } else {
             (request.offset, request.limit)
@@ -413,15 +425,26 @@ impl Engine {
             );
         }
 
-        let pages: Vec<Vec<(f32, DocAddress)>> = if request.group {
+        // Copies among the first passages, counted the same way for every page size.
+        let mut copies_counted = 0;
+        let pages: Vec<Group> = if windowed {
+            if request.dedupe && ranked.len() > COPIES_COUNTED {
+                let (_, folded) =
+                    self.arrange(&searcher, ranked[..COPIES_COUNTED].to_vec(), request)?;
+                copies_counted = folded;
+            }
+            let all_ranked = ranked.len() <= COPIES_COUNTED;
             // The window held too few documents for this page (a few documents with many
-            // matching passages): rank a larger one, until the page is full or every
-            // matching passage has been ranked.
+            // matching passages, or many copies): rank a larger one, until the page is full
+            // or every matching passage has been ranked.
             let wanted = (request.offset + request.limit).min(total);
             let mut window = window_limit;
             let mut full = ranked.len() == window;
-            let mut groups = self.group_by_document(&searcher, ranked)?;
-            while groups.len() < wanted && full {
+            let (mut groups, folded) = self.arrange(&searcher, ranked, request)?;
+            if all_ranked {
+                copies_counted = folded;
+            }
+            while groups.len() < wanted.saturating_sub(copies_counted) && full {
                 window = window.saturating_mul(4).min(total_passages.max(1));
                 let ranked = match request.sort {
                     Sort::Relevance => scored(searcher.search_with_statistics_provider(
@@ -432,7 +455,7 @@ impl Engine {
                     Sort::Date => dated(searcher.search(&*main, &newest_first(0, window))?),
                 };
                 full = ranked.len() == window && window < total_passages;
-                groups = self.group_by_document(&searcher, ranked)?;
+                groups = self.arrange(&searcher, ranked, request)?.0;
             }
             groups
                 .into_iter()
@@ -440,8 +463,17 @@ impl Engine {
                 .take(request.limit)
                 .collect()
         } else {
-            ranked.into_iter().map(|r| vec![r]).collect()
+            ranked
+                .into_iter()
+                .map(|r| Group {
+                    passages: vec![r],
+                    copies: Vec::new(),
+                })
+                .collect()
         };
+        // Copies are counted once among the first passages (every match, unless there are
+        // more than that).
+        let total = total.saturating_sub(copies_counted);
         let mut hits = Vec::with_capacity(pages.len());
         for group in pages {
             hits.push(self.hit(&searcher, &group, &builder.highlight)?);
@@ -496,6 +528,33 @@ impl Engine {
             })
     }
 
+    /// Ranked passages as the hits of a page: gathered by document when the request groups,
+    /// and, when it dedupes, with copies folded into the hit they copy; with how many hits
+    /// were folded.
+    fn arrange(
+        &self,
+        searcher: &Searcher,
+        ranked: Vec<(f32, DocAddress)>,
+        request: &SearchRequest,
+    ) -> Result<(Vec<Group>, usize)> {
+        let groups = if request.group {
+            self.group_by_document(searcher, ranked)?
+        } else {
+            ranked.into_iter().map(|r| vec![r]).collect()
+        };
+        if !request.dedupe {
+            let groups = groups
+                .into_iter()
+                .map(|passages| Group {
+                    passages,
+                    copies: Vec::new(),
+                })
+                .collect();
+            return Ok((groups, 0));
+        }
+        fold_copies(searcher, groups)
+    }
+
     /// Ranked passages gathered by document, in the order of each document's best passage.
     fn group_by_document(
         &self,
@@ -528,12 +587,21 @@ impl Engine {
     }
 
     /// The hit for a document's matching passages, best first.
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        group: &[(f32, DocAddress)],
-        highlight: &Highlight,
-    ) -> Result<Hit> {
+    fn hit(&self, searcher: &Searcher, group: &Group, highlight: &Highlight) -> Result<Hit> {
+        let mut duplicates = Vec::with_capacity(group.copies.len());
+        for &(address, original) in &group.copies {
+            let copy = self.passage(searcher, address)?;
+            duplicates.push(Duplicate {
+                copy_of: self.passage(searcher, original)?.id,
+                id: copy.id,
+                parent: copy.parent,
+                kind: copy.kind,
+                title: copy.title,
+                date: copy.date,
+                source: copy.source,
+            });
+        }
+        let group = &group.passages;
         let mut snippets = Vec::new();
         let mut other_passages = Vec::new();
         let mut best = None;
@@ -577,6 +645,7 @@ impl Engine {
             matches: group.len(),
             snippets,
             other_passages,
+            duplicates,
         })
     }
 
@@ -791,6 +860,114 @@ fn walk(dir: &Path) -> Vec<u64> {
         }
     }
     sizes
+}
+
+/// The passages of one hit (a document's, or one passage), best first, and the best passage
+/// of each hit folded into it as a copy.
+struct Group {
+    passages: Vec<(f32, DocAddress)>,
+    /// Each copy and the passage of the group (or earlier copy) it copies.
+    copies: Vec<(DocAddress, DocAddress)>,
+}
+
+/// The columns a segment holds sketches in, and the ordinal of the `lesson` kind.
+struct SketchColumns {
+    values: Column<u64>,
+    shingles: Column<u64>,
+    lessons: Option<(tantivy::fastfield::FacetReader, u64)>,
+}
+
+/// A passage's sketch, as the index holds it, and whether the passage is a lesson.
+fn stored_sketch(
+    columns: &mut HashMap<SegmentOrdinal, SketchColumns>,
+    searcher: &Searcher,
+    address: DocAddress,
+) -> Result<(sketch::Sketch, bool)> {
+    let columns = match columns.entry(address.segment_ord) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let fast = segment.fast_fields();
+            e.insert(SketchColumns {
+                values: fast.u64("sketch")?,
+                shingles: fast.u64("shingles")?,
+                lessons: lesson_ordinal(segment),
+            })
+        }
+    };
+    let doc = address.doc_id;
+    let lesson = columns
+        .lessons
+        .as_ref()
+        .is_some_and(|(reader, ord)| reader.facet_ords(doc).any(|o| o == *ord));
+    Ok((
+        sketch::Sketch {
+            values: columns.values.values_for_doc(doc).collect(),
+            shingles: columns.shingles.first(doc).unwrap_or_default(),
+        },
+        lesson,
+    ))
+}
+
+/// Folds each group whose best passage is a copy of a passage of a group ranked above it
+/// (or of a copy already folded into one) into that group; returns the groups kept and how
+/// many were folded. Candidates are found by the sketch values they share, so the cost is
+/// linear in the window.
+fn fold_copies(
+    searcher: &Searcher,
+    groups: Vec<Vec<(f32, DocAddress)>>,
+) -> Result<(Vec<Group>, usize)> {
+    let mut columns = HashMap::new();
+    let mut kept: Vec<Group> = Vec::new();
+    // Every sketch seen so far: its shingle count, the kept group it belongs to, whether it
+    // is a lesson's, and its passage. A lesson is only ever a copy of a lesson, a passage of
+    // a passage: a lesson record is never hidden behind the longer passage that quotes it.
+    let mut seen: Vec<(u64, usize, bool, DocAddress)> = Vec::new();
+    let mut by_value: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut folded = 0;
+    for passages in groups {
+        let best = passages[0].1;
+        let (best_sketch, lesson) = stored_sketch(&mut columns, searcher, best)?;
+        let mut common: HashMap<usize, usize> = HashMap::new();
+        for value in &best_sketch.values {
+            for &i in by_value.get(value).into_iter().flatten() {
+                *common.entry(i).or_default() += 1;
+            }
+        }
+        let original = common
+            .into_iter()
+            .filter(|&(i, n)| {
+                seen[i].2 == lesson && sketch::copies_given(n, seen[i].0, best_sketch.shingles)
+            })
+            .map(|(i, _)| (seen[i].1, i))
+            .min();
+        let (owner, sketches) = match original {
+            Some((owner, i)) => {
+                kept[owner].copies.push((best, seen[i].3));
+                folded += 1;
+                (owner, vec![(best_sketch, lesson, best)])
+            }
+            None => {
+                let mut sketches = vec![(best_sketch, lesson, best)];
+                for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
+                    let (sketch, lesson) = stored_sketch(&mut columns, searcher, address)?;
+                    sketches.push((sketch, lesson, address));
+                }
+                kept.push(Group {
+                    passages,
+                    copies: Vec::new(),
+                });
+                (kept.len() - 1, sketches)
+            }
+        };
+        for (sketch, lesson, address) in sketches {
+            for value in &sketch.values {
+                by_value.entry(*value).or_default().push(seen.len());
+            }
+            seen.push((sketch.shingles, owner, lesson, address));
+        }
+    }
+    Ok((kept, folded))
 }
 
 /// Whether the counts of `facet` leave out the filter group `group`: a facet is counted under

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use minga_core::Passage;
+use minga_core::{Kind, Passage};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
@@ -297,6 +297,7 @@ impl Indexer {
         // Every entry has the fast u64 columns, so they are dense (quicker to read per hit).
         doc.add_u64(self.fields.parent_key, 0);
         doc.add_u64(self.fields.id_key, 0);
+        doc.add_u64(self.fields.shingles, 0);
         doc.add_text(self.fields.source, &record.path);
         doc.add_text(
             self.fields.record,
@@ -331,6 +332,21 @@ impl Indexer {
         doc.add_text(f.parent, &p.parent);
         doc.add_u64(f.parent_key, group_key(p));
         doc.add_u64(f.id_key, id_key(p));
+        // A lesson is known by its title as much as by its text: a register restating a
+        // session's lesson keeps its title.
+        let lesson_title = match (p.kind, p.heading.as_deref()) {
+            (Kind::Lesson, _) if p.id == p.parent => Some(p.title.as_str()),
+            (Kind::Lesson, heading) => heading,
+            _ => None,
+        };
+        let sketch = match lesson_title {
+            Some(title) => crate::sketch::sketch(&format!("{title}\n\n{}", p.text)),
+            None => crate::sketch::sketch(&p.text),
+        };
+        doc.add_u64(f.shingles, sketch.shingles);
+        for value in sketch.values {
+            doc.add_u64(f.sketch, value);
+        }
         doc.add_text(f.source, &p.source.path);
         doc.add_text(f.title.stemmed(p.lang), &p.title);
         doc.add_text(f.title.exact, &p.title);

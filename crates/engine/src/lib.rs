@@ -16,6 +16,7 @@ pub mod query;
 mod ranking;
 mod request;
 mod schema;
+mod sketch;
 mod snippet;
 mod stats;
 mod stopwords;
@@ -30,9 +31,10 @@ pub use indexer::{
 };
 pub use ranking::Ranking;
 pub use request::{
-    DEFAULT_LIMIT, FacetCounts, FacetName, Filters, Hit, MAX_LIMIT, MAX_OFFSET, PassageSnippet,
-    SearchRequest, SearchResponse, Sort,
+    DEFAULT_LIMIT, Duplicate, FacetCounts, FacetName, Filters, Hit, MAX_LIMIT, MAX_OFFSET,
+    PassageSnippet, SearchRequest, SearchResponse, Sort,
 };
 pub use schema::{Fields, SCHEMA_VERSION};
+pub use sketch::are_copies;
 pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use tables::Tables;

@@ -143,6 +143,10 @@ pub struct SearchRequest {
     /// One hit per document (its best passage, the others counted), rather than one per
     /// passage.
     pub group: bool,
+    /// One hit per text: a hit whose best passage is a copy of a better-ranked hit's (an
+    /// edition of the same report, a lesson quoted in several places) is listed in that
+    /// hit's `duplicates` instead of as a hit of its own.
+    pub dedupe: bool,
 }
 
 impl Default for SearchRequest {
@@ -156,6 +160,7 @@ impl Default for SearchRequest {
             facets: Vec::new(),
             expand: true,
             group: true,
+            dedupe: true,
         }
     }
 }
@@ -199,6 +204,29 @@ pub struct Hit {
     pub snippets: Vec<PassageSnippet>,
     /// Ids of the document's other matching passages, best first.
     pub other_passages: Vec<String>,
+    /// The other places the hit's text appears among the results (copies and editions),
+    /// best-ranked first; empty when the request asks for every copy (`dedupe: false`).
+    #[serde(default)]
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A copy of a hit's text elsewhere: another edition of the document, or the same lesson
+/// quoted in another document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// The passage's id.
+    pub id: String,
+    /// The document it belongs to.
+    pub parent: String,
+    pub kind: Kind,
+    /// The document's title.
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    pub source: SourceRef,
+    /// The passage it copies: the hit's own, another of the hit's matching passages, or an
+    /// earlier copy.
+    pub copy_of: String,
 }
 
 /// A snippet of one passage, with where it sits in the passage text.

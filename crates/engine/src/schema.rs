@@ -3,8 +3,8 @@
 use minga_core::Lang;
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
+    STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
@@ -14,8 +14,9 @@ use crate::analysis::Analyzer;
 /// fast columns are dense and their dictionaries are no longer zstd-compressed; 5: stop
 /// words stop with or without their accents; 6: documents are read anew, with the PDF
 /// reader's layout, lessons as records of their own from every format and ids that keep
-/// the extension of files other than Markdown.)
-pub const SCHEMA_VERSION: u32 = 6;
+/// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
+/// copies are found.)
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -70,6 +71,11 @@ pub struct Fields {
     pub topic: Field,
     pub year: Field,
     pub date: Field,
+    /// The passage's MinHash sketch (see `sketch`), a value per slot: what finds its
+    /// copies.
+    pub sketch: Field,
+    /// How many distinct shingles the sketch was made of.
+    pub shingles: Field,
     /// The whole passage (or file record) as JSON, for display.
     pub record: Field,
 }
@@ -116,6 +122,8 @@ impl Fields {
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         );
+        let sketch = builder.add_u64_field("sketch", FAST | INDEXED);
+        let shingles = builder.add_u64_field("shingles", FAST);
         let record = builder.add_text_field("record", STORED);
         Fields {
             schema: builder.build(),
@@ -136,6 +144,8 @@ impl Fields {
             topic,
             year,
             date,
+            sketch,
+            shingles,
             record,
         }
     }

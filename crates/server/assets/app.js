@@ -450,8 +450,21 @@
           ? el("p", { className: "more-passages" }, [el("a", { href: link.getAttribute("href"), className: "hit-more", dataset: { id: hit.id }, text: t("morePassages", { n: hit.matches - 1 }) })])
           : null,
         el("p", { className: "source" }, [el("span", { className: "visually-hidden", text: t("source") + ": " }), el("code", { text: sourceText(hit.source) })]),
+        renderDuplicates(hit.duplicates),
       ]),
     ]);
+  }
+
+  // The other places a hit's text appears (editions, a lesson quoted elsewhere), each a link
+  // to its document: "También en: informe.pdf, p. 12 · informe.docx".
+  function renderDuplicates(duplicates) {
+    if (!duplicates || duplicates.length === 0) return null;
+    const items = [el("span", { text: t("alsoIn") + ": " })];
+    duplicates.forEach((d, i) => {
+      if (i > 0) items.push(el("span", { text: " · " }));
+      items.push(el("a", { href: urlFromState({ ...state, doc: d.id }), className: "hit-copy", dataset: { id: d.id }, title: d.title, text: sourceText(d.source) }));
+    });
+    return el("p", { className: "also-in" }, items);
   }
 
   function renderPager(response) {
@@ -778,7 +791,7 @@
   });
 
   els.hits.addEventListener("click", (event) => {
-    const link = event.target.closest("a.hit-link, a.hit-more");
+    const link = event.target.closest("a.hit-link, a.hit-more, a.hit-copy");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     openedFrom = link;

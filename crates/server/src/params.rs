@@ -55,6 +55,8 @@ pub struct SearchParams {
     /// One hit per document (its best passage, with the others counted) rather than one per
     /// passage; default true.
     pub group: Option<bool>,
+    /// `dedupe=false`: every copy of a text as a hit of its own.
+    pub dedupe: Option<bool>,
 }
 
 /// The facets asked for: a list of names, or one string of comma-separated names.
@@ -88,7 +90,7 @@ where
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 
 /// The names the query string and the JSON body accept.
-pub const PARAMETERS: [&str; 15] = [
+pub const PARAMETERS: [&str; 16] = [
     "q",
     "region",
     "institution",
@@ -104,6 +106,7 @@ pub const PARAMETERS: [&str; 15] = [
     "facets",
     "expand",
     "group",
+    "dedupe",
 ];
 
 fn bad(name: &str, value: &str, expected: &str) -> ApiError {
@@ -175,6 +178,7 @@ impl SearchParams {
                 }
                 "expand" if !blank => params.expand = Some(boolean(name, &value)?),
                 "group" if !blank => params.group = Some(boolean(name, &value)?),
+                "dedupe" if !blank => params.dedupe = Some(boolean(name, &value)?),
                 _ => {}
             }
         }
@@ -311,6 +315,7 @@ impl SearchParams {
             facets,
             expand: self.expand.unwrap_or(true),
             group: self.group.unwrap_or(true),
+            dedupe: self.dedupe.unwrap_or(true),
         })
     }
 }
@@ -430,8 +435,9 @@ mod tests {
         assert_eq!(r.limit, DEFAULT_LIMIT);
         assert_eq!(r.facets, FacetName::ALL);
         assert!(r.expand && r.group);
-        let r = parse("group=false&expand=0").unwrap();
-        assert!(!r.expand && !r.group);
+        assert!(r.dedupe);
+        let r = parse("group=false&expand=0&dedupe=false").unwrap();
+        assert!(!r.expand && !r.group && !r.dedupe);
     }
 
     #[test]

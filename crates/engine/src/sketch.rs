@@ -1,0 +1,190 @@
+//! Near-duplicate passages: MinHash sketches of word shingles, computed at index time and
+//! compared at query time.
+//!
+//! A passage's text is folded (case, accents), split into words, stripped of the stop words
+//! of both languages, and cut into shingles of [`SHINGLE`] consecutive words. The sketch keeps,
+//! for each of [`SLOTS`] hash functions, the smallest hash over the shingles; two sketches
+//! agree in a slot with probability equal to the Jaccard similarity of the two shingle sets.
+//! Each slot's minimum is stored with its slot number (`slot << 16 | min`, the low 16 bits of the minimum), so a sketch is a
+//! set of u64 values, as tantivy stores a multi-valued fast field, and two sketches are
+//! compared by counting common values.
+//!
+//! Two passages are copies when one is (nearly) contained in the other: the estimated
+//! number of shared shingles covers most of the smaller passage. That holds for the same
+//! text reflowed, with a sentence or paragraph added, with a few words changed, and for a
+//! lesson restated in a register with an introduction of its own; it does not hold for two
+//! texts that share only a boilerplate paragraph or a template's headings.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::schema::{FNV_OFFSET, fnv};
+use crate::stopwords;
+
+/// Words per shingle.
+pub(crate) const SHINGLE: usize = 2;
+/// Hash functions (slots) per sketch.
+pub(crate) const SLOTS: usize = 64;
+/// The share of the smaller passage's shingles the larger must hold to be its copy.
+pub(crate) const CONTAINMENT: f64 = 0.5;
+/// The least Jaccard similarity of two copies: a short passage wholly quoted inside a long
+/// one (a funding line in a summary) is not its copy.
+pub(crate) const MIN_JACCARD: f64 = 0.25;
+/// The fewest shingles a passage needs to be compared at all: below it, a shared sentence
+/// says nothing of the rest.
+pub(crate) const MIN_SHINGLES: u64 = 8;
+
+const MIN_BITS: u32 = 16;
+const MIN_MASK: u64 = (1 << MIN_BITS) - 1;
+
+static STOP: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    stopwords::SPANISH
+        .iter()
+        .chain(stopwords::ENGLISH)
+        .map(|w| minga_core::fold(w))
+        .collect()
+});
+
+/// A passage's sketch and how many distinct shingles it was made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Sketch {
+    pub values: Vec<u64>,
+    pub shingles: u64,
+}
+
+/// The sketch of `text`; empty for a text with no word but stop words.
+pub(crate) fn sketch(text: &str) -> Sketch {
+    let folded = minga_core::fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP.contains(*w))
+        .collect();
+    if words.is_empty() {
+        return Sketch::default();
+    }
+    let width = SHINGLE.min(words.len());
+    let mut hashes: Vec<u64> = words
+        .windows(width)
+        .map(|shingle| {
+            shingle.iter().fold(FNV_OFFSET, |h, w| {
+                fnv(w.bytes().chain(std::iter::once(b' ')), h)
+            })
+        })
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut mins = [u64::MAX; SLOTS];
+    for &h in &hashes {
+        for (slot, min) in mins.iter_mut().enumerate() {
+            *min = (*min).min(mix(h ^ SEEDS[slot]));
+        }
+    }
+    Sketch {
+        values: mins
+            .iter()
+            .enumerate()
+            .map(|(slot, min)| ((slot as u64) << MIN_BITS) | (min & MIN_MASK))
+            .collect(),
+        shingles: hashes.len() as u64,
+    }
+}
+
+/// Whether two texts are copies of each other, as search results fold them (see the
+/// module's documentation): what `minga eval` measures on labelled pairs.
+pub fn are_copies(a: &str, b: &str) -> bool {
+    copies(&sketch(a), &sketch(b))
+}
+
+/// Whether two sketches are copies of each other (see the module's documentation).
+pub(crate) fn copies(a: &Sketch, b: &Sketch) -> bool {
+    if a.values.is_empty() || b.values.is_empty() {
+        return false;
+    }
+    let common = a.values.iter().filter(|v| b.values.contains(v)).count();
+    copies_given(common, a.shingles, b.shingles)
+}
+
+/// Whether two passages of `a` and `b` shingles whose sketches agree in `common` slots are
+/// copies of each other.
+pub(crate) fn copies_given(common: usize, a: u64, b: u64) -> bool {
+    let (small, large) = (a.min(b), a.max(b));
+    if small < MIN_SHINGLES {
+        // Short texts (a heading, "Ver anexo"): the same words say nothing of the same source.
+        return false;
+    }
+    let jaccard = common as f64 / SLOTS as f64;
+    if jaccard < MIN_JACCARD {
+        return false;
+    }
+    // |A ∩ B| = J·|A ∪ B| = J·(|A| + |B|) / (1 + J).
+    let shared = jaccard * (small + large) as f64 / (1.0 + jaccard);
+    shared >= CONTAINMENT * small as f64
+}
+
+/// A 64-bit finaliser (splitmix64): turns one hash into [`SLOTS`] independent ones.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// One seed per slot, fixed forever: sketches in an index must stay comparable.
+static SEEDS: LazyLock<[u64; SLOTS]> = LazyLock::new(|| {
+    let mut seeds = [0u64; SLOTS];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for seed in &mut seeds {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        *seed = mix(state);
+    }
+    seeds
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = "La articulación interinstitucional funciona mejor cuando cada \
+        institución sabe qué decide, qué ejecuta y qué solo coordina. En Biobío, el comité \
+        orienta instrumentos y la corporación gestiona proyectos y mesas; cuando los roles se \
+        confundieron hubo duplicaciones. Firmar entre cada ARD y su gobierno regional un \
+        acuerdo de roles que distinga las funciones de la ARD de las de la gerencia regional.";
+
+    #[test]
+    fn the_same_text_reflowed_or_reaccented_is_a_copy() {
+        let reflowed = LESSON.replace(". ", ".\n\n").replace("ó", "o");
+        assert!(copies(&sketch(LESSON), &sketch(&reflowed)));
+    }
+
+    #[test]
+    fn a_text_with_a_paragraph_added_is_a_copy() {
+        let longer = format!(
+            "La mesa de Concepción dibujó un mapa de actores en cuatro anillos y discutió \
+             los mecanismos de coordinación entre el comité y la corporación. {LESSON}"
+        );
+        assert!(copies(&sketch(LESSON), &sketch(&longer)));
+    }
+
+    #[test]
+    fn texts_that_share_a_boilerplate_paragraph_only_are_not_copies() {
+        let boilerplate = "Contenido de muestra: este documento fue escrito con fines \
+            ilustrativos y no recoge hallazgos reales ni citas de personas.";
+        let a = format!(
+            "{boilerplate} Las universidades regionales aportan investigación aplicada a \
+             las cadenas productivas del cacao y del café, con laboratorios propios y \
+             tesistas que trabajan con cooperativas de productores en el valle."
+        );
+        let b = format!(
+            "{boilerplate} El presupuesto participativo del gobierno regional asigna fondos a \
+             proyectos de riego menor que las comunidades priorizan en asambleas anuales \
+             con apoyo técnico de la agencia."
+        );
+        assert!(!copies(&sketch(&a), &sketch(&b)));
+    }
+
+    #[test]
+    fn short_texts_are_never_copies() {
+        assert!(!copies(&sketch("Retos"), &sketch("RETOS")));
+        let note = "Ver el anexo del informe";
+        assert!(!copies(&sketch(note), &sketch(note)));
+    }
+}
