@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use minga_core::{Kind, Lang, Passage, fold, fold_key};
 
 use crate::labels::labels;
-use crate::model::{Brief, Filter, FilterName, Lesson, Location, Scope, Source};
+use crate::model::{Brief, Citation, Filter, FilterName, Lesson, Location, Scope, Source};
 use crate::text::tidy;
 
 /// A lesson a search found, with what the brief needs to know of its document.
@@ -21,6 +21,9 @@ pub struct Found {
     /// The kind of the document it comes from: [`Kind::Lesson`] for a lesson record; `None`
     /// when the index does not tell (a document whose every passage is a lesson).
     pub document_kind: Option<Kind>,
+    /// The same lesson elsewhere (another edition, a register quoting it), as the search
+    /// found them: cited with it, never quoted again.
+    pub copies: Vec<Found>,
 }
 
 impl Found {
@@ -40,6 +43,7 @@ impl Found {
         Some(Found {
             lesson,
             document_kind,
+            copies: Vec::new(),
         })
     }
 }
@@ -53,7 +57,8 @@ impl Brief {
     /// with no region last; institutions likewise within a region; lessons keep their rank
     /// within an institution. Sources are numbered in order of first citation in that
     /// reading order; each lists the places it is quoted at in its own order (page, line).
-    /// A lesson found twice is kept once.
+    /// A lesson found twice is kept once; its copies elsewhere are cited with it (`[1, 4]`)
+    /// and listed among the sources.
     ///
     /// `title` replaces the default, "Lecciones aprendidas: QUERY — REGIONS".
     pub fn assemble(title: Option<String>, scope: Scope, found: Vec<Found>, lang: Lang) -> Brief {
@@ -63,7 +68,11 @@ impl Brief {
         let mut seen = HashSet::new();
         let mut entries: Vec<(Lesson, Found)> = found
             .into_iter()
-            .filter(|f| seen.insert(f.lesson.id.clone()))
+            .filter(|f| {
+                let new = seen.insert(f.lesson.id.clone());
+                seen.extend(f.copies.iter().map(|c| c.lesson.id.clone()));
+                new
+            })
             .map(|f| {
                 let region = choose(&f.lesson.regions, &wanted_regions);
                 let institution = choose(&f.lesson.institutions, &wanted_institutions);
@@ -82,19 +91,31 @@ impl Brief {
         let mut sources: Vec<Source> = Vec::new();
         let mut lessons = Vec::with_capacity(entries.len());
         for (mut lesson, found) in entries {
-            let passage = &found.lesson;
-            let next = sources.len() + 1;
-            let number = *numbers.entry(passage.parent.clone()).or_insert(next);
-            if number == next {
-                sources.push(source(number, &found));
+            let mut cite = |found: &Found| {
+                let passage = &found.lesson;
+                let next = sources.len() + 1;
+                let number = *numbers.entry(passage.parent.clone()).or_insert(next);
+                if number == next {
+                    sources.push(source(number, found));
+                }
+                sources[number - 1].cited.push(Location {
+                    lesson: passage.id.clone(),
+                    section: passage.source.section.clone(),
+                    page: passage.source.page,
+                    line: passage.source.line,
+                });
+                Citation {
+                    number,
+                    page: passage.source.page,
+                }
+            };
+            lesson.citation = cite(&found).number;
+            for copy in &found.copies {
+                let also = cite(copy);
+                if also.number != lesson.citation && !lesson.also.contains(&also) {
+                    lesson.also.push(also);
+                }
             }
-            sources[number - 1].cited.push(Location {
-                lesson: passage.id.clone(),
-                section: passage.source.section.clone(),
-                page: passage.source.page,
-                line: passage.source.line,
-            });
-            lesson.citation = number;
             lessons.push(lesson);
         }
 
@@ -170,6 +191,7 @@ fn lesson(p: &Passage, region: Option<String>, institution: Option<String>) -> L
     };
     Lesson {
         citation: 0,
+        also: Vec::new(),
         id: p.id.clone(),
         title: optional(title),
         lesson: tidy(text),
@@ -280,6 +302,7 @@ mod tests {
         Found {
             lesson: p,
             document_kind: Some(Kind::SessionNote),
+            copies: Vec::new(),
         }
     }
 
@@ -364,6 +387,26 @@ mod tests {
         assert_eq!(lesson.institution.as_deref(), Some("CDPR Biobío"));
         assert_eq!(lesson.other_regions(), ["Apurímac"]);
         assert_eq!(brief.title, "Lecciones aprendidas: articulación — Biobío");
+    }
+
+    #[test]
+    fn a_lesson_found_in_several_sources_is_quoted_once_and_cites_them_all() {
+        let mut pdf = passage("informe-pdf:l2", &["Biobío"], &[]);
+        pdf.source.page = Some(21);
+        let mut lesson = found(passage("nota:l1", &["Biobío"], &[]));
+        lesson.copies = vec![found(pdf), found(passage("registro-4", &["Biobío"], &[]))];
+        let other = found(passage("informe-pdf:l3", &["Biobío"], &[]));
+        let brief = Brief::assemble(None, scope(Vec::new()), vec![lesson, other], Lang::Es);
+        assert_eq!(ids(&brief), ["nota:l1", "informe-pdf:l3"]);
+        let cited = &brief.lessons[0];
+        assert_eq!((cited.citation, cited.also.len()), (1, 2));
+        let l = crate::labels::labels(Lang::Es);
+        assert_eq!(crate::describe::citation(cited, l), "[1; 2, p. 21; 3]");
+        // The PDF, cited for both lessons, keeps one number and lists both places.
+        assert_eq!(brief.lessons[1].citation, 2);
+        let ids: Vec<&str> = brief.sources.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["nota", "informe-pdf", "registro-4"]);
+        assert_eq!(brief.sources[1].cited.len(), 2);
     }
 
     #[test]

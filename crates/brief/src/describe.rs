@@ -50,11 +50,21 @@ pub(crate) fn scope_rows(brief: &Brief, l: &Labels) -> Vec<(&'static str, String
 }
 
 /// The citation mark that ends a quote: `[3]`, or `[3, p. 21]` for a paginated source.
+/// `[3]`, `[3, p. 21]`; a lesson found in several sources cites them all, `[1, 4]` or
+/// `[1, p. 21; 4]`.
 pub(crate) fn citation(lesson: &Lesson, l: &Labels) -> String {
-    match lesson.source.page {
-        Some(page) => format!("[{}, {} {page}]", lesson.citation, l.page),
-        None => format!("[{}]", lesson.citation),
-    }
+    let places: Vec<(usize, Option<u32>)> = std::iter::once((lesson.citation, lesson.source.page))
+        .chain(lesson.also.iter().map(|c| (c.number, c.page)))
+        .collect();
+    let paged = places.iter().any(|(_, page)| page.is_some());
+    let parts: Vec<String> = places
+        .iter()
+        .map(|(number, page)| match page {
+            Some(page) => format!("{number}, {} {page}", l.page),
+            None => number.to_string(),
+        })
+        .collect();
+    format!("[{}]", parts.join(if paged { "; " } else { ", " }))
 }
 
 /// What is said under a lesson: date, event, place (its country when it has no region), its

@@ -45,6 +45,6 @@ pub use assemble::Found;
 pub use error::{Error, Result};
 pub use format::Format;
 pub use model::{
-    Brief, Corpus, Filter, FilterName, InstitutionGroup, Lesson, Location, Order, RegionGroup,
-    Scope, Source,
+    Brief, Citation, Corpus, Filter, FilterName, InstitutionGroup, Lesson, Location, Order,
+    RegionGroup, Scope, Source,
 };

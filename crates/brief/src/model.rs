@@ -95,6 +95,9 @@ pub struct Corpus {
 pub struct Lesson {
     /// The number of its source in [`Brief::sources`].
     pub citation: usize,
+    /// The other sources that hold the same lesson (editions, registers quoting it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Citation>,
     /// The lesson's passage id (`doc:l2`, or a lesson record's own id).
     pub id: String,
     /// Its short title: the heading it sits under, or a lesson record's title.
@@ -149,6 +152,14 @@ fn others<'a>(all: &'a [String], chosen: Option<&str>) -> Vec<&'a str> {
         .map(String::as_str)
         .filter(|v| Some(*v) != chosen)
         .collect()
+}
+
+/// Another place a lesson is cited at: a source's number and the page, for a PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub number: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// A source: the document a lesson comes from, or a lesson record itself.

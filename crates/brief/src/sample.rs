@@ -100,14 +100,17 @@ pub(crate) fn brief(lang: Lang) -> Brief {
         Found {
             lesson: record,
             document_kind: Some(Kind::Lesson),
+            copies: Vec::new(),
         },
         Found {
             lesson: note,
             document_kind: Some(Kind::SessionNote),
+            copies: Vec::new(),
         },
         Found {
             lesson: pdf,
             document_kind: Some(Kind::Report),
+            copies: Vec::new(),
         },
     ];
     Brief::assemble(None, scope, found, lang)

@@ -31,15 +31,26 @@ pub fn brief(
     let mut documents: HashMap<&str, Vec<Passage>> = HashMap::new();
     let mut found = Vec::with_capacity(response.hits.len());
     for hit in &response.hits {
-        if !documents.contains_key(hit.parent.as_str()) {
-            let view = engine.document(&hit.parent)?;
-            documents.insert(&hit.parent, view.map(|v| v.passages).unwrap_or_default());
+        let places = std::iter::once((&hit.parent, &hit.id))
+            .chain(hit.duplicates.iter().map(|d| (&d.parent, &d.id)));
+        let mut copies = Vec::new();
+        for (parent, id) in places {
+            if !documents.contains_key(parent.as_str()) {
+                let view = engine.document(parent)?;
+                documents.insert(parent, view.map(|v| v.passages).unwrap_or_default());
+            }
+            copies.extend(
+                documents
+                    .get(parent.as_str())
+                    .and_then(|passages| Found::in_document(id, passages)),
+            );
         }
-        found.extend(
-            documents
-                .get(hit.parent.as_str())
-                .and_then(|passages| Found::in_document(&hit.id, passages)),
-        );
+        // The hit's own lesson first, the copies cited with it.
+        if !copies.is_empty() {
+            let mut lesson = copies.remove(0);
+            lesson.copies = copies;
+            found.push(lesson);
+        }
     }
     let stats = engine.stats()?;
     let f = &request.filters;

@@ -16,7 +16,11 @@ pub(crate) fn render(brief: &Brief) -> String {
         write_record(
             &mut writer,
             [
-                lesson.citation.to_string(),
+                std::iter::once(lesson.citation)
+                    .chain(lesson.also.iter().map(|c| c.number))
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 lesson.region.clone().unwrap_or_default(),
                 lesson.institution.clone().unwrap_or_default(),
                 lesson.date.map(|d| d.to_string()).unwrap_or_default(),
