@@ -9,9 +9,14 @@ use minga_engine::Engine;
 use minga_engine::eval::{Collection, evaluate};
 use minga_pipeline::{SyncOptions, sync};
 
+/// The file of a collection of labelled copy pairs.
+const PAIRS: &str = "pairs.jsonl";
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Collection folder: docs.jsonl, queries.tsv, qrels.tsv.
+    /// Collection folder: docs.jsonl, queries.tsv, qrels.tsv; or pairs.jsonl, pairs of texts
+    /// labelled as copies or not (`{"id", "category", "copy", "a", "b"}`), for the precision
+    /// and recall of copy detection.
     pub collection: PathBuf,
     /// Index this corpus folder instead of COLLECTION/docs.jsonl (for judgments made on a
     /// corpus, such as eval/sample on corpus/).
@@ -36,6 +41,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let pairs = args.collection.join(PAIRS);
+    if pairs.is_file() {
+        return copies(&pairs, args.json);
+    }
     let collection = Collection::load_files(
         &args
             .queries
@@ -87,6 +96,107 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "  latency    {:.2} ms mean, {:.2} ms p50, {:.2} ms p99",
             report.mean_latency_ms, report.p50_latency_ms, report.p99_latency_ms
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A labelled pair of texts.
+#[derive(Debug, serde::Deserialize)]
+struct Pair {
+    id: String,
+    category: String,
+    copy: bool,
+    a: String,
+    b: String,
+}
+
+/// Counts of one category (or all): pairs labelled copies and found, missed; pairs labelled
+/// distinct and wrongly folded, rightly kept apart.
+#[derive(Debug, Default, serde::Serialize)]
+struct Confusion {
+    found: usize,
+    missed: usize,
+    wrongly_folded: usize,
+    kept_apart: usize,
+}
+
+impl Confusion {
+    fn add(&mut self, labelled: bool, predicted: bool) {
+        match (labelled, predicted) {
+            (true, true) => self.found += 1,
+            (true, false) => self.missed += 1,
+            (false, true) => self.wrongly_folded += 1,
+            (false, false) => self.kept_apart += 1,
+        }
+    }
+
+    fn precision(&self) -> f64 {
+        ratio(self.found, self.found + self.wrongly_folded)
+    }
+
+    fn recall(&self) -> f64 {
+        ratio(self.found, self.found + self.missed)
+    }
+}
+
+fn ratio(n: usize, d: usize) -> f64 {
+    if d == 0 { 1.0 } else { n as f64 / d as f64 }
+}
+
+/// `minga eval DIR` for a folder with `pairs.jsonl`: copy detection's precision and recall.
+fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut all = Confusion::default();
+    let mut by_category: std::collections::BTreeMap<String, Confusion> = Default::default();
+    let mut wrong = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let pair: Pair = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a labelled pair", path.display(), n + 1))?;
+        let predicted = minga_engine::are_copies(&pair.a, &pair.b);
+        all.add(pair.copy, predicted);
+        by_category
+            .entry(pair.category.clone())
+            .or_default()
+            .add(pair.copy, predicted);
+        if predicted != pair.copy {
+            wrong.push(pair.id);
+        }
+    }
+    if json {
+        let report = serde_json::json!({
+            "precision": all.precision(),
+            "recall": all.recall(),
+            "all": all,
+            "categories": by_category,
+            "wrong": wrong,
+        });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pairs = all.found + all.missed + all.wrongly_folded + all.kept_apart;
+    println!(
+        "{}: {pairs} labelled pairs ({} copies)",
+        path.display(),
+        all.found + all.missed
+    );
+    println!("  precision  {:.3}", all.precision());
+    println!("  recall     {:.3}", all.recall());
+    for (category, c) in &by_category {
+        let labelled_copies = c.found + c.missed;
+        if labelled_copies > 0 {
+            println!("  {category:<16} {} of {labelled_copies} found", c.found);
+        } else {
+            let distinct = c.wrongly_folded + c.kept_apart;
+            println!("  {category:<16} {} of {distinct} kept apart", c.kept_apart);
+        }
+    }
+    if !wrong.is_empty() {
+        println!("  wrong: {}", wrong.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

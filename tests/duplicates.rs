@@ -1,0 +1,291 @@
+//! One lesson, once: a report's editions and a lesson restated in a register are one hit,
+//! with the other places listed; `dedupe=false` shows every copy; a deleted edition leaves
+//! no stale reference; a file changed so that it is no longer a copy is a hit of its own
+//! again. Through the real server, over HTTP, with the index rebuilt under it by
+//! `minga index`.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{ServerProcess, Workspace, wait_for};
+
+const SECTION: &str = "La agencia regional convocó a las universidades, a los gremios \
+    productivos y a las municipalidades de la provincia para construir una hoja de ruta del \
+    cacao fino de aroma, con metas de productividad, certificación orgánica y acceso a \
+    mercados diferenciados, y acordó revisar sus avances cada seis meses en una mesa técnica \
+    abierta a las cooperativas de productores.";
+
+const LESSON: &str = "La hoja de ruta funciona cuando cada socio asume una meta propia y la \
+    mesa técnica revisa los avances con datos verificables de las cooperativas.";
+
+const DISCLAIMER: &str = "Contenido de muestra escrito con fines ilustrativos: no recoge \
+    hallazgos reales, citas de personas ni posiciones oficiales de las instituciones.";
+
+fn report_markdown() -> String {
+    format!(
+        "---\ntitle: Informe de la mesa del cacao\nkind: report\nlang: es\ncountry: Perú\n\
+         regions: [Cusco]\ndate: 2024-03-10\n---\n\n# Informe de la mesa del cacao\n\n\
+         ## La mesa técnica\n\n{SECTION}\n\n{DISCLAIMER}\n\n## Lecciones aprendidas\n\n\
+         ### Metas propias para cada socio\n\n{LESSON}\n"
+    )
+}
+
+/// The same report exported to HTML, reflowed, without the front matter.
+fn report_html() -> String {
+    let reflowed = SECTION.replace(", ", ",\n");
+    format!(
+        "<!doctype html><html lang=\"es\"><head><title>Informe de la mesa del cacao</title>\
+         </head><body><main><h1>Informe de la mesa del cacao</h1><h2>La mesa técnica</h2>\
+         <p>{reflowed}</p><p>{DISCLAIMER}</p><h2>Lecciones aprendidas</h2>\
+         <h3>Metas propias para cada socio</h3><p>{LESSON}</p></main></body></html>"
+    )
+}
+
+/// A lessons register restating the report's lesson with an introduction of its own.
+fn register(lesson: &str) -> String {
+    let record = serde_json::json!({
+        "id": "leccion-cacao",
+        "title": "Metas propias para cada socio",
+        "kind": "lesson",
+        "lang": "es",
+        "country": "Perú",
+        "regions": ["Cusco"],
+        "text": format!("La mesa del cacao de Cusco se reunió dos veces en 2024. {lesson}"),
+    });
+    format!("{record}\n")
+}
+
+/// A note that shares only the disclaimer with the report.
+fn other_note() -> String {
+    format!(
+        "---\ntitle: Nota sobre riego menor\nkind: session_note\nlang: es\ncountry: Perú\n\
+         regions: [Cusco]\ndate: 2024-04-02\n---\n\n# Riego menor\n\nLas comunidades \
+         priorizaron en asamblea tres proyectos de riego tecnificado para la mesa técnica \
+         provincial, con aportes de mano de obra y un fondo concursable del gobierno regional \
+         que exige expedientes simples y acompañamiento de la agencia.\n\n{DISCLAIMER}\n"
+    )
+}
+
+fn workspace() -> Workspace {
+    let w = Workspace::empty();
+    w.write("informes/mesa-cacao.md", &report_markdown());
+    w.write("informes/mesa-cacao.html", &report_html());
+    w.write("lecciones/registro.jsonl", &register(LESSON));
+    w.write("notas/riego.md", &other_note());
+    w
+}
+
+fn get(server: &ServerProcess, path: &str) -> Value {
+    let response = reqwest::blocking::get(server.url(path)).expect("a response");
+    assert_eq!(response.status(), 200, "{path}");
+    serde_json::from_str(&response.text().expect("a body")).expect("JSON")
+}
+
+fn ids(r: &Value) -> Vec<&str> {
+    r["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id"))
+        .collect()
+}
+
+fn duplicates(hit: &Value) -> Vec<&str> {
+    hit["duplicates"]
+        .as_array()
+        .expect("duplicates")
+        .iter()
+        .map(|d| d["id"].as_str().expect("id"))
+        .collect()
+}
+
+#[test]
+fn copies_are_one_hit_that_lists_the_others_until_they_change_or_go() {
+    let w = workspace();
+    let server = w.serve(&[]);
+
+    // The two editions of the report: one hit, the other listed with where it is.
+    // (Two hits: the report's passage, and its lesson, which goes as a hit of its own.)
+    let r = get(
+        &server,
+        "/api/search?q=hoja%20de%20ruta%20cacao%20universidades",
+    );
+    assert_eq!(r["total"], 2, "{r:#}");
+    let hit = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] != "lesson")
+        .expect("the report's passage");
+    let copies = duplicates(hit);
+    assert_eq!(copies.len(), 1, "{r:#}");
+    let (kept, copy) = (
+        hit["parent"].as_str().unwrap(),
+        hit["duplicates"][0].clone(),
+    );
+    let editions = ["informes.mesa-cacao", "informes.mesa-cacao.html"];
+    assert!(editions.contains(&kept), "{r:#}");
+    assert!(
+        editions.contains(&copy["parent"].as_str().unwrap()),
+        "{r:#}"
+    );
+    assert_ne!(copy["parent"], kept);
+    assert_eq!(copy["copy_of"], hit["id"]);
+    assert!(
+        copy["source"]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("informes/mesa-cacao.")
+    );
+
+    // The lesson: quoted in both editions and restated in the register, one hit.
+    let r = get(&server, "/api/search?q=metas%20propias%20socio&kind=lesson");
+    assert_eq!(r["total"], 1, "{r:#}");
+    let mut places = vec![r["hits"][0]["id"].as_str().unwrap()];
+    places.extend(duplicates(&r["hits"][0]));
+    places.sort_unstable();
+    assert_eq!(
+        places,
+        [
+            "informes.mesa-cacao.html:l1",
+            "informes.mesa-cacao:l1",
+            "leccion-cacao"
+        ],
+        "{r:#}"
+    );
+
+    // Every copy on request.
+    let r = get(
+        &server,
+        "/api/search?q=metas%20propias%20socio&kind=lesson&dedupe=false",
+    );
+    assert_eq!(r["total"], 3, "{r:#}");
+    assert!(
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| duplicates(h).is_empty()),
+        "{r:#}"
+    );
+
+    // Sharing a disclaimer does not make the note a copy of the report.
+    let r = get(
+        &server,
+        "/api/search?q=contenido%20de%20muestra%20ilustrativos",
+    );
+    let notes: Vec<&str> = ids(&r)
+        .into_iter()
+        .filter(|id| id.starts_with("notas.riego"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{r:#}");
+
+    // The HTML edition deleted: the other stays, and nothing refers to the deleted one.
+    std::fs::remove_file(w.corpus.join("informes/mesa-cacao.html")).expect("delete");
+    w.index();
+    let r = wait_for("the edition gone", Duration::from_secs(20), || {
+        let r = get(
+            &server,
+            "/api/search?q=hoja%20de%20ruta%20cacao%20universidades",
+        );
+        (!r.to_string().contains("mesa-cacao.html")).then_some(r)
+    });
+    assert_eq!(ids(&r)[0], "informes.mesa-cacao:p1", "{r:#}");
+    assert!(duplicates(&r["hits"][0]).is_empty(), "{r:#}");
+    assert_eq!(duplicates(&r["hits"][1]), ["leccion-cacao"], "{r:#}");
+
+    // The register's lesson rewritten to say something else: a hit of its own again.
+    w.write(
+        "lecciones/registro.jsonl",
+        &register(
+            "Sin un presupuesto propio la mesa técnica depende de la voluntad de cada \
+             gestión municipal y pierde continuidad entre un año y el siguiente.",
+        ),
+    );
+    w.index();
+    let r = wait_for("the register changed", Duration::from_secs(20), || {
+        let r = get(&server, "/api/search?q=mesa%20cacao&kind=lesson");
+        (r["total"] == 2).then_some(r)
+    });
+    for hit in r["hits"].as_array().unwrap() {
+        assert!(duplicates(hit).is_empty(), "{r:#}");
+    }
+}
+
+#[test]
+fn the_command_line_lists_copies_and_a_brief_quotes_a_lesson_once_citing_every_source() {
+    let w = workspace();
+    w.index();
+    let run = |args: &[&str]| -> String {
+        let output = w
+            .minga()
+            .args(args)
+            .arg("--index")
+            .arg(&w.index)
+            .output()
+            .expect("run minga");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+
+    let out = run(&["search", "metas propias socio", "--kind", "lesson"]);
+    assert!(out.starts_with("1 result "), "{out}");
+    let also = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("also in: "))
+        .unwrap_or_else(|| panic!("no also-in line:\n{out}"));
+    assert_eq!(also.matches(" · ").count(), 1, "{out}");
+    let out = run(&[
+        "search",
+        "metas propias socio",
+        "--kind",
+        "lesson",
+        "--all-copies",
+    ]);
+    assert!(out.starts_with("3 results "), "{out}");
+    assert!(!out.contains("also in: "), "{out}");
+
+    // The brief quotes the lesson once and cites its three sources, all listed.
+    let brief = run(&["brief", "metas propias socio"]);
+    assert_eq!(
+        brief.matches("cada socio asume una meta propia").count(),
+        1,
+        "{brief}"
+    );
+    assert!(brief.contains("[1, 2, 3]"), "{brief}");
+    for path in [
+        "informes/mesa-cacao.md",
+        "informes/mesa-cacao.html",
+        "lecciones/registro.jsonl",
+    ] {
+        assert!(
+            brief.contains(path),
+            "{path} not among the sources:\n{brief}"
+        );
+    }
+}
+
+#[test]
+fn copy_detection_meets_its_targets_on_the_labelled_pairs() {
+    let output = support::minga()
+        .args(["eval", "eval/copies", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run minga eval");
+    assert!(output.status.success(), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let (precision, recall) = (
+        report["precision"].as_f64().unwrap(),
+        report["recall"].as_f64().unwrap(),
+    );
+    assert!(precision >= 0.98 && recall >= 0.95, "{report:#}");
+    // Sharing a disclaimer or a template's frame never makes two texts copies.
+    for category in ["boilerplate", "template"] {
+        assert_eq!(
+            report["categories"][category]["wrongly_folded"], 0,
+            "{report:#}"
+        );
+    }
+}
