@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p minga-engine --example querymix -- INDEX bench/queries.tsv \
-//!     [--runs 20] [--warmup 2]
+//!     [--runs 20] [--warmup 2] [--all-copies]
 //! ```
 //!
 //! Opens the index once, builds one [`SearchRequest`] per line of the mix (the query, its
@@ -21,14 +21,20 @@ use minga_engine::Engine;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [index, mix_path, rest @ ..] = args.as_slice() else {
-        return Err("usage: querymix INDEX MIX [--runs N] [--warmup N]".into());
+        return Err("usage: querymix INDEX MIX [--runs N] [--warmup N] [--all-copies]".into());
     };
-    let options = mix::RunOptions::from_args(rest)?;
+    // `--all-copies`: copies not folded (what folding costs is the difference).
+    let all_copies = rest.iter().any(|a| a == "--all-copies");
+    let rest: Vec<String> = rest.iter().filter(|a| *a != "--all-copies").cloned().collect();
+    let options = mix::RunOptions::from_args(&rest)?;
     let mix = mix::load(Path::new(mix_path))?;
-    let requests = mix
+    let mut requests = mix
         .iter()
         .map(mix::MixQuery::request)
         .collect::<Result<Vec<_>, _>>()?;
+    for request in &mut requests {
+        request.dedupe = !all_copies;
+    }
     let engine = Engine::open(Path::new(index))?;
     let mut report = mix::measure("minga", &mix, &options, |i, _| {
         Ok(engine.search(&requests[i])?.total)
