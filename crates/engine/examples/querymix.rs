@@ -25,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // `--all-copies`: copies not folded (what folding costs is the difference).
     let all_copies = rest.iter().any(|a| a == "--all-copies");
-    let rest: Vec<String> = rest.iter().filter(|a| *a != "--all-copies").cloned().collect();
+    let rest: Vec<String> = rest
+        .iter()
+        .filter(|a| *a != "--all-copies")
+        .cloned()
+        .collect();
     let options = mix::RunOptions::from_args(&rest)?;
     let mix = mix::load(Path::new(mix_path))?;
     let mut requests = mix

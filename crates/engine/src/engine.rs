@@ -37,8 +37,10 @@ const GROUP_WINDOW: usize = 5;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
 /// Copies are counted out of `total` among this many best passages, whatever the page: the
-/// same search gives the same total for every page size.
-const COPIES_COUNTED: usize = 400;
+/// same search gives the same total for every page size. (Every window holds them.)
+const COPIES_COUNTED: usize = MIN_GROUP_WINDOW;
+/// The most copies a hit lists (each is a stored document to read).
+const MAX_DUPLICATES: usize = 10;
 /// Snippets a hit shows at most, from its best matching passages.
 const SNIPPETS_PER_HIT: usize = 3;
 /// Other matching passages a hit lists at most.
@@ -358,14 +360,9 @@ impl Engine {
         // So does a search that folds copies: the page is what is left after folding.
         let windowed = request.group || request.dedupe;
         let (window_offset, window_limit) = if windowed {
-            let floor = if request.dedupe {
-                COPIES_COUNTED
-            } else {
-                MIN_GROUP_WINDOW
-            };
             (
                 0,
-                ((request.offset + request.limit) * GROUP_WINDOW).max(floor),
+                ((request.offset + request.limit) * GROUP_WINDOW).max(MIN_GROUP_WINDOW),
             )
         } else {
             (request.offset, request.limit)
@@ -588,11 +585,21 @@ impl Engine {
 
     /// The hit for a document's matching passages, best first.
     fn hit(&self, searcher: &Searcher, group: &Group, highlight: &Highlight) -> Result<Hit> {
-        let mut duplicates = Vec::with_capacity(group.copies.len());
-        for &(address, original) in &group.copies {
+        let mut duplicates = Vec::with_capacity(group.copies.len().min(MAX_DUPLICATES));
+        let mut ids: HashMap<DocAddress, String> = HashMap::new();
+        for &(address, original) in group.copies.iter().take(MAX_DUPLICATES) {
             let copy = self.passage(searcher, address)?;
+            ids.insert(address, copy.id.clone());
+            let copy_of = match ids.get(&original) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = self.passage(searcher, original)?.id;
+                    ids.insert(original, id.clone());
+                    id
+                }
+            };
             duplicates.push(Duplicate {
-                copy_of: self.passage(searcher, original)?.id,
+                copy_of,
                 id: copy.id,
                 parent: copy.parent,
                 kind: copy.kind,

@@ -3,8 +3,8 @@
 use minga_core::Lang;
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
-    STRING, Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
@@ -122,7 +122,7 @@ impl Fields {
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         );
-        let sketch = builder.add_u64_field("sketch", FAST | INDEXED);
+        let sketch = builder.add_u64_field("sketch", FAST);
         let shingles = builder.add_u64_field("shingles", FAST);
         let record = builder.add_text_field("record", STORED);
         Fields {

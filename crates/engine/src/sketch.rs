@@ -15,8 +15,9 @@
 //! lesson restated in a register with an introduction of its own; it does not hold for two
 //! texts that share only a boilerplate paragraph or a template's headings.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 use crate::schema::{FNV_OFFSET, fnv};
 use crate::stopwords;
@@ -37,7 +38,7 @@ pub(crate) const MIN_SHINGLES: u64 = 8;
 const MIN_BITS: u32 = 16;
 const MIN_MASK: u64 = (1 << MIN_BITS) - 1;
 
-static STOP: LazyLock<HashSet<String>> = LazyLock::new(|| {
+static STOP: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     stopwords::SPANISH
         .iter()
         .chain(stopwords::ENGLISH)
@@ -73,10 +74,12 @@ pub(crate) fn sketch(text: &str) -> Sketch {
         .collect();
     hashes.sort_unstable();
     hashes.dedup();
+    // Slot i hashes a shingle with (a_i·h + b_i) mod 2^64, keeping the high half:
+    // multiply-shift hashing, one multiplication per slot and shingle.
     let mut mins = [u64::MAX; SLOTS];
     for &h in &hashes {
-        for (slot, min) in mins.iter_mut().enumerate() {
-            *min = (*min).min(mix(h ^ SEEDS[slot]));
+        for ((min, a), b) in mins.iter_mut().zip(&SEEDS.0).zip(&SEEDS.1) {
+            *min = (*min).min(a.wrapping_mul(h).wrapping_add(*b) >> 32);
         }
     }
     Sketch {
@@ -121,20 +124,23 @@ pub(crate) fn copies_given(common: usize, a: u64, b: u64) -> bool {
     shared >= CONTAINMENT * small as f64
 }
 
-/// A 64-bit finaliser (splitmix64): turns one hash into [`SLOTS`] independent ones.
+/// A 64-bit finaliser (splitmix64), for the seeds.
 fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
 }
 
-/// One seed per slot, fixed forever: sketches in an index must stay comparable.
-static SEEDS: LazyLock<[u64; SLOTS]> = LazyLock::new(|| {
-    let mut seeds = [0u64; SLOTS];
+/// The multipliers (odd) and increments of the slots, fixed forever: sketches in an index
+/// must stay comparable.
+static SEEDS: LazyLock<([u64; SLOTS], [u64; SLOTS])> = LazyLock::new(|| {
+    let mut seeds = ([0u64; SLOTS], [0u64; SLOTS]);
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    for seed in &mut seeds {
+    for slot in 0..SLOTS {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        *seed = mix(state);
+        seeds.0[slot] = mix(state) | 1;
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        seeds.1[slot] = mix(state);
     }
     seeds
 });
