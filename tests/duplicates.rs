@@ -83,22 +83,17 @@ fn get(server: &ServerProcess, path: &str) -> Value {
     serde_json::from_str(&response.text().expect("a body")).expect("JSON")
 }
 
-fn ids(r: &Value) -> Vec<&str> {
-    r["hits"]
-        .as_array()
-        .expect("hits")
+/// The ids of a list of hits or of duplicates.
+fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .expect("a list")
         .iter()
-        .map(|h| h["id"].as_str().expect("id"))
+        .map(|item| item["id"].as_str().expect("id"))
         .collect()
 }
 
 fn duplicates(hit: &Value) -> Vec<&str> {
-    hit["duplicates"]
-        .as_array()
-        .expect("duplicates")
-        .iter()
-        .map(|d| d["id"].as_str().expect("id"))
-        .collect()
+    ids(&hit["duplicates"])
 }
 
 #[test]
@@ -176,7 +171,7 @@ fn copies_are_one_hit_that_lists_the_others_until_they_change_or_go() {
         &server,
         "/api/search?q=contenido%20de%20muestra%20ilustrativos",
     );
-    let notes: Vec<&str> = ids(&r)
+    let notes: Vec<&str> = ids(&r["hits"])
         .into_iter()
         .filter(|id| id.starts_with("notas.riego"))
         .collect();
@@ -192,7 +187,7 @@ fn copies_are_one_hit_that_lists_the_others_until_they_change_or_go() {
         );
         (!r.to_string().contains("mesa-cacao.html")).then_some(r)
     });
-    assert_eq!(ids(&r)[0], "informes.mesa-cacao:p1", "{r:#}");
+    assert_eq!(ids(&r["hits"])[0], "informes.mesa-cacao:p1", "{r:#}");
     assert!(duplicates(&r["hits"][0]).is_empty(), "{r:#}");
     assert_eq!(duplicates(&r["hits"][1]), ["leccion-cacao"], "{r:#}");
 

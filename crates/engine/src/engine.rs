@@ -460,13 +460,7 @@ impl Engine {
                 .take(request.limit)
                 .collect()
         } else {
-            ranked
-                .into_iter()
-                .map(|r| Group {
-                    passages: vec![r],
-                    copies: Vec::new(),
-                })
-                .collect()
+            ranked.into_iter().map(|r| Group::alone(vec![r])).collect()
         };
         // Copies are counted once among the first passages (every match, unless there are
         // more than that).
@@ -491,6 +485,7 @@ impl Engine {
             suggestion,
             hits,
             total,
+            copies: copies_counted,
             total_passages,
             facets,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -540,14 +535,7 @@ impl Engine {
             ranked.into_iter().map(|r| vec![r]).collect()
         };
         if !request.dedupe {
-            let groups = groups
-                .into_iter()
-                .map(|passages| Group {
-                    passages,
-                    copies: Vec::new(),
-                })
-                .collect();
-            return Ok((groups, 0));
+            return Ok((groups.into_iter().map(Group::alone).collect(), 0));
         }
         fold_copies(searcher, groups)
     }
@@ -877,6 +865,16 @@ struct Group {
     copies: Vec<(DocAddress, DocAddress)>,
 }
 
+impl Group {
+    /// A hit's passages, with no copy folded into it.
+    fn alone(passages: Vec<(f32, DocAddress)>) -> Group {
+        Group {
+            passages,
+            copies: Vec::new(),
+        }
+    }
+}
+
 /// The columns a segment holds sketches in, and the ordinal of the `lesson` kind.
 struct SketchColumns {
     values: Column<u64>,
@@ -960,10 +958,7 @@ fn fold_copies(
                     let (sketch, lesson) = stored_sketch(&mut columns, searcher, address)?;
                     sketches.push((sketch, lesson, address));
                 }
-                kept.push(Group {
-                    passages,
-                    copies: Vec::new(),
-                });
+                kept.push(Group::alone(passages));
                 (kept.len() - 1, sketches)
             }
         };

@@ -260,8 +260,12 @@ pub struct SearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     pub hits: Vec<Hit>,
-    /// Hits in all: documents when grouped, passages otherwise.
+    /// Hits in all: documents when grouped, passages otherwise; a copy folded into the hit
+    /// it copies is not counted (see `copies`).
     pub total: usize,
+    /// Hits folded as copies of other hits, counted among the best-ranked passages: `total`
+    /// plus `copies` is what the facets count.
+    pub copies: usize,
     /// Passages matching in all.
     pub total_passages: usize,
     /// Facet name → value → count, for the facets asked.

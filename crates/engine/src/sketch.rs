@@ -5,9 +5,9 @@
 //! of both languages, and cut into shingles of [`SHINGLE`] consecutive words. The sketch keeps,
 //! for each of [`SLOTS`] hash functions, the smallest hash over the shingles; two sketches
 //! agree in a slot with probability equal to the Jaccard similarity of the two shingle sets.
-//! Each slot's minimum is stored with its slot number (`slot << 16 | min`, the low 16 bits of the minimum), so a sketch is a
-//! set of u64 values, as tantivy stores a multi-valued fast field, and two sketches are
-//! compared by counting common values.
+//! Each slot's minimum is stored with its slot number (`slot << 16 | min`, the low 16 bits
+//! of the minimum), so a sketch is a set of u64 values, as tantivy stores a multi-valued
+//! fast field, and two sketches are compared by counting common values.
 //!
 //! Two passages are copies when one is (nearly) contained in the other: the estimated
 //! number of shared shingles covers most of the smaller passage. That holds for the same

@@ -351,6 +351,9 @@
     if (typeof passages === "number" && passages !== total) {
       details.push(t("inPassages", { n: passages }));
     }
+    if (response.copies > 0) {
+      details.push(t("copiesFolded", { n: response.copies }));
+    }
     if (response.hits.length > 0 && total > response.hits.length) {
       details.push(t("showing", { from: first, to: last }));
     }
