@@ -150,6 +150,7 @@ fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     let mut all = Confusion::default();
     let mut by_category: std::collections::BTreeMap<String, Confusion> = Default::default();
     let mut wrong = Vec::new();
+    let mut pairs = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
@@ -157,7 +158,14 @@ fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     {
         let pair: Pair = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: not a labelled pair", path.display(), n + 1))?;
-        let predicted = minga_engine::are_copies(&pair.a, &pair.b);
+        pairs.push(pair);
+    }
+    // The pairs go through the indexer, as a corpus's passages do: what is measured is the
+    // clusters an index holds, candidates found by their band keys included.
+    let scratch = tempfile::tempdir().context("cannot create a scratch index folder")?;
+    let texts: Vec<(&str, &str)> = pairs.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+    let clustered = minga_engine::clustered_pairs(&scratch.path().join("index"), &texts)?;
+    for (pair, predicted) in pairs.into_iter().zip(clustered) {
         all.add(pair.copy, predicted);
         by_category
             .entry(pair.category.clone())

@@ -23,7 +23,6 @@ use crate::expand::{Expansion, GlossaryIndex, Rule};
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
-use crate::sketch;
 use crate::snippet::snippet;
 use crate::stats::LanguageStatistics;
 use crate::tables::Tables;
@@ -546,20 +545,14 @@ impl Engine {
         searcher: &Searcher,
         ranked: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<Vec<(f32, DocAddress)>>> {
-        let mut columns = HashMap::new();
+        let mut parents = SegmentColumns::new(searcher, "parent_key");
         let mut position: HashMap<u64, usize> = HashMap::new();
         let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
         for (score, address) in ranked {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .u64("parent_key")?,
-                ),
-            };
-            let key = column.first(address.doc_id).unwrap_or_default();
+            let key = parents
+                .of(address)?
+                .first(address.doc_id)
+                .unwrap_or_default();
             match position.get(&key) {
                 Some(&i) => groups[i].push((score, address)),
                 None => {
@@ -875,98 +868,86 @@ impl Group {
     }
 }
 
-/// The columns a segment holds sketches in, and the ordinal of the `lesson` kind.
-struct SketchColumns {
-    values: Column<u64>,
-    shingles: Column<u64>,
-    lessons: Option<(tantivy::fastfield::FacetReader, u64)>,
+/// A u64 fast field's column in each segment met, opened once.
+struct SegmentColumns<'a> {
+    searcher: &'a Searcher,
+    field: &'static str,
+    open: HashMap<SegmentOrdinal, Column<u64>>,
 }
 
-/// A passage's sketch, as the index holds it, and whether the passage is a lesson.
-fn stored_sketch(
-    columns: &mut HashMap<SegmentOrdinal, SketchColumns>,
-    searcher: &Searcher,
-    address: DocAddress,
-) -> Result<(sketch::Sketch, bool)> {
-    let columns = match columns.entry(address.segment_ord) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let fast = segment.fast_fields();
-            e.insert(SketchColumns {
-                values: fast.u64("sketch")?,
-                shingles: fast.u64("shingles")?,
-                lessons: lesson_ordinal(segment),
-            })
+impl<'a> SegmentColumns<'a> {
+    fn new(searcher: &'a Searcher, field: &'static str) -> SegmentColumns<'a> {
+        SegmentColumns {
+            searcher,
+            field,
+            open: HashMap::new(),
         }
-    };
-    let doc = address.doc_id;
-    let lesson = columns
-        .lessons
-        .as_ref()
-        .is_some_and(|(reader, ord)| reader.facet_ords(doc).any(|o| o == *ord));
-    Ok((
-        sketch::Sketch {
-            values: columns.values.values_for_doc(doc).collect(),
-            shingles: columns.shingles.first(doc).unwrap_or_default(),
-        },
-        lesson,
-    ))
+    }
+
+    /// The column of the segment `address` is in.
+    fn of(&mut self, address: DocAddress) -> Result<&Column<u64>> {
+        Ok(match self.open.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                self.searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(self.field)?,
+            ),
+        })
+    }
 }
 
-/// Folds each group whose best passage is a copy of a passage of a group ranked above it
-/// (or of a copy already folded into one) into that group; returns the groups kept and how
-/// many were folded. Candidates are found by the sketch values they share, so the cost is
-/// linear in the window.
+/// Folds each group whose best passage copies a passage of a group ranked above it (its
+/// copy clusters linked, see `copies::linked`) into that group; returns the groups kept and
+/// how many were folded. A passage's clusters are one fast-field read, so the cost is linear
+/// in the window.
 fn fold_copies(
     searcher: &Searcher,
     groups: Vec<Vec<(f32, DocAddress)>>,
 ) -> Result<(Vec<Group>, usize)> {
-    let mut columns = HashMap::new();
+    let mut columns = SegmentColumns::new(searcher, "cluster");
+    let mut clusters_of = |address: DocAddress| -> Result<Vec<u64>> {
+        Ok(columns
+            .of(address)?
+            .values_for_doc(address.doc_id)
+            .collect())
+    };
     let mut kept: Vec<Group> = Vec::new();
-    // Every sketch seen so far: its shingle count, the kept group it belongs to, whether it
-    // is a lesson's, and its passage. A lesson is only ever a copy of a lesson, a passage of
-    // a passage: a lesson record is never hidden behind the longer passage that quotes it.
-    let mut seen: Vec<(u64, usize, bool, DocAddress)> = Vec::new();
-    let mut by_value: HashMap<u64, Vec<usize>> = HashMap::new();
+    // The clusters met so far, each with the kept group it is in and its passage there:
+    // every cluster of a passage, and its first (closest) one alone.
+    let mut any: HashMap<u64, (usize, DocAddress)> = HashMap::new();
+    let mut first: HashMap<u64, (usize, DocAddress)> = HashMap::new();
     let mut folded = 0;
     for passages in groups {
         let best = passages[0].1;
-        let (best_sketch, lesson) = stored_sketch(&mut columns, searcher, best)?;
-        let mut common: HashMap<usize, usize> = HashMap::new();
-        for value in &best_sketch.values {
-            for &i in by_value.get(value).into_iter().flatten() {
-                *common.entry(i).or_default() += 1;
-            }
-        }
-        let original = common
-            .into_iter()
-            .filter(|&(i, n)| {
-                seen[i].2 == lesson && sketch::copies_given(n, seen[i].0, best_sketch.shingles)
-            })
-            .map(|(i, _)| (seen[i].1, i))
-            .min();
-        let (owner, sketches) = match original {
-            Some((owner, i)) => {
-                kept[owner].copies.push((best, seen[i].3));
+        let clusters = clusters_of(best)?;
+        let original = clusters
+            .first()
+            .and_then(|k| any.get(k))
+            .or_else(|| clusters.iter().find_map(|k| first.get(k)));
+        let owner = match original {
+            Some(&(owner, original)) => {
+                kept[owner].copies.push((best, original));
                 folded += 1;
-                (owner, vec![(best_sketch, lesson, best)])
+                owner
             }
-            None => {
-                let mut sketches = vec![(best_sketch, lesson, best)];
-                for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
-                    let (sketch, lesson) = stored_sketch(&mut columns, searcher, address)?;
-                    sketches.push((sketch, lesson, address));
-                }
-                kept.push(Group::alone(passages));
-                (kept.len() - 1, sketches)
+            None => kept.len(),
+        };
+        let mut seen = |clusters: Vec<u64>, address: DocAddress| {
+            if let Some(&k) = clusters.first() {
+                first.entry(k).or_insert((owner, address));
+            }
+            for k in clusters {
+                any.entry(k).or_insert((owner, address));
             }
         };
-        for (sketch, lesson, address) in sketches {
-            for value in &sketch.values {
-                by_value.entry(*value).or_default().push(seen.len());
+        seen(clusters, best);
+        if owner == kept.len() {
+            for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
+                seen(clusters_of(address)?, address);
             }
-            seen.push((sketch.shingles, owner, lesson, address));
+            kept.push(Group::alone(passages));
         }
     }
     Ok((kept, folded))
@@ -1023,7 +1004,9 @@ fn combine(
 
 /// The segment's reader of the `kind` facet and the ordinal of `/lesson` in it, if the
 /// segment has any lesson.
-fn lesson_ordinal(segment: &SegmentReader) -> Option<(tantivy::fastfield::FacetReader, u64)> {
+pub(crate) fn lesson_ordinal(
+    segment: &SegmentReader,
+) -> Option<(tantivy::fastfield::FacetReader, u64)> {
     let reader = segment.facet_reader("kind").ok()?;
     let facet = Facet::from_path([Kind::Lesson.as_str()]);
     let ord = reader.facet_dict().term_ord(facet.encoded_str()).ok()??;

@@ -18,8 +18,11 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use crate::copies::Copies;
 use crate::engine::CommitInfo;
-use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, id_key};
+use crate::schema::{
+    ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, group_keys, id_key,
+};
 use crate::tables::{TABLES_DIR, Tables};
 use crate::{Error, Result};
 
@@ -90,6 +93,7 @@ pub struct Indexer {
     files: BTreeMap<String, FileRecord>,
     /// Document id → the file that owns it.
     owners: HashMap<String, String>,
+    copies: Copies,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -194,6 +198,7 @@ impl Indexer {
                 },
                 other => Error::Tantivy(other),
             })?;
+        let copies = Copies::new(&index, fields.clone(), options.rebuild)?;
         let mut indexer = Indexer {
             dir: dir.to_path_buf(),
             staging,
@@ -202,9 +207,11 @@ impl Indexer {
             tables: Tables::load(dir).unwrap_or_default(),
             files: BTreeMap::new(),
             owners: HashMap::new(),
+            copies,
         };
         if options.rebuild {
             indexer.writer.delete_all_documents()?;
+            indexer.copies.discard_committed();
         } else {
             indexer.load_files(&index)?;
         }
@@ -256,6 +263,7 @@ impl Indexer {
     /// problems added are returned.
     pub fn put(&mut self, mut record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
         self.remove(&record.path);
+        let file = self.copies.file(&record.path, []);
         let mut added = Vec::new();
         let mut rejected = Vec::new();
         record.documents.retain(|id| match self.owners.get(id) {
@@ -284,7 +292,7 @@ impl Indexer {
                 self.writer.run(std::mem::take(&mut batch))?;
             }
             parent = Some(&passage.parent);
-            batch.push(UserOperation::Add(self.passage_doc(passage)?));
+            batch.push(UserOperation::Add(self.passage_doc(passage, file)?));
             count += 1;
         }
         if !batch.is_empty() {
@@ -298,6 +306,7 @@ impl Indexer {
         doc.add_u64(self.fields.parent_key, 0);
         doc.add_u64(self.fields.id_key, 0);
         doc.add_u64(self.fields.shingles, 0);
+        doc.add_u64(self.fields.cluster, 0);
         doc.add_text(self.fields.source, &record.path);
         doc.add_text(
             self.fields.record,
@@ -321,17 +330,13 @@ impl Indexer {
             }
             self.writer
                 .delete_term(Term::from_field_text(self.fields.source, path));
+            let keys = old.documents.iter().flat_map(|id| group_keys(id));
+            self.copies.file(path, keys);
         }
     }
 
-    fn passage_doc(&self, p: &Passage) -> Result<TantivyDocument> {
-        let f = &self.fields;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.entry, ENTRY_PASSAGE);
-        doc.add_text(f.id, &p.id);
-        doc.add_text(f.parent, &p.parent);
-        doc.add_u64(f.parent_key, group_key(p));
-        doc.add_u64(f.id_key, id_key(p));
+    /// A passage as the index holds it; `file` is its file's number in `Copies`.
+    fn passage_doc(&mut self, p: &Passage, file: u32) -> Result<TantivyDocument> {
         // A lesson is known by its title as much as by its text: a register restating a
         // session's lesson keeps its title.
         let lesson_title = match (p.kind, p.heading.as_deref()) {
@@ -343,9 +348,25 @@ impl Indexer {
             Some(title) => crate::sketch::sketch(&format!("{title}\n\n{}", p.text)),
             None => crate::sketch::sketch(&p.text),
         };
+        let (clusters, bands) =
+            self.copies
+                .cluster(id_key(p), &sketch, p.kind == Kind::Lesson, file)?;
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.entry, ENTRY_PASSAGE);
+        doc.add_text(f.id, &p.id);
+        doc.add_text(f.parent, &p.parent);
+        doc.add_u64(f.parent_key, group_key(p));
+        doc.add_u64(f.id_key, id_key(p));
         doc.add_u64(f.shingles, sketch.shingles);
         for value in sketch.values {
             doc.add_u64(f.sketch, value);
+        }
+        for band in bands {
+            doc.add_u64(f.bands, band);
+        }
+        for cluster in clusters {
+            doc.add_u64(f.cluster, cluster);
         }
         doc.add_text(f.source, &p.source.path);
         doc.add_text(f.title.stemmed(p.lang), &p.title);
@@ -408,6 +429,7 @@ impl Indexer {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
+        self.copies.committed()?;
         // Tantivy syncs the segment files and writes `meta.json` to a synced temporary file
         // that it renames into place, but does not sync the folder after the rename: without
         // this, a power loss right after a commit could bring back the previous one.

@@ -7,6 +7,7 @@
 
 mod analysis;
 mod collectors;
+mod copies;
 mod engine;
 mod error;
 pub mod eval;
@@ -23,6 +24,7 @@ mod stopwords;
 mod tables;
 
 pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
+pub use copies::clustered_pairs;
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};
@@ -35,6 +37,5 @@ pub use request::{
     PassageSnippet, SearchRequest, SearchResponse, Sort,
 };
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use sketch::are_copies;
 pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use tables::Tables;

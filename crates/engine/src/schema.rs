@@ -3,8 +3,8 @@
 use minga_core::Lang;
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
+    STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
@@ -15,8 +15,8 @@ use crate::analysis::Analyzer;
 /// words stop with or without their accents; 6: documents are read anew, with the PDF
 /// reader's layout, lessons as records of their own from every format and ids that keep
 /// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
-/// copies are found.)
-pub const SCHEMA_VERSION: u32 = 7;
+/// copies are found; 8: and the band keys and copy cluster found at index time.)
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -76,6 +76,12 @@ pub struct Fields {
     pub sketch: Field,
     /// How many distinct shingles the sketch was made of.
     pub shingles: Field,
+    /// The sketch's LSH band keys (see `sketch::bands`), indexed: a passage's candidate
+    /// copies are the passages that share one, found by a term lookup.
+    pub bands: Field,
+    /// The passage's copy clusters, as a fast field: a key it shares with the passages it
+    /// copies and those that copy it, first the one of its closest copy (see `copies`).
+    pub cluster: Field,
     /// The whole passage (or file record) as JSON, for display.
     pub record: Field,
 }
@@ -124,6 +130,8 @@ impl Fields {
         );
         let sketch = builder.add_u64_field("sketch", FAST);
         let shingles = builder.add_u64_field("shingles", FAST);
+        let bands = builder.add_u64_field("bands", INDEXED);
+        let cluster = builder.add_u64_field("cluster", FAST | INDEXED);
         let record = builder.add_text_field("record", STORED);
         Fields {
             schema: builder.build(),
@@ -146,6 +154,8 @@ impl Fields {
             date,
             sketch,
             shingles,
+            bands,
+            cluster,
             record,
         }
     }
@@ -182,12 +192,18 @@ pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// regular passages form one group and its lessons another, so a lesson is never hidden
 /// behind the long report it comes from.
 pub(crate) fn group_key(passage: &minga_core::Passage) -> u64 {
-    let hash = fnv(passage.parent.bytes(), FNV_OFFSET);
+    let [document, lessons] = group_keys(&passage.parent);
     if passage.kind == minga_core::Kind::Lesson && passage.id != passage.parent {
-        fnv(b"\0lessons".iter().copied(), hash)
+        lessons
     } else {
-        hash
+        document
     }
+}
+
+/// The two `parent_key`s of a document's passages: its regular passages' and its lessons'.
+pub(crate) fn group_keys(document: &str) -> [u64; 2] {
+    let hash = fnv(document.bytes(), FNV_OFFSET);
+    [hash, fnv(b"\0lessons".iter().copied(), hash)]
 }
 
 /// The value of `id_key` for a passage.

@@ -1,0 +1,498 @@
+//! Copies found at index time. Each passage joins the copy cluster of every passage it
+//! copies (see `sketch`), or starts one of its own; the cluster is written with the passage, in
+//! the same commit, so a search folds copies by reading one fast field and a killed run
+//! leaves clusters as consistent as the rest of the index.
+//!
+//! Candidates are the passages that share an LSH band key with the new one: in the
+//! committed index a term lookup on `bands`, among passages added since the last commit a
+//! table in memory. A few passages per cluster and band are enough to find a cluster, so a text
+//! held a thousand times costs what a text held twice does.
+//!
+//! It stays incremental: a changed file's passages are looked up again as they are
+//! re-added, a deleted file's are no longer candidates. A cluster's key is made from its
+//! first passage's id and sketch, so a passage that changes starts a cluster its old copies
+//! are not in, and a deleted passage leaves its copies together under a key nobody else
+//! takes.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use tantivy::columnar::Column;
+use tantivy::fastfield::{AliveBitSet, FacetReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocId, DocSet, Index, IndexReader, InvertedIndexReader, ReloadPolicy, Searcher, TERMINATED,
+    Term,
+};
+
+use crate::Result;
+use crate::schema::{Fields, fnv};
+use crate::sketch::{self, SLOTS, Sketch};
+
+/// At most this many passages are read per band key in the committed index: a cluster's
+/// passages share their keys, so the first few name the clusters there are.
+const PER_BAND: usize = 16;
+
+/// At most this many passages of one cluster are compared with a new passage, and kept per
+/// band key as candidates for later ones: a cluster's passages differ (a lesson, its
+/// restatement, a longer report quoting it), so a new copy may be close to only some.
+const PER_CLUSTER: usize = 4;
+
+/// A passage added since the last commit, as a candidate for those added after it.
+struct Pending {
+    /// The low 16 bits of each slot's minimum (a sketch's value without its slot number).
+    mins: [u16; SLOTS],
+    shingles: u64,
+    lesson: bool,
+    /// The `put` of a file it came from (see `Copies::file`).
+    file: u32,
+}
+
+impl Pending {
+    fn sketch(&self) -> Sketch {
+        Sketch {
+            values: self
+                .mins
+                .iter()
+                .enumerate()
+                .map(|(slot, &min)| sketch::value(slot, min))
+                .collect(),
+            shingles: self.shingles,
+        }
+    }
+}
+
+/// A band key's clusters among pending passages: a linked list through `Copies::links`.
+struct Link {
+    cluster: u64,
+    pending: u32,
+    next: Option<u32>,
+}
+
+/// A committed segment's columns that copies are looked up in.
+struct Columns {
+    sketch: Column<u64>,
+    shingles: Column<u64>,
+    cluster: Column<u64>,
+    parent: Column<u64>,
+    lessons: Option<(FacetReader, u64)>,
+    alive: Option<AliveBitSet>,
+    bands: Arc<InvertedIndexReader>,
+}
+
+/// A candidate copy: where its sketch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Candidate {
+    Pending(u32),
+    Committed(usize, DocId),
+}
+
+/// Finds each new passage's copy cluster (see the module's documentation).
+pub(crate) struct Copies {
+    fields: Fields,
+    reader: IndexReader,
+    /// The committed index, `None` while it is being discarded (a rebuild).
+    searcher: Option<Searcher>,
+    segments: Vec<Columns>,
+    /// `parent_key`s of committed passages removed since the last commit.
+    removed: HashSet<u64>,
+    pending: Vec<Pending>,
+    bands: FxHashMap<u64, u32>,
+    links: Vec<Link>,
+    /// Whether each `put` of a file since the last commit still stands.
+    files: Vec<bool>,
+    /// A file's standing `put`, by path.
+    current: HashMap<String, u32>,
+}
+
+impl Copies {
+    /// Copies against the committed `index`, or against nothing when it is being discarded.
+    pub(crate) fn new(index: &Index, fields: Fields, discard: bool) -> Result<Copies> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut copies = Copies {
+            fields,
+            reader,
+            searcher: None,
+            segments: Vec::new(),
+            removed: HashSet::new(),
+            pending: Vec::new(),
+            bands: FxHashMap::default(),
+            links: Vec::new(),
+            files: Vec::new(),
+            current: HashMap::new(),
+        };
+        if !discard {
+            copies.committed()?;
+        }
+        Ok(copies)
+    }
+
+    /// Starts from the index as last committed: what was pending is in it now.
+    pub(crate) fn committed(&mut self) -> Result<()> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        self.segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let fast = segment.fast_fields();
+                Ok(Columns {
+                    sketch: fast.u64("sketch")?,
+                    shingles: fast.u64("shingles")?,
+                    cluster: fast.u64("cluster")?,
+                    parent: fast.u64("parent_key")?,
+                    lessons: crate::engine::lesson_ordinal(segment),
+                    alive: segment.alive_bitset().cloned(),
+                    bands: segment.inverted_index(self.fields.bands)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        self.searcher = Some(searcher);
+        self.removed.clear();
+        self.pending.clear();
+        self.bands.clear();
+        self.links.clear();
+        self.files.clear();
+        self.current.clear();
+        Ok(())
+    }
+
+    /// Forgets the committed index (a rebuild discards it).
+    pub(crate) fn discard_committed(&mut self) {
+        self.searcher = None;
+        self.segments.clear();
+    }
+
+    /// Forgets what a file's passages were: the committed ones (of documents with these
+    /// `parent_key`s) and the pending ones. Returns the number its new passages go in with.
+    pub(crate) fn file(&mut self, path: &str, parent_keys: impl IntoIterator<Item = u64>) -> u32 {
+        self.removed.extend(parent_keys);
+        if let Some(old) = self.current.get(path) {
+            self.files[*old as usize] = false;
+        }
+        let file = self.files.len() as u32;
+        self.files.push(true);
+        self.current.insert(path.to_owned(), file);
+        file
+    }
+
+    /// The copy clusters of a new passage of `file` (its `id_key`, sketch and whether it is
+    /// a lesson: a lesson only ever copies a lesson), and its band keys, to index with it.
+    /// The first cluster is the one it copies most closely, or its own; the others are those
+    /// of other passages it copies too (a report that quotes two lessons).
+    pub(crate) fn cluster(
+        &mut self,
+        id_key: u64,
+        sketch: &Sketch,
+        lesson: bool,
+        file: u32,
+    ) -> Result<(Vec<u64>, Vec<u64>)> {
+        let own = fnv(sketch.values.iter().flat_map(|v| v.to_le_bytes()), id_key);
+        let bands = sketch::bands(sketch);
+        if bands.is_empty() {
+            return Ok((vec![own], bands));
+        }
+        // Each candidate, its cluster and how many bands it shares with the new passage.
+        let mut candidates: FxHashMap<Candidate, (u64, u32)> = FxHashMap::default();
+        for &band in &bands {
+            let mut link = self.bands.get(&band).copied();
+            while let Some(i) = link {
+                let l = &self.links[i as usize];
+                let p = &self.pending[l.pending as usize];
+                if self.files[p.file as usize] && p.lesson == lesson {
+                    candidates
+                        .entry(Candidate::Pending(l.pending))
+                        .or_insert((l.cluster, 0))
+                        .1 += 1;
+                }
+                link = l.next;
+            }
+        }
+        if self.searcher.is_some() {
+            for &band in &bands {
+                let term = Term::from_field_u64(self.fields.bands, band);
+                for (s, columns) in self.segments.iter().enumerate() {
+                    let Some(mut postings) = columns
+                        .bands
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(tantivy::TantivyError::from)?
+                    else {
+                        continue;
+                    };
+                    let mut doc = postings.doc();
+                    let mut read = 0;
+                    while doc != TERMINATED && read < PER_BAND {
+                        read += 1;
+                        let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
+                        let parent = columns.parent.first(doc).unwrap_or_default();
+                        if alive
+                            && !self.removed.contains(&parent)
+                            && is_lesson(columns, doc) == lesson
+                        {
+                            let cluster = columns.cluster.first(doc).unwrap_or_default();
+                            candidates
+                                .entry(Candidate::Committed(s, doc))
+                                .or_insert((cluster, 0))
+                                .1 += 1;
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        // The cluster of the candidate it copies most closely (ties: the smaller key, so the
+        // choice does not depend on the order candidates were met in). The candidates that
+        // share the most bands are compared first, a few per cluster.
+        let mut ranked: Vec<(Candidate, u64, u32)> = candidates
+            .into_iter()
+            .map(|(candidate, (cluster, hits))| (candidate, cluster, hits))
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)).then(a.0.cmp(&b.0)));
+        // Per cluster: its passages compared, those copied, and the most slots shared with
+        // one. A cluster is joined when most of its passages compared are copied: a text
+        // that merely shares a template's frame with one member of a cluster of profiles
+        // written from it does not chain into it.
+        let mut tally: FxHashMap<u64, (usize, usize, usize)> = FxHashMap::default();
+        for (candidate, cluster, _) in ranked {
+            let (compared, copies, common) = tally.entry(cluster).or_default();
+            if *compared == PER_CLUSTER {
+                continue;
+            }
+            *compared += 1;
+            let other = match candidate {
+                Candidate::Pending(i) => self.pending[i as usize].sketch(),
+                Candidate::Committed(s, doc) => Sketch {
+                    values: self.segments[s].sketch.values_for_doc(doc).collect(),
+                    shingles: self.segments[s].shingles.first(doc).unwrap_or_default(),
+                },
+            };
+            if let Some(shared) = sketch::copies_with(sketch, &other) {
+                *copies += 1;
+                *common = (*common).max(shared);
+            }
+        }
+        let mut clusters: Vec<(usize, u64)> = tally
+            .into_iter()
+            .filter(|(_, (compared, copies, _))| 2 * copies > *compared)
+            .map(|(cluster, (_, _, common))| (common, cluster))
+            .collect();
+        clusters.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut clusters: Vec<u64> = clusters.into_iter().map(|(_, k)| k).collect();
+        if clusters.is_empty() {
+            clusters.push(own);
+        }
+        self.add(sketch, lesson, clusters[0], file, &bands);
+        Ok((clusters, bands))
+    }
+
+    /// Makes a new passage a candidate for those added after it, under each band key whose
+    /// list holds fewer than `PER_CLUSTER` passages of its cluster.
+    fn add(&mut self, sketch: &Sketch, lesson: bool, cluster: u64, file: u32, bands: &[u64]) {
+        let index = self.pending.len() as u32;
+        let mut needed = false;
+        for &band in bands {
+            let head = self.bands.get(&band).copied();
+            let mut link = head;
+            let mut members = 0;
+            while let Some(i) = link {
+                let l = &self.links[i as usize];
+                let p = &self.pending[l.pending as usize];
+                if l.cluster == cluster && self.files[p.file as usize] && p.lesson == lesson {
+                    members += 1;
+                    if members == PER_CLUSTER {
+                        break;
+                    }
+                }
+                link = l.next;
+            }
+            if members < PER_CLUSTER {
+                self.links.push(Link {
+                    cluster,
+                    pending: index,
+                    next: head,
+                });
+                self.bands.insert(band, self.links.len() as u32 - 1);
+                needed = true;
+            }
+        }
+        if needed {
+            let mut mins = [0u16; SLOTS];
+            for (min, value) in mins.iter_mut().zip(&sketch.values) {
+                *min = *value as u16;
+            }
+            self.pending.push(Pending {
+                mins,
+                shingles: sketch.shingles,
+                lesson,
+                file,
+            });
+        }
+    }
+}
+
+fn is_lesson(columns: &Columns, doc: DocId) -> bool {
+    columns
+        .lessons
+        .as_ref()
+        .is_some_and(|(reader, ord)| reader.facet_ords(doc).any(|o| o == *ord))
+}
+
+/// A text as the one passage of a document of its own, in a file of its own named after it.
+fn lone_passage(id: &str, text: &str) -> (crate::indexer::FileRecord, minga_core::Passage) {
+    use minga_core::{Kind, Lang, Passage, SourceRef};
+
+    let path = format!("{id}.txt");
+    let passage = Passage {
+        id: id.to_owned(),
+        parent: id.to_owned(),
+        kind: Kind::Other,
+        title: String::new(),
+        heading: None,
+        text: text.to_owned(),
+        lang: Lang::Es,
+        country: None,
+        regions: Vec::new(),
+        institutions: Vec::new(),
+        date: None,
+        event: None,
+        location: None,
+        topics: Vec::new(),
+        authors: Vec::new(),
+        source: SourceRef {
+            path: path.clone(),
+            ..SourceRef::default()
+        },
+        position: 1,
+        lesson: None,
+    };
+    let record = crate::indexer::FileRecord {
+        path,
+        hash: format!("{:x}", fnv(text.bytes(), crate::schema::FNV_OFFSET)),
+        size: text.len() as u64,
+        modified: None,
+        documents: vec![id.to_owned()],
+        passages: 0,
+        problems: Vec::new(),
+    };
+    (record, passage)
+}
+
+/// Each passage's clusters in the index in `dir`, by `id_key`.
+fn clusters_in(dir: &std::path::Path) -> Result<HashMap<u64, Vec<u64>>> {
+    let index = Index::open_in_dir(dir)?;
+    let searcher = index.reader()?.searcher();
+    let mut clusters = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let (ids, cluster) = (fast.u64("id_key")?, fast.u64("cluster")?);
+        for doc in segment.doc_ids_alive() {
+            if let Some(id) = ids.first(doc).filter(|&id| id != 0) {
+                clusters.insert(id, cluster.values_for_doc(doc).collect::<Vec<u64>>());
+            }
+        }
+    }
+    Ok(clusters)
+}
+
+/// Whether each pair of texts ends up in one copy cluster when indexed, each text a document
+/// of its own, into a new index in `dir`: what `minga eval` measures. The first texts are
+/// indexed and committed, then the second ones, so their copies are found by the lookups a
+/// later run makes in the committed index.
+pub fn clustered_pairs(dir: &std::path::Path, pairs: &[(&str, &str)]) -> Result<Vec<bool>> {
+    use crate::indexer::{Indexer, IndexerOptions};
+
+    let options = IndexerOptions {
+        threads: Some(1),
+        ..IndexerOptions::default()
+    };
+    let mut indexer = Indexer::open(dir, &options)?;
+    let id = |side: &str, i: usize| format!("{side}{i}");
+    for side in ["a", "b"] {
+        for (i, pair) in pairs.iter().enumerate() {
+            let text = if side == "a" { pair.0 } else { pair.1 };
+            let (record, passage) = lone_passage(&id(side, i), text);
+            indexer.put(record, &[passage])?;
+        }
+        indexer.commit()?;
+    }
+    indexer.finish()?;
+    let clusters = clusters_in(dir)?;
+    let cluster = |id: &str| clusters.get(&fnv(id.bytes(), crate::schema::FNV_OFFSET));
+    Ok((0..pairs.len())
+        .map(|i| match (cluster(&id("a", i)), cluster(&id("b", i))) {
+            (Some(a), Some(b)) => linked(a, b),
+            _ => false,
+        })
+        .collect())
+}
+
+/// Whether two passages, by their clusters (first the closest's), are copies as a search
+/// folds them: one's first cluster is among the other's. Two passages that each copy a third
+/// on different sides (two reports quoting the same lesson) are, so are a passage and every
+/// copy of it; two passages that merely share a cluster other than their first are not.
+pub(crate) fn linked(a: &[u64], b: &[u64]) -> bool {
+    a.first().is_some_and(|k| b.contains(k)) || b.first().is_some_and(|k| a.contains(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer::{Indexer, IndexerOptions};
+
+    const LESSON: &str = "La articulación interinstitucional funciona mejor cuando cada \
+        institución sabe qué decide, qué ejecuta y qué solo coordina. En Biobío, el comité \
+        orienta instrumentos y la corporación gestiona proyectos y mesas; cuando los roles se \
+        confundieron hubo duplicaciones.";
+    const OTHER: &str = "El presupuesto participativo del gobierno regional asigna fondos a \
+        proyectos de riego menor que las comunidades priorizan en asambleas anuales, con el \
+        apoyo técnico de la agencia y de las municipalidades provinciales.";
+
+    #[test]
+    fn clusters_follow_files_across_commits_changes_and_deletions() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = IndexerOptions {
+            threads: Some(1),
+            ..IndexerOptions::default()
+        };
+        let put = |indexer: &mut Indexer, id: &str, text: &str| {
+            let (record, passage) = lone_passage(id, text);
+            indexer.put(record, &[passage]).unwrap();
+        };
+        let key = |id: &str| fnv(id.bytes(), crate::schema::FNV_OFFSET);
+        let reflowed = LESSON.replace(". ", ".\n\n");
+        let longer = format!("{LESSON} Firmar un acuerdo de roles entre cada ARD y su gobierno.");
+
+        // Two copies pending in one run, a third found in the committed index by a later run.
+        let mut indexer = Indexer::open(dir.path(), &options).unwrap();
+        put(&mut indexer, "a", LESSON);
+        put(&mut indexer, "b", &reflowed);
+        put(&mut indexer, "x", OTHER);
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+        let mut indexer = Indexer::open(dir.path(), &options).unwrap();
+        put(&mut indexer, "c", &longer);
+        indexer.commit().unwrap();
+        let clusters = clusters_in(dir.path()).unwrap();
+        let of = |id: &str| clusters[&key(id)].clone();
+        assert!(linked(&of("a"), &of("b")) && linked(&of("a"), &of("c")));
+        assert!(!linked(&of("a"), &of("x")));
+
+        // `a` changes into another text (a copy of `x` now) and `b` goes; a new copy of the
+        // lesson still joins `c`.
+        put(&mut indexer, "a", OTHER);
+        indexer.remove("b.txt");
+        put(&mut indexer, "d", LESSON);
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+        let clusters = clusters_in(dir.path()).unwrap();
+        let of = |id: &str| clusters[&key(id)].clone();
+        assert!(!clusters.contains_key(&key("b")));
+        assert!(!linked(&of("a"), &of("c")));
+        assert!(linked(&of("a"), &of("x")));
+        assert!(linked(&of("c"), &of("d")));
+    }
+}
