@@ -32,42 +32,43 @@ use crate::sketch::{self, SLOTS, Sketch};
 
 /// At most this many passages are read per band key in the committed index: a cluster's
 /// passages share their keys, so the first few name the clusters there are.
-const PER_BAND: usize = 16;
+const PER_BAND: usize = 8;
 
 /// At most this many passages of one cluster are compared with a new passage, and kept per
 /// band key as candidates for later ones: a cluster's passages differ (a lesson, its
 /// restatement, a longer report quoting it), so a new copy may be close to only some.
 const PER_CLUSTER: usize = 4;
 
+/// A band key held by this many pending passages (of other clusters) takes no more: it is a
+/// pair of word pairs common to many texts ("gobierno regional"), which says little of any,
+/// and reading a long list for every new passage would make indexing quadratic.
+const CROWDED: usize = 8;
+
 /// A passage added since the last commit, as a candidate for those added after it.
 struct Pending {
     /// The low 16 bits of each slot's minimum (a sketch's value without its slot number).
     mins: [u16; SLOTS],
     shingles: u64,
-    lesson: bool,
-    /// The `put` of a file it came from (see `Copies::file`).
-    file: u32,
 }
 
-impl Pending {
-    fn sketch(&self) -> Sketch {
-        Sketch {
-            values: self
-                .mins
-                .iter()
-                .enumerate()
-                .map(|(slot, &min)| sketch::value(slot, min))
-                .collect(),
-            shingles: self.shingles,
-        }
-    }
-}
-
-/// A band key's clusters among pending passages: a linked list through `Copies::links`.
+/// A band key's passages among pending ones: a linked list through `Copies::links`, each
+/// with what decides whether it is a candidate.
+#[derive(Clone, Copy)]
 struct Link {
     cluster: u64,
     pending: u32,
+    /// The `put` of a file it came from (see `Copies::file`).
+    file: u32,
+    lesson: bool,
     next: Option<u32>,
+}
+
+/// A band key's list of pending passages: its first link, held in the table itself (most
+/// lists have one link, and reading it costs no second trip to memory), and its length.
+#[derive(Clone, Copy)]
+struct List {
+    head: Link,
+    len: u32,
 }
 
 /// A committed segment's columns that copies are looked up in.
@@ -98,7 +99,7 @@ pub(crate) struct Copies {
     /// `parent_key`s of committed passages removed since the last commit.
     removed: HashSet<u64>,
     pending: Vec<Pending>,
-    bands: FxHashMap<u64, u32>,
+    bands: FxHashMap<u64, List>,
     links: Vec<Link>,
     /// Whether each `put` of a file since the last commit still stands.
     files: Vec<bool>,
@@ -199,17 +200,16 @@ impl Copies {
         // Each candidate, its cluster and how many bands it shares with the new passage.
         let mut candidates: FxHashMap<Candidate, (u64, u32)> = FxHashMap::default();
         for &band in &bands {
-            let mut link = self.bands.get(&band).copied();
-            while let Some(i) = link {
-                let l = &self.links[i as usize];
-                let p = &self.pending[l.pending as usize];
-                if self.files[p.file as usize] && p.lesson == lesson {
+            let Some(list) = self.bands.get(&band) else {
+                continue;
+            };
+            for l in chain(&self.links, &list.head) {
+                if self.files[l.file as usize] && l.lesson == lesson {
                     candidates
                         .entry(Candidate::Pending(l.pending))
                         .or_insert((l.cluster, 0))
                         .1 += 1;
                 }
-                link = l.next;
             }
         }
         if self.searcher.is_some() {
@@ -263,14 +263,20 @@ impl Copies {
                 continue;
             }
             *compared += 1;
-            let other = match candidate {
-                Candidate::Pending(i) => self.pending[i as usize].sketch(),
-                Candidate::Committed(s, doc) => Sketch {
-                    values: self.segments[s].sketch.values_for_doc(doc).collect(),
-                    shingles: self.segments[s].shingles.first(doc).unwrap_or_default(),
-                },
+            let (shared, shingles) = match candidate {
+                Candidate::Pending(i) => {
+                    let p = &self.pending[i as usize];
+                    let values = p.mins.iter().enumerate().map(|(s, &m)| sketch::value(s, m));
+                    (sketch::common(sketch, values), p.shingles)
+                }
+                Candidate::Committed(s, doc) => {
+                    let columns = &self.segments[s];
+                    let values = columns.sketch.values_for_doc(doc);
+                    let shingles = columns.shingles.first(doc).unwrap_or_default();
+                    (sketch::common(sketch, values), shingles)
+                }
             };
-            if let Some(shared) = sketch::copies_with(sketch, &other) {
+            if sketch::copies_given(shared, sketch.shingles, shingles) {
                 *copies += 1;
                 *common = (*common).max(shared);
             }
@@ -290,34 +296,52 @@ impl Copies {
     }
 
     /// Makes a new passage a candidate for those added after it, under each band key whose
-    /// list holds fewer than `PER_CLUSTER` passages of its cluster.
+    /// list holds fewer than `PER_CLUSTER` passages of its cluster and is not crowded.
     fn add(&mut self, sketch: &Sketch, lesson: bool, cluster: u64, file: u32, bands: &[u64]) {
         let index = self.pending.len() as u32;
         let mut needed = false;
+        let Copies {
+            bands: table,
+            links,
+            files,
+            ..
+        } = self;
         for &band in bands {
-            let head = self.bands.get(&band).copied();
-            let mut link = head;
-            let mut members = 0;
-            while let Some(i) = link {
-                let l = &self.links[i as usize];
-                let p = &self.pending[l.pending as usize];
-                if l.cluster == cluster && self.files[p.file as usize] && p.lesson == lesson {
-                    members += 1;
-                    if members == PER_CLUSTER {
-                        break;
-                    }
+            let head = Link {
+                cluster,
+                pending: index,
+                file,
+                lesson,
+                next: None,
+            };
+            match table.entry(band) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(List { head, len: 1 });
                 }
-                link = l.next;
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let list = e.get_mut();
+                    let full = list.len as usize >= CROWDED
+                        || (list.len as usize >= PER_CLUSTER
+                            && chain(links, &list.head)
+                                .filter(|l| {
+                                    l.cluster == cluster
+                                        && files[l.file as usize]
+                                        && l.lesson == lesson
+                                })
+                                .nth(PER_CLUSTER - 1)
+                                .is_some());
+                    if full {
+                        continue;
+                    }
+                    links.push(list.head);
+                    list.head = Link {
+                        next: Some(links.len() as u32 - 1),
+                        ..head
+                    };
+                    list.len += 1;
+                }
             }
-            if members < PER_CLUSTER {
-                self.links.push(Link {
-                    cluster,
-                    pending: index,
-                    next: head,
-                });
-                self.bands.insert(band, self.links.len() as u32 - 1);
-                needed = true;
-            }
+            needed = true;
         }
         if needed {
             let mut mins = [0u16; SLOTS];
@@ -327,11 +351,14 @@ impl Copies {
             self.pending.push(Pending {
                 mins,
                 shingles: sketch.shingles,
-                lesson,
-                file,
             });
         }
     }
+}
+
+/// The links of a band key's list, from its head.
+fn chain<'a>(links: &'a [Link], head: &'a Link) -> impl Iterator<Item = &'a Link> + 'a {
+    std::iter::successors(Some(head), |l| l.next.map(|i| &links[i as usize]))
 }
 
 fn is_lesson(columns: &Columns, doc: DocId) -> bool {

@@ -130,6 +130,10 @@ pub fn evaluate_with(
         let request = SearchRequest {
             limit: MAX_LIMIT.min(RUN_DEPTH),
             expand,
+            // Judgments judge each file, an edition or a copy as much as its original:
+            // ranking is measured with every copy a hit of its own (folding copies is measured
+            // by `eval/copies`).
+            dedupe: false,
             ..SearchRequest::new(query.clone())
         };
         let started = Instant::now();

@@ -131,7 +131,7 @@ impl Fields {
         let sketch = builder.add_u64_field("sketch", FAST);
         let shingles = builder.add_u64_field("shingles", FAST);
         let bands = builder.add_u64_field("bands", INDEXED);
-        let cluster = builder.add_u64_field("cluster", FAST | INDEXED);
+        let cluster = builder.add_u64_field("cluster", FAST);
         let record = builder.add_text_field("record", STORED);
         Fields {
             schema: builder.build(),
