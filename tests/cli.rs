@@ -380,3 +380,58 @@ fn the_sample_corpus_answers_the_readme_examples() {
     });
     assert!(only_singular);
 }
+
+#[test]
+fn document_text_cannot_send_escape_sequences_to_the_terminal() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    // Metadata and a file name that would retitle the terminal, clear the screen, ring the
+    // bell and plant a link (YAML's `\e` and `\a` are escape and bell).
+    std::fs::write(
+        w.corpus().join("hostil\u{1b}]0;retitulada\u{7}.md"),
+        "---\ntitle: Nota hostil\nkind: note\nevent: \"Taller \\e]0;retitulada\\a\"\n\
+         location: \"Valle \\e[2J\\a\"\nauthors: [\"Equipo \\e]8;;http://example.invalid\\a\"]\n\
+         topics: [\"fauna \\e[31m\"]\n---\n\nEl quirquincho cruza la quebrada al alba.\n",
+    )
+    .unwrap();
+    w.ok(&["index", "--quiet"]);
+    let found = w.ok(&["search", "quirquincho"]);
+    assert!(found.contains("quirquincho"), "{found}");
+    let id = w.json(&["search", "quirquincho"])["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shown = w.ok(&["show", &id]);
+    assert!(shown.contains("Taller ]0;retitulada"), "{shown}");
+    let facets = w.ok(&["facets"]);
+    for (what, out) in [("search", &found), ("show", &shown), ("facets", &facets)] {
+        assert!(
+            !out.contains(|c: char| c.is_control() && c != '\n'),
+            "minga {what} printed a control character: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn output_to_a_reader_that_has_gone_away_ends_quietly() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    for args in [
+        &["facets"][..],
+        &["search", "agencia"],
+        &["search", "agencia", "--json"],
+    ] {
+        // As `minga facets | head -0`: the reading end is closed before anything is written.
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(w.dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "minga {args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "minga {args:?}: {stderr}");
+    }
+}

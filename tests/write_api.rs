@@ -348,7 +348,8 @@ fn without_a_key_writes_are_disabled_and_reads_can_be_protected() {
 fn the_key_can_come_from_a_file() {
     let workspace = Workspace::new();
     let key_file = workspace.dir.path().join("api-key");
-    std::fs::write(&key_file, format!("{KEY}\n")).expect("write the key file");
+    // Only the first line is the key: what follows (a note, an old key) is not part of it.
+    std::fs::write(&key_file, format!("{KEY}\nold: {KEY}-before\n")).expect("write the key file");
     let server = workspace.serve(&["--api-key-file", key_file.to_str().expect("a UTF-8 path")]);
     let (status, body) = post(
         &server,

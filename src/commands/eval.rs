@@ -1,5 +1,6 @@
 //! `minga eval`: relevance figures of a test collection.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +9,8 @@ use anyhow::Context;
 use minga_engine::Engine;
 use minga_engine::eval::{Collection, evaluate};
 use minga_pipeline::{SyncOptions, sync};
+
+use crate::terminal;
 
 /// The file of a collection of labelled copy pairs.
 const PAIRS: &str = "pairs.jsonl";
@@ -81,21 +84,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => evaluate(&engine, &collection, None)?,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {
-        println!(
-            "{}: {} documents, {} judged queries",
+        terminal::emit(&format!(
+            "{}: {} documents, {} judged queries\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
+             Recall@100 {:.3}\n  latency    {:.2} ms mean, {:.2} ms p50, {:.2} ms p99\n",
             args.collection.display(),
             summary.total_documents,
-            report.queries
-        );
-        println!("  nDCG@10    {:.3}", report.ndcg_at_10);
-        println!("  MRR@10     {:.3}", report.mrr_at_10);
-        println!("  Recall@100 {:.3}", report.recall_at_100);
-        println!(
-            "  latency    {:.2} ms mean, {:.2} ms p50, {:.2} ms p99",
-            report.mean_latency_ms, report.p50_latency_ms, report.p99_latency_ms
-        );
+            report.queries,
+            report.ndcg_at_10,
+            report.mrr_at_10,
+            report.recall_at_100,
+            report.mean_latency_ms,
+            report.p50_latency_ms,
+            report.p99_latency_ms
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -183,28 +186,37 @@ fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
             "categories": by_category,
             "wrong": wrong,
         });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         return Ok(ExitCode::SUCCESS);
     }
     let pairs = all.found + all.missed + all.wrongly_folded + all.kept_apart;
-    println!(
-        "{}: {pairs} labelled pairs ({} copies)",
+    let mut out = format!(
+        "{}: {pairs} labelled pairs ({} copies)\n  precision  {:.3}\n  recall     {:.3}\n",
         path.display(),
-        all.found + all.missed
+        all.found + all.missed,
+        all.precision(),
+        all.recall()
     );
-    println!("  precision  {:.3}", all.precision());
-    println!("  recall     {:.3}", all.recall());
     for (category, c) in &by_category {
         let labelled_copies = c.found + c.missed;
         if labelled_copies > 0 {
-            println!("  {category:<16} {} of {labelled_copies} found", c.found);
+            let _ = writeln!(
+                out,
+                "  {category:<16} {} of {labelled_copies} found",
+                c.found
+            );
         } else {
             let distinct = c.wrongly_folded + c.kept_apart;
-            println!("  {category:<16} {} of {distinct} kept apart", c.kept_apart);
+            let _ = writeln!(
+                out,
+                "  {category:<16} {} of {distinct} kept apart",
+                c.kept_apart
+            );
         }
     }
     if !wrong.is_empty() {
-        println!("  wrong: {}", wrong.join(", "));
+        let _ = writeln!(out, "  wrong: {}", wrong.join(", "));
     }
+    terminal::emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,12 @@
 //! `minga facets`: every facet value in the index, with counts.
 
+use std::fmt::Write;
 use std::process::ExitCode;
 
 use minga_engine::FacetName;
 
 use super::IndexDir;
+use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,17 +21,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.index.open()?;
     let facets = engine.facets()?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&facets)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&facets)?))?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = String::new();
     for facet in FacetName::ALL {
         let Some(counts) = facets.get(facet.as_str()) else {
             continue;
         };
-        println!("{facet}:");
+        let _ = writeln!(out, "{facet}:");
         for (value, count) in counts {
-            println!("  {value:<40} {count:>6}");
+            let value = terminal::clean(value);
+            let _ = writeln!(out, "  {value:<40} {count:>6}");
         }
     }
+    terminal::emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -95,12 +95,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.index.open()?;
     let response = engine.search(&args.request())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&response)?))?;
     } else {
-        print!(
-            "{}",
-            render(&response, &args.request().filters, terminal::colour())
-        );
+        terminal::emit(&render(
+            &response,
+            &args.request().filters,
+            terminal::colour(),
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -160,11 +161,11 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         "{} result{} for {:?}{scope}{shown} ({:.1} ms)",
         r.total,
         if r.total == 1 { "" } else { "s" },
-        r.parsed,
+        terminal::clean(&r.parsed),
         r.took_ms
     );
     if let Some(suggestion) = &r.suggestion {
-        let _ = writeln!(out, "Did you mean: {suggestion}");
+        let _ = writeln!(out, "Did you mean: {}", terminal::clean(suggestion));
     }
     // Stems are how every word is matched, not news (`--json` lists them).
     let expanded: Vec<_> = r
@@ -217,7 +218,7 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
             context.push(hit.institutions.join(", "));
         }
         if !context.is_empty() {
-            let _ = writeln!(out, "     {}", context.join(" — "));
+            let _ = writeln!(out, "     {}", terminal::clean(&context.join(" — ")));
         }
         for (n, snippet) in hit.snippets.iter().enumerate() {
             let lead = if n == 0 { "     " } else { "     … " };
@@ -247,7 +248,11 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
                 .iter()
                 .map(|d| format!("{} ({})", source_line(&d.source), d.id))
                 .collect();
-            let _ = writeln!(out, "     also in: {}", places.join(" · "));
+            let _ = writeln!(
+                out,
+                "     also in: {}",
+                terminal::clean(&places.join(" · "))
+            );
         }
         let _ = writeln!(
             out,
@@ -270,7 +275,12 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
             let mut counts: Vec<_> = counts.iter().collect();
             counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             let values: Vec<String> = counts.iter().map(|(v, c)| format!("{v} ({c})")).collect();
-            let _ = writeln!(out, "  {:<12} {}", format!("{facet}:"), values.join(", "));
+            let _ = writeln!(
+                out,
+                "  {:<12} {}",
+                format!("{facet}:"),
+                terminal::clean(&values.join(", "))
+            );
         }
     }
     out

@@ -202,9 +202,15 @@ fn access(args: &Args) -> anyhow::Result<Access> {
         .ok()
         .filter(|k| !k.trim().is_empty());
     let from_file = match &args.api_key_file {
+        // The key is the file's first line: a comment or a second key below it is not part
+        // of it.
         Some(path) => Some(
             std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the API key file {}", path.display()))?,
+                .with_context(|| format!("cannot read the API key file {}", path.display()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         ),
         None => None,
     };

@@ -31,14 +31,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&view)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&view)?))?;
         return Ok(ExitCode::SUCCESS);
     }
     let colour = terminal::colour();
     let first = &view.passages[0];
     let mut out = String::new();
     let _ = writeln!(out, "{}", terminal::bold(&first.title, colour));
-    let _ = writeln!(out, "{}", metadata(first, &view.parent));
+    let _ = writeln!(
+        out,
+        "{}",
+        terminal::clean_lines(&metadata(first, &view.parent))
+    );
     for p in &view.passages {
         let selected = view.passage.as_ref().is_some_and(|s| s.id == p.id);
         let _ = writeln!(out);
@@ -47,9 +51,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let label = format!("{marker}[{}] {} {heading}", p.id, p.kind.as_str());
         let _ = writeln!(out, "{}", terminal::bold(label.trim_end(), colour));
         let _ = writeln!(out, "{}", terminal::dim(&source_line(&p.source), colour));
-        let _ = writeln!(out, "{}", p.text.trim());
+        let _ = writeln!(out, "{}", terminal::clean_lines(p.text.trim()));
     }
-    print!("{out}");
+    terminal::emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
