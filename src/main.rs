@@ -33,6 +33,9 @@ enum Command {
     Serve(commands::serve::Args),
     /// Relevance figures (nDCG@10, MRR@10, Recall@100) of a test collection.
     Eval(commands::eval::Args),
+    /// Whether the index can be trusted (every file intact, every record consistent) and how
+    /// far it is behind the corpus.
+    Check(commands::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Facets(args) => commands::facets::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Check(args) => commands::check::run(args),
     };
     match result {
         Ok(code) => code,

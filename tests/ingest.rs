@@ -558,7 +558,8 @@ fn kill_after(mut child: Child, delay: Duration) -> bool {
 /// Hits of `query` after an interrupted run: the search must work and every hit must come
 /// from a file of the corpus.
 fn consistent_total(w: &Workspace, query: &str) -> u64 {
-    let r = search(w, &[query, "-n", "100"]);
+    // Every copy counted: the runs below add copies of the corpus's files.
+    let r = search(w, &[query, "-n", "100", "--all-copies"]);
     for hit in hits(&r) {
         let path = hit["source"]["path"].as_str().expect("a source path");
         assert!(
@@ -586,7 +587,7 @@ fn an_update_killed_at_any_moment_leaves_the_last_commit_and_the_next_run_comple
             .expect("run minga index"),
     );
     let took = started.elapsed();
-    let reference_search = try_search(&w, &reference_index, &[QUERY, "-n", "100"]);
+    let reference_search = try_search(&w, &reference_index, &[QUERY, "-n", "100", "--all-copies"]);
     let after: Value = serde_json::from_slice(&reference_search.stdout).expect("JSON");
     let after = after["total"].as_u64().expect("a total");
     assert!(
@@ -599,7 +600,9 @@ fn an_update_killed_at_any_moment_leaves_the_last_commit_and_the_next_run_comple
         Duration::from_millis(20),
         Duration::from_millis(100),
         Duration::from_millis(300),
+        took / 4,
         took / 2,
+        took * 3 / 4,
         took * 9 / 10,
     ];
     for delay in delays {
@@ -621,6 +624,42 @@ fn an_update_killed_at_any_moment_leaves_the_last_commit_and_the_next_run_comple
     assert_eq!(consistent_total(&w, QUERY), after);
     let quiet = index(&w, &[]);
     assert_eq!(count(&quiet, "read"), 0, "{quiet:#}");
+}
+
+#[test]
+fn a_rebuild_killed_at_any_moment_leaves_the_old_index_whole() {
+    const QUERY: &str = "astroturismo cielos oscuros";
+    let w = Workspace::new();
+    replicate_markdown(&w.corpus, 0, COPIES);
+    let started = Instant::now();
+    let reference = index(&w, &[]);
+    let took = started.elapsed();
+    let before = consistent_total(&w, QUERY);
+    for delay in [
+        Duration::from_millis(50),
+        took / 4,
+        took / 2,
+        took * 3 / 4,
+        took * 9 / 10,
+        took,
+    ] {
+        let child = index_command(&w, &w.corpus, &w.index, &["--rebuild"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn minga index --rebuild");
+        let exited = kill_after(child, delay);
+        assert_eq!(
+            consistent_total(&w, QUERY),
+            before,
+            "after a kill at {delay:?} (exited by itself: {exited}): not the old index whole"
+        );
+    }
+    let last = index(&w, &["--rebuild"]);
+    assert_eq!(totals(&last), totals(&reference), "{last:#}");
+    assert_eq!(consistent_total(&w, QUERY), before);
+    let beside = w.dir.path().join("index.rebuild");
+    assert!(!beside.exists(), "the rebuild left {}", beside.display());
 }
 
 #[test]

@@ -9,6 +9,7 @@ use minga_ingest::Severity;
 use minga_pipeline::{Progress, Summary, SyncOptions, sync};
 
 use super::IndexDir;
+use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,8 +18,8 @@ pub struct Args {
     pub corpus: PathBuf,
     #[command(flatten)]
     pub index: IndexDir,
-    /// Start from an empty index instead of updating (the old one stays usable until the
-    /// new one is committed).
+    /// Start from an empty index instead of updating: the new one is built beside the old,
+    /// which stays whole and searchable until the new one takes its place.
     #[arg(long)]
     pub rebuild: bool,
     /// Exit with status 1 if any file or record was skipped or repaired.
@@ -41,9 +42,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         !(args.quiet || args.json),
     )?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
     } else {
-        print!("{}", report(&args.corpus, &args.index.dir, &summary));
+        terminal::emit(&report(&args.corpus, &args.index.dir, &summary))?;
     }
     if args.strict && summary.has_damage() {
         eprintln!("error: --strict: some files or records were skipped or repaired (listed above)");

@@ -2,6 +2,7 @@
 //! the libraries.
 
 pub mod brief;
+pub mod check;
 pub mod eval;
 pub mod facets;
 pub mod index;

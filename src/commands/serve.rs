@@ -79,13 +79,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let access = access(&args)?;
     let limits = limits(&args)?;
     let writes = access.api_key.is_some();
-    match Engine::open(&args.index.dir) {
+    // Every file of the index is read once before serving it: damage is found now, not by
+    // the search that trips on it.
+    let opened = Engine::open(&args.index.dir).and_then(|engine| engine.verify().map(|_| engine));
+    match opened {
         Ok(_) if writes => catch_up(&args)?,
         Ok(_) => {}
         // The index is built from the corpus alone (writes are stored there too): a missing
-        // one is built, and one written by another version of Minga rebuilt, not refused.
-        Err(e @ (EngineError::MissingIndex { .. } | EngineError::IncompatibleIndex { .. })) => {
-            let rebuild = matches!(e, EngineError::IncompatibleIndex { .. });
+        // one is built, and one written by another version of Minga, or damaged, rebuilt (the
+        // damaged one kept aside), not refused.
+        Err(
+            e @ (EngineError::MissingIndex { .. }
+            | EngineError::IncompatibleIndex { .. }
+            | EngineError::Damaged { .. }),
+        ) => {
+            let rebuild = !matches!(e, EngineError::MissingIndex { .. });
             if rebuild {
                 eprintln!(
                     "{e}.\nRebuilding it from {} first.",

@@ -1,11 +1,14 @@
 //! Collectors of our own.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::copies::Met;
 
 /// A hasher for keys that are already hashes (`parent_key`): the key is its own hash.
 #[derive(Default)]
@@ -27,29 +30,111 @@ impl Hasher for KeyHasher {
     }
 }
 
-type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
-/// Hands `inner` one matching passage per document (per `parent_key`), so what it counts are
-/// documents, as grouped results are; or every passage, when `per_document` is false.
+/// Hands `inner` the matches that count as hits, so facets and totals count what a reader
+/// pages through: one passage per document (per `parent_key`) when results are grouped by
+/// document, and, when copies are folded, no passage (or document) whose passage copies one
+/// counted before it (`copies::Met`, the rule the ranked hits are folded by); every passage
+/// when neither.
 ///
 /// A document's passages are indexed in one batch, so they sit together in one segment:
-/// deduplicating within a segment is enough.
-pub(crate) struct PerDocument<C> {
-    pub inner: C,
-    pub per_document: bool,
+/// telling documents apart within a segment is enough. Copies are not: the clusters met pass
+/// from one segment to the next (segments are searched one after another).
+pub(crate) struct Counted<C> {
+    inner: C,
+    per_document: bool,
+    /// The clusters of the passages met so far; `None` when copies count.
+    met: Option<Arc<Mutex<Met<()>>>>,
 }
 
-pub(crate) struct PerDocumentSegment<S> {
+impl<C> Counted<C> {
+    pub(crate) fn new(inner: C, per_document: bool, fold_copies: bool) -> Counted<C> {
+        Counted {
+            inner,
+            per_document,
+            met: fold_copies.then(|| Arc::new(Mutex::new(Met::default()))),
+        }
+    }
+}
+
+pub(crate) struct CountedSegment<S> {
     inner: S,
-    /// `None` when every passage is passed on.
+    /// `parent_key`, when documents are counted.
     keys: Option<Column<u64>>,
-    seen: KeySet,
-    last: Option<u64>,
+    /// Whether each document decided in the segment was counted.
+    documents: KeyMap<bool>,
+    /// The document being read: its passages come one after another, and it is decided by
+    /// its best-scoring one, as a hit is by its best passage.
+    open: Option<u64>,
+    /// The open document's passages: each with its score and its clusters' span in
+    /// `clusters`.
+    passages: Vec<(DocId, Score, usize, usize)>,
+    clusters: Vec<u64>,
+    /// Hits met, counted or not: documents, or passages.
+    hits: usize,
+    /// The clusters, when copies are folded.
+    copies: Option<SegmentCopies>,
 }
 
-impl<C: Collector> Collector for PerDocument<C> {
-    type Fruit = C::Fruit;
-    type Child = PerDocumentSegment<C::Child>;
+/// A segment's `cluster` column, and the clusters met, taken for the segment from `shared`,
+/// where they are put back when it is done.
+pub(crate) struct SegmentCopies {
+    column: Column<u64>,
+    met: Met<()>,
+    shared: Arc<Mutex<Met<()>>>,
+}
+
+impl<S: SegmentCollector> CountedSegment<S> {
+    /// Appends `doc`'s clusters to `clusters` (none when copies count), returns their span.
+    fn read_clusters(&mut self, doc: DocId) -> (usize, usize) {
+        let start = self.clusters.len();
+        if let Some(copies) = &self.copies {
+            self.clusters.extend(copies.column.values_for_doc(doc));
+        }
+        (start, self.clusters.len())
+    }
+
+    /// Decides the open document: counted unless its best passage copies one met before.
+    fn close(&mut self) {
+        let Some(key) = self.open.take() else {
+            return;
+        };
+        let mut best = 0;
+        for (i, passage) in self.passages.iter().enumerate() {
+            if passage.1 > self.passages[best].1 {
+                best = i;
+            }
+        }
+        let (doc, score, start, end) = self.passages[best];
+        let counted = match &mut self.copies {
+            Some(SegmentCopies { met, .. }) => {
+                let copy = met.original(&self.clusters[start..end]).is_some();
+                met.meet(&self.clusters[start..end], ());
+                if !copy {
+                    for &(_, _, start, end) in &self.passages {
+                        met.meet(&self.clusters[start..end], ());
+                    }
+                }
+                !copy
+            }
+            None => true,
+        };
+        self.documents.insert(key, counted);
+        self.hits += 1;
+        if counted {
+            self.inner.collect(doc, score);
+        }
+        self.passages.clear();
+        self.clusters.clear();
+    }
+}
+
+/// What `Counted` hands on: its inner collector's fruit, and how many hits it met, copies
+/// included.
+impl<C: Collector> Collector for Counted<C> {
+    type Fruit = (C::Fruit, usize);
+    type Child = CountedSegment<C::Child>;
 
     fn for_segment(
         &self,
@@ -61,45 +146,90 @@ impl<C: Collector> Collector for PerDocument<C> {
         } else {
             None
         };
-        Ok(PerDocumentSegment {
+        let copies = match &self.met {
+            Some(shared) => {
+                let met = std::mem::take(&mut *shared.lock().unwrap_or_else(|e| e.into_inner()));
+                Some(SegmentCopies {
+                    column: reader.fast_fields().u64("cluster")?,
+                    met,
+                    shared: Arc::clone(shared),
+                })
+            }
+            None => None,
+        };
+        Ok(CountedSegment {
             inner: self.inner.for_segment(segment, reader)?,
             keys,
-            seen: KeySet::default(),
-            last: None,
+            documents: KeyMap::default(),
+            open: None,
+            passages: Vec::new(),
+            clusters: Vec::new(),
+            hits: 0,
+            copies,
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        self.inner.requires_scoring()
+        // A document is decided by its best passage when copies are folded.
+        self.inner.requires_scoring() || (self.per_document && self.met.is_some())
     }
 
     fn merge_fruits(
         &self,
         fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
-    ) -> tantivy::Result<C::Fruit> {
-        self.inner.merge_fruits(fruits)
+    ) -> tantivy::Result<Self::Fruit> {
+        let hits = fruits.iter().map(|(_, hits)| hits).sum();
+        let fruits = fruits.into_iter().map(|(fruit, _)| fruit).collect();
+        Ok((self.inner.merge_fruits(fruits)?, hits))
     }
 }
 
-impl<S: SegmentCollector> SegmentCollector for PerDocumentSegment<S> {
-    type Fruit = S::Fruit;
+impl<S: SegmentCollector> SegmentCollector for CountedSegment<S> {
+    type Fruit = (S::Fruit, usize);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(keys) = &self.keys {
-            let key = keys.first(doc);
-            let repeat = key == self.last;
-            self.last = key;
-            // The same document as the passage before, or one met earlier in the segment.
-            if let Some(key) = key
-                && (repeat || !self.seen.insert(key))
-            {
+        let Some(key) = self.keys.as_ref().and_then(|keys| keys.first(doc)) else {
+            // Passages are hits.
+            self.hits += 1;
+            let (start, end) = self.read_clusters(doc);
+            let copy = match &mut self.copies {
+                Some(SegmentCopies { met, .. }) => {
+                    let copy = met.original(&self.clusters[start..end]).is_some();
+                    met.meet(&self.clusters[start..end], ());
+                    copy
+                }
+                None => false,
+            };
+            self.clusters.clear();
+            if !copy {
+                self.inner.collect(doc, score);
+            }
+            return;
+        };
+        if self.open != Some(key) {
+            self.close();
+            // A document decided before, met again out of order: a later copy of one of
+            // its passages copies it.
+            if let Some(&counted) = self.documents.get(&key) {
+                let (start, end) = self.read_clusters(doc);
+                if let (true, Some(SegmentCopies { met, .. })) = (counted, &mut self.copies) {
+                    met.meet(&self.clusters[start..end], ());
+                }
+                self.clusters.clear();
                 return;
             }
+            self.open = Some(key);
         }
-        self.inner.collect(doc, score);
+        let (start, end) = self.read_clusters(doc);
+        self.passages.push((doc, score, start, end));
     }
 
-    fn harvest(self) -> S::Fruit {
-        self.inner.harvest()
+    fn harvest(mut self) -> Self::Fruit {
+        self.close();
+        // The segment's clusters go back for the next segment to take.
+        if let Some(SegmentCopies { met, shared, .. }) = self.copies {
+            *shared.lock().unwrap_or_else(|e| e.into_inner()) = met;
+        }
+        (self.inner.harvest(), self.hits)
     }
 }

@@ -19,14 +19,15 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use tantivy::columnar::Column;
-use tantivy::fastfield::{AliveBitSet, FacetReader};
+use tantivy::fastfield::AliveBitSet;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DocId, DocSet, Index, IndexReader, InvertedIndexReader, ReloadPolicy, Searcher, TERMINATED,
-    Term,
+    DocId, DocSet, Index, IndexReader, InvertedIndexReader, ReloadPolicy, TERMINATED, Term,
 };
 
 use crate::Result;
+use crate::collectors::KeyMap;
+use crate::engine::Lessons;
 use crate::schema::{Fields, fnv};
 use crate::sketch::{self, SLOTS, Sketch};
 
@@ -77,7 +78,7 @@ struct Columns {
     shingles: Column<u64>,
     cluster: Column<u64>,
     parent: Column<u64>,
-    lessons: Option<(FacetReader, u64)>,
+    lessons: Lessons,
     alive: Option<AliveBitSet>,
     bands: Arc<InvertedIndexReader>,
 }
@@ -93,9 +94,10 @@ enum Candidate {
 pub(crate) struct Copies {
     fields: Fields,
     reader: IndexReader,
-    /// The committed index, `None` while it is being discarded (a rebuild).
-    searcher: Option<Searcher>,
+    /// The committed index's segments: none while it is being discarded (a rebuild).
     segments: Vec<Columns>,
+    /// Whether `segments` are to be read again (from the last commit) before a lookup.
+    stale: bool,
     /// `parent_key`s of committed passages removed since the last commit.
     removed: HashSet<u64>,
     pending: Vec<Pending>,
@@ -114,26 +116,35 @@ impl Copies {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let mut copies = Copies {
+        Ok(Copies {
             fields,
             reader,
-            searcher: None,
             segments: Vec::new(),
+            stale: !discard,
             removed: HashSet::new(),
             pending: Vec::new(),
             bands: FxHashMap::default(),
             links: Vec::new(),
             files: Vec::new(),
             current: HashMap::new(),
-        };
-        if !discard {
-            copies.committed()?;
-        }
-        Ok(copies)
+        })
     }
 
-    /// Starts from the index as last committed: what was pending is in it now.
-    pub(crate) fn committed(&mut self) -> Result<()> {
+    /// Starts from the index as last committed: what was pending is in it now. Its segments
+    /// are read when a passage is next looked up (the last commit of a run needs none).
+    pub(crate) fn committed(&mut self) {
+        self.stale = true;
+        self.segments.clear();
+        self.removed.clear();
+        self.pending.clear();
+        self.bands.clear();
+        self.links.clear();
+        self.files.clear();
+        self.current.clear();
+    }
+
+    /// Reads the committed index's segments.
+    fn load(&mut self) -> Result<()> {
         self.reader.reload()?;
         let searcher = self.reader.searcher();
         self.segments = searcher
@@ -146,25 +157,19 @@ impl Copies {
                     shingles: fast.u64("shingles")?,
                     cluster: fast.u64("cluster")?,
                     parent: fast.u64("parent_key")?,
-                    lessons: crate::engine::lesson_ordinal(segment),
+                    lessons: Lessons::of(segment),
                     alive: segment.alive_bitset().cloned(),
                     bands: segment.inverted_index(self.fields.bands)?,
                 })
             })
             .collect::<Result<_>>()?;
-        self.searcher = Some(searcher);
-        self.removed.clear();
-        self.pending.clear();
-        self.bands.clear();
-        self.links.clear();
-        self.files.clear();
-        self.current.clear();
+        self.stale = false;
         Ok(())
     }
 
     /// Forgets the committed index (a rebuild discards it).
     pub(crate) fn discard_committed(&mut self) {
-        self.searcher = None;
+        self.stale = false;
         self.segments.clear();
     }
 
@@ -192,6 +197,9 @@ impl Copies {
         lesson: bool,
         file: u32,
     ) -> Result<(Vec<u64>, Vec<u64>)> {
+        if self.stale {
+            self.load()?;
+        }
         let own = fnv(sketch.values.iter().flat_map(|v| v.to_le_bytes()), id_key);
         let bands = sketch::bands(sketch);
         if bands.is_empty() {
@@ -212,35 +220,33 @@ impl Copies {
                 }
             }
         }
-        if self.searcher.is_some() {
-            for &band in &bands {
-                let term = Term::from_field_u64(self.fields.bands, band);
-                for (s, columns) in self.segments.iter().enumerate() {
-                    let Some(mut postings) = columns
-                        .bands
-                        .read_postings(&term, IndexRecordOption::Basic)
-                        .map_err(tantivy::TantivyError::from)?
-                    else {
-                        continue;
-                    };
-                    let mut doc = postings.doc();
-                    let mut read = 0;
-                    while doc != TERMINATED && read < PER_BAND {
-                        read += 1;
-                        let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
-                        let parent = columns.parent.first(doc).unwrap_or_default();
-                        if alive
-                            && !self.removed.contains(&parent)
-                            && is_lesson(columns, doc) == lesson
-                        {
-                            let cluster = columns.cluster.first(doc).unwrap_or_default();
-                            candidates
-                                .entry(Candidate::Committed(s, doc))
-                                .or_insert((cluster, 0))
-                                .1 += 1;
-                        }
-                        doc = postings.advance();
+        for &band in &bands {
+            let term = Term::from_field_u64(self.fields.bands, band);
+            for (s, columns) in self.segments.iter().enumerate() {
+                let Some(mut postings) = columns
+                    .bands
+                    .read_postings(&term, IndexRecordOption::Basic)
+                    .map_err(tantivy::TantivyError::from)?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                let mut read = 0;
+                while doc != TERMINATED && read < PER_BAND {
+                    read += 1;
+                    let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
+                    let parent = columns.parent.first(doc).unwrap_or_default();
+                    if alive
+                        && !self.removed.contains(&parent)
+                        && columns.lessons.contains(doc) == lesson
+                    {
+                        let cluster = columns.cluster.first(doc).unwrap_or_default();
+                        candidates
+                            .entry(Candidate::Committed(s, doc))
+                            .or_insert((cluster, 0))
+                            .1 += 1;
                     }
+                    doc = postings.advance();
                 }
             }
         }
@@ -361,13 +367,6 @@ fn chain<'a>(links: &'a [Link], head: &'a Link) -> impl Iterator<Item = &'a Link
     std::iter::successors(Some(head), |l| l.next.map(|i| &links[i as usize]))
 }
 
-fn is_lesson(columns: &Columns, doc: DocId) -> bool {
-    columns
-        .lessons
-        .as_ref()
-        .is_some_and(|(reader, ord)| reader.facet_ords(doc).any(|o| o == *ord))
-}
-
 /// A text as the one passage of a document of its own, in a file of its own named after it.
 fn lone_passage(id: &str, text: &str) -> (crate::indexer::FileRecord, minga_core::Passage) {
     use minga_core::{Kind, Lang, Passage, SourceRef};
@@ -463,6 +462,54 @@ pub fn clustered_pairs(dir: &std::path::Path, pairs: &[(&str, &str)]) -> Result<
 /// copy of it; two passages that merely share a cluster other than their first are not.
 pub(crate) fn linked(a: &[u64], b: &[u64]) -> bool {
     a.first().is_some_and(|k| b.contains(k)) || b.first().is_some_and(|k| a.contains(k))
+}
+
+/// The copy clusters of the passages met so far, each with what it was first met with (a
+/// hit, or nothing when only counting): `linked`'s rule against every passage met at once.
+pub(crate) struct Met<V> {
+    clusters: KeyMap<Roles<V>>,
+}
+
+/// What a cluster was first met with: as any cluster of a passage, and as a first one.
+#[derive(Clone, Copy)]
+struct Roles<V> {
+    any: V,
+    first: Option<V>,
+}
+
+impl<V> Default for Met<V> {
+    fn default() -> Met<V> {
+        Met {
+            clusters: KeyMap::default(),
+        }
+    }
+}
+
+impl<V: Copy> Met<V> {
+    /// What the passage met earlier that a passage with `clusters` copies was met with.
+    pub(crate) fn original(&self, clusters: &[u64]) -> Option<V> {
+        let (first, rest) = clusters.split_first()?;
+        // A cluster met as a first one was met as any cluster too.
+        match self.clusters.get(first) {
+            Some(roles) => Some(roles.any),
+            None => rest
+                .iter()
+                .find_map(|k| self.clusters.get(k).and_then(|roles| roles.first)),
+        }
+    }
+
+    /// Meets a passage with `clusters`; a cluster met before keeps what it was met with.
+    pub(crate) fn meet(&mut self, clusters: &[u64], value: V) {
+        for (i, &k) in clusters.iter().enumerate() {
+            let roles = self.clusters.entry(k).or_insert(Roles {
+                any: value,
+                first: None,
+            });
+            if i == 0 && roles.first.is_none() {
+                roles.first = Some(value);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,11 +18,14 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
 };
 
-use crate::collectors::PerDocument;
+use crate::collectors::Counted;
+use crate::copies::Met;
+use crate::damage::{self, RecordCheck, VerifiedFiles};
 use crate::expand::{Expansion, GlossaryIndex, Rule};
+use crate::indexer::FileRecord;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
-use crate::schema::{ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
+use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
 use crate::snippet::snippet;
 use crate::stats::LanguageStatistics;
 use crate::tables::Tables;
@@ -35,9 +38,6 @@ use crate::{
 const GROUP_WINDOW: usize = 5;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
-/// Copies are counted out of `total` among this many best passages, whatever the page: the
-/// same search gives the same total for every page size. (Every window holds them.)
-const COPIES_COUNTED: usize = MIN_GROUP_WINDOW;
 /// The most copies a hit lists (each is a stored document to read).
 const MAX_DUPLICATES: usize = 10;
 /// Snippets a hit shows at most, from its best matching passages.
@@ -200,37 +200,139 @@ impl Engine {
     /// are errors whose messages say which command fixes them.
     pub fn open(dir: &Path) -> Result<Engine> {
         if !dir.join("meta.json").is_file() {
+            if damage::lost_its_meta(dir) {
+                return Err(damage::damaged(dir, "its meta.json is missing".into()));
+            }
             return Err(Error::MissingIndex {
                 path: dir.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|e| match e {
-            tantivy::TantivyError::SchemaError(_) | tantivy::TantivyError::DataCorruption(_) => {
-                Error::IncompatibleIndex {
+        damage::guard(dir, || {
+            let index = Index::open_in_dir(dir).map_err(|e| match e {
+                tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex {
                     path: dir.to_path_buf(),
                     found: e.to_string(),
+                },
+                other => other.into(),
+            })?;
+            if CommitInfo::of(&index, dir)?.is_none() {
+                return Err(Error::MissingIndex {
+                    path: dir.to_path_buf(),
+                });
+            }
+            // Searches read the index's copy of the data files: a garbled one would fail them
+            // all.
+            Tables::load(dir).map_err(|e| {
+                damage::damaged(
+                    dir,
+                    format!("its copy of the data files cannot be read: {e}"),
+                )
+            })?;
+            Fields::register_analyzers(&index);
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .try_into()?;
+            Ok(Engine {
+                dir: dir.to_path_buf(),
+                index,
+                reader,
+                fields: Fields::new(),
+                analyzers: Analyzers::new(),
+                ranking: Ranking::default(),
+                generation: RwLock::new(None),
+            })
+        })
+    }
+
+    /// Reads every file of the index: each one is there and its checksum matches, or the
+    /// error says which are missing or garbled ([`Error::Damaged`]).
+    pub fn verify(&self) -> Result<VerifiedFiles> {
+        damage::verify_files(&self.index, &self.dir, true)
+    }
+
+    /// Reads every record of the index: each passage and file record decodes, every
+    /// document has the file record that produced it and every record its documents, and
+    /// the counts agree with the commit's. What disagrees is listed in
+    /// [`RecordCheck::problems`]; what cannot be read at all is [`Error::Damaged`].
+    pub fn check_records(&self) -> Result<RecordCheck> {
+        damage::guard(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let entries = |kind: &str| {
+                searcher.search(
+                    &TermQuery::new(
+                        Term::from_field_text(self.fields.entry, kind),
+                        IndexRecordOption::Basic,
+                    ),
+                    &DocSetCollector,
+                )
+            };
+            let mut check = RecordCheck::default();
+            let mut records = BTreeMap::new();
+            for address in entries(ENTRY_FILE)? {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let record: FileRecord = doc
+                    .get_first(self.fields.record)
+                    .and_then(|v| v.as_str())
+                    .and_then(|json| serde_json::from_str(json).ok())
+                    .ok_or_else(|| {
+                        damage::damaged(&self.dir, format!("a file record at {address:?}"))
+                    })?;
+                records.insert(record.path.clone(), record);
+            }
+            let mut parents: BTreeMap<String, usize> = BTreeMap::new();
+            for address in entries(ENTRY_PASSAGE)? {
+                let passage = self.passage(&searcher, address).map_err(|e| {
+                    damage::damaged(&self.dir, format!("a passage at {address:?}: {e}"))
+                })?;
+                *parents.entry(passage.parent).or_default() += 1;
+                check.passages += 1;
+            }
+            let stray = searcher.num_docs() as usize - check.passages - records.len();
+            if stray > 0 {
+                check.problems.push(format!(
+                    "{stray} entries are neither passages nor file records"
+                ));
+            }
+            let mut claimed = BTreeSet::new();
+            for record in records.values() {
+                let mut passages = 0;
+                for id in &record.documents {
+                    match parents.get(id) {
+                        Some(n) => passages += n,
+                        None => check.problems.push(format!(
+                            "document {id} of {} is not in the index",
+                            record.path
+                        )),
+                    }
+                    claimed.insert(id.as_str());
+                }
+                if passages != record.passages {
+                    check.problems.push(format!(
+                        "{}: {passages} passages in the index, {} recorded",
+                        record.path, record.passages
+                    ));
                 }
             }
-            other => Error::Tantivy(other),
-        })?;
-        if CommitInfo::of(&index, dir)?.is_none() {
-            return Err(Error::MissingIndex {
-                path: dir.to_path_buf(),
-            });
-        }
-        Fields::register_analyzers(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
-        Ok(Engine {
-            dir: dir.to_path_buf(),
-            index,
-            reader,
-            fields: Fields::new(),
-            analyzers: Analyzers::new(),
-            ranking: Ranking::default(),
-            generation: RwLock::new(None),
+            for id in parents.keys().filter(|&id| !claimed.contains(id.as_str())) {
+                check
+                    .problems
+                    .push(format!("document {id} has no file record"));
+            }
+            check.files = records.len();
+            check.documents = parents.len();
+            if let Some(info) = CommitInfo::of(&self.index, &self.dir)? {
+                let counted = (check.files, check.documents, check.passages);
+                let committed = (info.files, info.documents, info.passages);
+                if counted != committed {
+                    check.problems.push(format!(
+                        "the commit counts {committed:?} (files, documents, passages), the \
+                         records {counted:?}"
+                    ));
+                }
+            }
+            check.records = records.into_values().map(|r| (r.path, r.hash)).collect();
+            Ok(check)
         })
     }
 
@@ -247,8 +349,7 @@ impl Engine {
 
     /// Picks up the latest commit now rather than within the second.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload()?;
-        Ok(())
+        damage::guard(&self.dir, || Ok(self.reader.reload()?))
     }
 
     /// The data files and facet values of the searcher's generation, loaded once each.
@@ -274,12 +375,18 @@ impl Engine {
 
     /// The data files (gazetteer, institutions, glossary) this index was built with.
     pub fn tables(&self) -> Result<Arc<Tables>> {
-        let searcher = self.reader.searcher();
-        Ok(self.generation(&searcher)?.tables.clone())
+        damage::guard(&self.dir, || {
+            let searcher = self.reader.searcher();
+            Ok(self.generation(&searcher)?.tables.clone())
+        })
     }
 
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        damage::guard(&self.dir, || self.search_unguarded(request))
+    }
+
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         if request.limit == 0 || request.limit > MAX_LIMIT {
             return Err(Error::Parameter {
@@ -370,13 +477,11 @@ impl Engine {
             .then(|| collectors.add_collector(self.by_score(window_offset, window_limit)));
         let by_date = (request.sort == Sort::Date)
             .then(|| collectors.add_collector(newest_first(window_offset, window_limit)));
-        let count = collectors.add_collector(Count);
-        let documents = request.group.then(|| {
-            collectors.add_collector(PerDocument {
-                inner: Count,
-                per_document: true,
-            })
-        });
+        let total_passages = collectors.add_collector(Count);
+        // What the reader pages through is counted apart: hits (documents or passages), with
+        // copies folded as the hits are; the facets count the same.
+        let mut counted = MultiCollector::new();
+        let count = counted.add_collector(Count);
         let open_facets: Vec<FacetName> = request
             .facets
             .iter()
@@ -385,9 +490,11 @@ impl Engine {
             .collect();
         let mut facet_handles = Vec::new();
         for &facet in &open_facets {
-            let collector = self.facet_collector(facet, &generation.vocabulary, request.group);
-            facet_handles.push((facet, collectors.add_collector(collector)));
+            let collector = self.facet_collector(facet, &generation.vocabulary);
+            facet_handles.push((facet, counted.add_collector(collector)));
         }
+        let counted =
+            collectors.add_collector(Counted::new(counted, request.group, request.dedupe));
         let statistics = LanguageStatistics::new(&searcher, &self.fields)?;
         let mut fruits =
             searcher.search_with_statistics_provider(&*main, &collectors, &statistics)?;
@@ -397,11 +504,12 @@ impl Engine {
             (_, Some(handle)) => dated(handle.extract(&mut fruits)),
             _ => Vec::new(),
         };
-        let total_passages = count.extract(&mut fruits);
-        let total = documents.map_or(total_passages, |h| h.extract(&mut fruits));
+        let total_passages = total_passages.extract(&mut fruits);
+        let (mut counted, unfolded) = counted.extract(&mut fruits);
+        let total = count.extract(&mut counted);
         let mut facets = BTreeMap::new();
         for (facet, handle) in facet_handles {
-            let counts = handle.extract(&mut fruits);
+            let counts = handle.extract(&mut counted);
             facets.insert(
                 facet.to_string(),
                 self.facet_counts(facet, &counts, &generation.vocabulary),
@@ -411,9 +519,13 @@ impl Engine {
         // alternatives.
         for &facet in request.facets.iter().filter(|f| !open_facets.contains(f)) {
             let query = combine(&builder, text.as_deref(), &groups, Some(facet));
-            let counts = searcher.search(
+            let (counts, _) = searcher.search(
                 &*query,
-                &self.facet_collector(facet, &generation.vocabulary, request.group),
+                &Counted::new(
+                    self.facet_collector(facet, &generation.vocabulary),
+                    request.group,
+                    request.dedupe,
+                ),
             )?;
             facets.insert(
                 facet.to_string(),
@@ -421,27 +533,22 @@ impl Engine {
             );
         }
 
-        // Copies among the first passages, counted the same way for every page size.
-        let mut copies_counted = 0;
         let pages: Vec<Group> = if windowed {
-            if request.dedupe && ranked.len() > COPIES_COUNTED {
-                let (_, folded) =
-                    self.arrange(&searcher, ranked[..COPIES_COUNTED].to_vec(), request)?;
-                copies_counted = folded;
-            }
-            let all_ranked = ranked.len() <= COPIES_COUNTED;
             // The window held too few documents for this page (a few documents with many
             // matching passages, or many copies): rank a larger one, until the page is full
             // or every matching passage has been ranked.
             let wanted = (request.offset + request.limit).min(total);
             let mut window = window_limit;
             let mut full = ranked.len() == window;
-            let (mut groups, folded) = self.arrange(&searcher, ranked, request)?;
-            if all_ranked {
-                copies_counted = folded;
-            }
-            while groups.len() < wanted.saturating_sub(copies_counted) && full {
-                window = window.saturating_mul(4).min(total_passages.max(1));
+            let mut groups = self.arrange(&searcher, ranked, request)?;
+            while groups.len() < wanted && full {
+                // As many more passages as the hits found so far took, with a margin: where
+                // each text is held many times, one larger window rather than several.
+                let found = groups.len().max(1);
+                let needed = window.saturating_mul(wanted).div_ceil(found) * 5 / 4;
+                window = needed
+                    .clamp(window.saturating_mul(2), window.saturating_mul(16))
+                    .min(total_passages.max(1));
                 let ranked = match request.sort {
                     Sort::Relevance => scored(searcher.search_with_statistics_provider(
                         &*main,
@@ -451,7 +558,7 @@ impl Engine {
                     Sort::Date => dated(searcher.search(&*main, &newest_first(0, window))?),
                 };
                 full = ranked.len() == window && window < total_passages;
-                groups = self.arrange(&searcher, ranked, request)?.0;
+                groups = self.arrange(&searcher, ranked, request)?;
             }
             groups
                 .into_iter()
@@ -461,9 +568,6 @@ impl Engine {
         } else {
             ranked.into_iter().map(|r| Group::alone(vec![r])).collect()
         };
-        // Copies are counted once among the first passages (every match, unless there are
-        // more than that).
-        let total = total.saturating_sub(copies_counted);
         let mut hits = Vec::with_capacity(pages.len());
         for group in pages {
             hits.push(self.hit(&searcher, &group, &builder.highlight)?);
@@ -484,7 +588,7 @@ impl Engine {
             suggestion,
             hits,
             total,
-            copies: copies_counted,
+            copies: unfolded.saturating_sub(total),
             total_passages,
             facets,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -505,14 +609,13 @@ impl Engine {
         TopDocs::with_limit(limit)
             .and_offset(offset)
             .tweak_score(move |segment: &SegmentReader| {
-                let lessons = lesson_ordinal(segment);
+                let lessons = Lessons::of(segment);
                 let ids = id_keys(segment);
                 move |doc: DocId, score: Score| {
-                    let score = match &lessons {
-                        Some((reader, ord)) if reader.facet_ords(doc).any(|o| o == *ord) => {
-                            score * lesson
-                        }
-                        _ => score,
+                    let score = if lessons.contains(doc) {
+                        score * lesson
+                    } else {
+                        score
                     };
                     (score, ids.get_val(doc))
                 }
@@ -520,21 +623,20 @@ impl Engine {
     }
 
     /// Ranked passages as the hits of a page: gathered by document when the request groups,
-    /// and, when it dedupes, with copies folded into the hit they copy; with how many hits
-    /// were folded.
+    /// and, when it dedupes, with copies folded into the hit they copy.
     fn arrange(
         &self,
         searcher: &Searcher,
         ranked: Vec<(f32, DocAddress)>,
         request: &SearchRequest,
-    ) -> Result<(Vec<Group>, usize)> {
+    ) -> Result<Vec<Group>> {
         let groups = if request.group {
             self.group_by_document(searcher, ranked)?
         } else {
             ranked.into_iter().map(|r| vec![r]).collect()
         };
         if !request.dedupe {
-            return Ok((groups.into_iter().map(Group::alone).collect(), 0));
+            return Ok(groups.into_iter().map(Group::alone).collect());
         }
         fold_copies(searcher, groups)
     }
@@ -681,14 +783,8 @@ impl Engine {
         Ok(groups)
     }
 
-    /// Counts a facet's values among the matches: documents when results are grouped by
-    /// document (`per_document`), passages otherwise, as `total` does.
-    fn facet_collector(
-        &self,
-        facet: FacetName,
-        vocabulary: &Vocabulary,
-        per_document: bool,
-    ) -> PerDocument<FacetCollector> {
+    /// Counts a facet's values among the matches it is handed (see `Counted`).
+    fn facet_collector(&self, facet: FacetName, vocabulary: &Vocabulary) -> FacetCollector {
         let mut collector = FacetCollector::for_field(
             self.fields
                 .schema
@@ -706,10 +802,7 @@ impl Engine {
         } else {
             collector.add_facet(Facet::root());
         }
-        PerDocument {
-            inner: collector,
-            per_document,
-        }
+        collector
     }
 
     fn facet_counts(
@@ -777,6 +870,10 @@ impl Engine {
     /// A document or passage by id, with all the passages of its document; `None` if no
     /// document or passage has that id.
     pub fn document(&self, id: &str) -> Result<Option<DocumentView>> {
+        damage::guard(&self.dir, || self.document_unguarded(id))
+    }
+
+    fn document_unguarded(&self, id: &str) -> Result<Option<DocumentView>> {
         let searcher = self.reader.searcher();
         let passage = self
             .passages_where(&searcher, self.fields.id, id)?
@@ -899,13 +996,9 @@ impl<'a> SegmentColumns<'a> {
 }
 
 /// Folds each group whose best passage copies a passage of a group ranked above it (its
-/// copy clusters linked, see `copies::linked`) into that group; returns the groups kept and
-/// how many were folded. A passage's clusters are one fast-field read, so the cost is linear
-/// in the window.
-fn fold_copies(
-    searcher: &Searcher,
-    groups: Vec<Vec<(f32, DocAddress)>>,
-) -> Result<(Vec<Group>, usize)> {
+/// copy clusters linked, see `copies::Met`) into that group. A passage's clusters are one
+/// fast-field read, so the cost is linear in the window.
+fn fold_copies(searcher: &Searcher, groups: Vec<Vec<(f32, DocAddress)>>) -> Result<Vec<Group>> {
     let mut columns = SegmentColumns::new(searcher, "cluster");
     let mut clusters_of = |address: DocAddress| -> Result<Vec<u64>> {
         Ok(columns
@@ -914,43 +1007,27 @@ fn fold_copies(
             .collect())
     };
     let mut kept: Vec<Group> = Vec::new();
-    // The clusters met so far, each with the kept group it is in and its passage there:
-    // every cluster of a passage, and its first (closest) one alone.
-    let mut any: HashMap<u64, (usize, DocAddress)> = HashMap::new();
-    let mut first: HashMap<u64, (usize, DocAddress)> = HashMap::new();
-    let mut folded = 0;
+    // Each cluster met, with the kept group it is in and its passage there.
+    let mut met: Met<(usize, DocAddress)> = Met::default();
     for passages in groups {
         let best = passages[0].1;
         let clusters = clusters_of(best)?;
-        let original = clusters
-            .first()
-            .and_then(|k| any.get(k))
-            .or_else(|| clusters.iter().find_map(|k| first.get(k)));
-        let owner = match original {
-            Some(&(owner, original)) => {
+        let owner = match met.original(&clusters) {
+            Some((owner, original)) => {
                 kept[owner].copies.push((best, original));
-                folded += 1;
                 owner
             }
             None => kept.len(),
         };
-        let mut seen = |clusters: Vec<u64>, address: DocAddress| {
-            if let Some(&k) = clusters.first() {
-                first.entry(k).or_insert((owner, address));
-            }
-            for k in clusters {
-                any.entry(k).or_insert((owner, address));
-            }
-        };
-        seen(clusters, best);
+        met.meet(&clusters, (owner, best));
         if owner == kept.len() {
             for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
-                seen(clusters_of(address)?, address);
+                met.meet(&clusters_of(address)?, (owner, address));
             }
             kept.push(Group::alone(passages));
         }
     }
-    Ok((kept, folded))
+    Ok(kept)
 }
 
 /// Whether the counts of `facet` leave out the filter group `group`: a facet is counted under
@@ -1002,15 +1079,26 @@ fn combine(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The segment's reader of the `kind` facet and the ordinal of `/lesson` in it, if the
-/// segment has any lesson.
-pub(crate) fn lesson_ordinal(
-    segment: &SegmentReader,
-) -> Option<(tantivy::fastfield::FacetReader, u64)> {
-    let reader = segment.facet_reader("kind").ok()?;
-    let facet = Facet::from_path([Kind::Lesson.as_str()]);
-    let ord = reader.facet_dict().term_ord(facet.encoded_str()).ok()??;
-    Some((reader, ord))
+/// Which of a segment's passages are lesson records: the segment's reader of the `kind`
+/// facet and the ordinal of `/lesson` in it, if the segment has any lesson.
+pub(crate) struct Lessons(Option<(tantivy::fastfield::FacetReader, u64)>);
+
+impl Lessons {
+    pub(crate) fn of(segment: &SegmentReader) -> Lessons {
+        Lessons((|| {
+            let reader = segment.facet_reader("kind").ok()?;
+            let facet = Facet::from_path([Kind::Lesson.as_str()]);
+            let ord = reader.facet_dict().term_ord(facet.encoded_str()).ok()??;
+            Some((reader, ord))
+        })())
+    }
+
+    /// Whether the segment's passage `doc` is a lesson record.
+    pub(crate) fn contains(&self, doc: DocId) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|(reader, ord)| reader.facet_ords(doc).any(|o| o == *ord))
+    }
 }
 
 /// The segment's `id_key` column (zero where a document has none).

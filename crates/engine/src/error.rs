@@ -15,6 +15,13 @@ pub enum Error {
          run `minga index --rebuild` to rebuild it"
     )]
     IncompatibleIndex { path: PathBuf, found: String },
+    /// Files of the index are missing or garbled (a disk fault, a copy cut short, a hand
+    /// that edited it): it cannot be trusted.
+    #[error(
+        "the index at {path} is damaged ({what}); run `minga index` to rebuild it from the \
+         corpus (it keeps the damaged one aside; `minga serve` does the same by itself)"
+    )]
+    Damaged { path: PathBuf, what: String },
     /// Another process holds the index's writer lock.
     #[error(
         "the index at {path} is locked by another indexer; wait for it to finish and try again"

@@ -13,12 +13,14 @@ use minga_core::{Kind, Passage};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
+use tantivy::directory::{DirectoryLock, INDEX_WRITER_LOCK};
 use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{DateTime, Directory, Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::copies::Copies;
+use crate::damage;
 use crate::engine::CommitInfo;
 use crate::schema::{
     ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, group_keys, id_key,
@@ -63,9 +65,13 @@ pub struct Note {
 /// How to open an index for writing.
 #[derive(Debug, Clone)]
 pub struct IndexerOptions {
-    /// Start from an empty index, discarding what is there (committed only at the end, so an
-    /// interrupted rebuild leaves the old index in place).
+    /// Build a new index beside the one there and put it in its place in one step when done
+    /// ([`Indexer::finish`]): until then, and if the run is interrupted, the old index is
+    /// whole and searchable.
     pub rebuild: bool,
+    /// Rebuild a damaged index (keeping it aside) rather than refuse it: for callers that
+    /// read the whole corpus when the indexer knows no file ([`Indexer::rebuilds`]).
+    pub rebuild_damaged: bool,
     /// Writer memory budget in bytes.
     pub memory: usize,
     /// Indexing threads; `None` for one per core (at most 8).
@@ -76,6 +82,7 @@ impl Default for IndexerOptions {
     fn default() -> Self {
         IndexerOptions {
             rebuild: false,
+            rebuild_damaged: false,
             memory: DEFAULT_WRITER_MEMORY,
             threads: None,
         }
@@ -85,8 +92,12 @@ impl Default for IndexerOptions {
 /// An index open for writing; only one can exist per index folder at a time.
 pub struct Indexer {
     dir: PathBuf,
-    /// Where the index is written, when a rebuild replaces an incompatible one at commit.
+    /// Where the index is written in a rebuild, to take the place of the one in `dir` when
+    /// done.
     staging: Option<PathBuf>,
+    /// The writer lock of the index being rebuilt: nothing else writes to it meanwhile, or
+    /// what it wrote would be lost in the swap.
+    _replaced_lock: Option<DirectoryLock>,
     writer: IndexWriter<TantivyDocument>,
     fields: Fields,
     tables: Tables,
@@ -94,6 +105,10 @@ pub struct Indexer {
     /// Document id → the file that owns it.
     owners: HashMap<String, String>,
     copies: Copies,
+    /// Whether the index being replaced is damaged: it is kept aside, not deleted.
+    damaged: bool,
+    /// Whether the index's copy of the data files could be read.
+    tables_readable: bool,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -148,14 +163,36 @@ impl Indexer {
     pub fn open(dir: &Path, options: &IndexerOptions) -> Result<Indexer> {
         let fields = Fields::new();
         let mut staging = None;
+        let mut rebuild = options.rebuild;
+        let mut damaged = false;
+        let mut replaced_lock = None;
         let index = if dir.join("meta.json").is_file() {
-            let existing = Index::open_in_dir(dir)
-                .map_err(Error::from)
-                .and_then(|index| CommitInfo::of(&index, dir).map(|_| index));
+            // Every file is read before anything is written: a damaged index is rebuilt, not
+            // updated (an update would keep what cannot be trusted, or trip on it).
+            let existing = damage::guard(dir, || {
+                let index = Index::open_in_dir(dir)?;
+                CommitInfo::of(&index, dir)?;
+                // Every byte is read when a damaged index can be rebuilt here (a full run
+                // over the corpus); a single write only checks that every file is there.
+                damage::verify_files(&index, dir, options.rebuild_damaged)?;
+                Ok(index)
+            });
             match existing {
+                Ok(old) if options.rebuild => {
+                    replaced_lock = Some(lock(&old, dir)?);
+                    let (path, index) = staging_index(dir, &fields)?;
+                    staging = Some(path);
+                    index
+                }
                 Ok(index) => index,
-                Err(e @ (Error::IncompatibleIndex { .. } | Error::Tantivy(_))) => {
-                    if !options.rebuild {
+                Err(
+                    e @ (Error::IncompatibleIndex { .. }
+                    | Error::Tantivy(_)
+                    | Error::Damaged { .. }),
+                ) => {
+                    damaged = matches!(e, Error::Damaged { .. });
+                    let rebuilds = options.rebuild || (damaged && options.rebuild_damaged);
+                    if !rebuilds {
                         return Err(match e {
                             Error::Tantivy(t) => Error::IncompatibleIndex {
                                 path: dir.to_path_buf(),
@@ -164,13 +201,11 @@ impl Indexer {
                             e => e,
                         });
                     }
-                    // Build the new index beside the old one and swap them at commit.
-                    let path = staging_path(dir);
-                    if path.exists() {
-                        std::fs::remove_dir_all(&path).map_err(io("remove", &path))?;
+                    if damaged {
+                        tracing::warn!(error = %e, "rebuilding the index from the corpus");
                     }
-                    std::fs::create_dir_all(&path).map_err(io("create", &path))?;
-                    let index = Index::create_in_dir(&path, fields.schema().clone())?;
+                    rebuild = true;
+                    let (path, index) = staging_index(dir, &fields)?;
                     staging = Some(path);
                     index
                 }
@@ -178,9 +213,19 @@ impl Indexer {
             }
         } else {
             if dir.exists() && !is_empty_dir(dir)? {
-                return Err(Error::NotAnIndex {
-                    path: dir.to_path_buf(),
-                });
+                if !damage::lost_its_meta(dir) {
+                    return Err(Error::NotAnIndex {
+                        path: dir.to_path_buf(),
+                    });
+                }
+                // An index whose `meta.json` is gone: nothing in it can be found again.
+                let e = damage::damaged(dir, "its meta.json is missing".into());
+                if !(options.rebuild || options.rebuild_damaged) {
+                    return Err(e);
+                }
+                let aside = damage::set_aside(dir)?;
+                tracing::warn!(error = %e, aside = %aside.display(), "rebuilding the index from the corpus; the damaged one is kept aside");
+                rebuild = true;
             }
             std::fs::create_dir_all(dir).map_err(io("create", dir))?;
             remove_leftovers(dir)?;
@@ -198,18 +243,29 @@ impl Indexer {
                 },
                 other => Error::Tantivy(other),
             })?;
-        let copies = Copies::new(&index, fields.clone(), options.rebuild)?;
+        if staging.is_none() {
+            // A run killed during a commit leaves files the next commit would write again
+            // (the delete files of the same opstamp), which Tantivy refuses to overwrite:
+            // whatever `meta.json` does not reference goes before anything is written.
+            writer.garbage_collect_files().wait()?;
+        }
+        let copies = Copies::new(&index, fields.clone(), rebuild)?;
+        let tables = Tables::load(dir);
+        let tables_readable = tables.is_ok();
         let mut indexer = Indexer {
             dir: dir.to_path_buf(),
             staging,
             writer,
             fields,
-            tables: Tables::load(dir).unwrap_or_default(),
+            tables: tables.unwrap_or_default(),
             files: BTreeMap::new(),
             owners: HashMap::new(),
             copies,
+            damaged,
+            tables_readable,
+            _replaced_lock: replaced_lock,
         };
-        if options.rebuild {
+        if rebuild {
             indexer.writer.delete_all_documents()?;
             indexer.copies.discard_committed();
         } else {
@@ -240,6 +296,18 @@ impl Indexer {
         Ok(())
     }
 
+    /// Whether this run replaces the whole index (asked for, or because the one there is
+    /// damaged): it is swapped in at the first commit.
+    pub fn rebuilds(&self) -> bool {
+        self.staging.is_some()
+    }
+
+    /// Whether the index's copy of the data files could be read: when it cannot, call
+    /// [`Indexer::use_tables_of`] before indexing anything.
+    pub fn tables_readable(&self) -> bool {
+        self.tables_readable
+    }
+
     /// The files the index holds, by path.
     pub fn files(&self) -> &BTreeMap<String, FileRecord> {
         &self.files
@@ -250,6 +318,7 @@ impl Indexer {
     pub fn use_tables_of(&mut self, corpus: &Path) -> Result<()> {
         self.tables = Tables::load_from(corpus)?;
         Tables::copy(corpus, self.target())?;
+        self.tables_readable = true;
         Ok(())
     }
 
@@ -281,7 +350,7 @@ impl Indexer {
             _ => true,
         });
         // A document's passages go in as one batch, so they land together in one segment:
-        // counting documents among matches relies on it (`PerDocument`). Documents are
+        // counting documents among matches relies on it (`Counted`). Documents are
         // batches of their own, so a file of many documents still spreads over every
         // indexing thread.
         let mut count = 0;
@@ -429,32 +498,90 @@ impl Indexer {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        self.copies.committed()?;
+        self.copies.committed();
         // Tantivy syncs the segment files and writes `meta.json` to a synced temporary file
         // that it renames into place, but does not sync the folder after the rename: without
         // this, a power loss right after a commit could bring back the previous one.
         sync_dir(self.target())?;
-        if let Some(staging) = self.staging.take() {
-            // The rebuilt index replaces the incompatible one.
-            let old = self.dir.with_extension("old");
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io("remove", &old))?;
-            }
-            std::fs::rename(&self.dir, &old).map_err(io("move", &self.dir))?;
-            std::fs::rename(&staging, &self.dir).map_err(io("move", &staging))?;
-            if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-                sync_dir(parent)?;
-            }
-            std::fs::remove_dir_all(&old).map_err(io("remove", &old))?;
-        }
         Ok(())
     }
 
-    /// Waits for background merges to finish; call once done writing.
+    /// Waits for background merges to finish; call once done writing. A rebuild's new index
+    /// takes the old one's place now, in one step: a searcher (a running `minga serve`) sees
+    /// the whole old index until then and the whole new one from then on.
     pub fn finish(self) -> Result<()> {
         self.writer.wait_merging_threads()?;
+        let Some(staging) = self.staging else {
+            return Ok(());
+        };
+        if !staging.join("meta.json").is_file() {
+            return Ok(());
+        }
+        swap(&self.dir, &staging)?;
+        if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
+        }
+        // The staging folder now holds the index replaced.
+        if self.damaged {
+            let aside = damage::set_aside(&staging)?;
+            tracing::warn!(aside = %aside.display(), "the damaged index is kept aside");
+        } else {
+            std::fs::remove_dir_all(&staging).map_err(io("remove", &staging))?;
+        }
         Ok(())
     }
+}
+
+/// Puts the index in `staging` in the place of the one in `dir`, and that one in `staging`:
+/// in one step where the system can (Linux), in two renames elsewhere.
+fn swap(dir: &Path, staging: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, dir, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // A file system without the exchange (some network ones): the two renames.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(io("swap", dir)(e.into())),
+        }
+    }
+    let old = dir.with_extension("old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io("remove", &old))?;
+    }
+    std::fs::rename(dir, &old).map_err(io("move", dir))?;
+    std::fs::rename(staging, dir).map_err(io("move", staging))?;
+    std::fs::rename(&old, staging).map_err(io("move", &old))?;
+    Ok(())
+}
+
+/// A new, empty index in the staging folder beside `dir`, where a rebuild is written.
+fn staging_index(dir: &Path, fields: &Fields) -> Result<(PathBuf, Index)> {
+    let path = staging_path(dir);
+    if path.exists() {
+        // What an interrupted rebuild left.
+        std::fs::remove_dir_all(&path).map_err(io("remove", &path))?;
+    }
+    std::fs::create_dir_all(&path).map_err(io("create", &path))?;
+    let index = Index::create_in_dir(&path, fields.schema().clone())?;
+    Ok((path, index))
+}
+
+/// Takes the writer lock of `index`, as its own writer would.
+fn lock(index: &Index, dir: &Path) -> Result<DirectoryLock> {
+    index
+        .directory()
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|e| match e {
+            LockError::LockBusy => Error::Locked {
+                path: dir.to_path_buf(),
+            },
+            LockError::IoError(source) => Error::Io {
+                action: "lock",
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+        })
 }
 
 /// Seconds on either side of 1970 that the index's dates (nanoseconds in an `i64`) can hold:

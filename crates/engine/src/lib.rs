@@ -8,6 +8,7 @@
 mod analysis;
 mod collectors;
 mod copies;
+mod damage;
 mod engine;
 mod error;
 pub mod eval;
@@ -25,6 +26,7 @@ mod tables;
 
 pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
 pub use copies::clustered_pairs;
+pub use damage::{RecordCheck, VerifiedFiles, set_aside};
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};

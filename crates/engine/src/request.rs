@@ -261,10 +261,10 @@ pub struct SearchResponse {
     pub suggestion: Option<String>,
     pub hits: Vec<Hit>,
     /// Hits in all: documents when grouped, passages otherwise; a copy folded into the hit
-    /// it copies is not counted (see `copies`).
+    /// it copies is not counted, and neither is it in the facets.
     pub total: usize,
-    /// Hits folded as copies of other hits, counted among the best-ranked passages: `total`
-    /// plus `copies` is what the facets count.
+    /// Matches folded as copies of other hits: `total` plus `copies` is every matching
+    /// document (grouped) or passage.
     pub copies: usize,
     /// Passages matching in all.
     pub total_passages: usize,

@@ -136,7 +136,7 @@ impl Summary {
 }
 
 /// The data files whose change makes every document's metadata stale.
-const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
+pub(crate) const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
 
 /// A file read and turned into passages, ready for the writer.
 struct Parsed {
@@ -159,6 +159,8 @@ pub fn sync(
     let discovery = discover(corpus)?;
     let mut writer_options = options.writer.clone();
     writer_options.rebuild = options.rebuild;
+    // Every file is read when the indexer knows none: a damaged index can be rebuilt here.
+    writer_options.rebuild_damaged = true;
     let mut indexer = Indexer::open(index_dir, &writer_options)?;
     let mut summary = Summary {
         files: discovery.files.len(),
@@ -189,7 +191,9 @@ pub fn sync(
             });
         }
     }
-    if data_changed {
+    // A garbled copy in the index is replaced too (what the documents were resolved with
+    // is the corpus's, unchanged).
+    if data_changed || !indexer.tables_readable() {
         indexer.use_tables_of(corpus)?;
     }
 
@@ -280,7 +284,7 @@ pub fn sync(
         }
     }
     progress.finish();
-    if dirty || options.rebuild {
+    if dirty || indexer.rebuilds() {
         indexer.commit()?;
         summary.committed = true;
     }

@@ -183,3 +183,85 @@ fn rebuild_starts_over() {
     assert_eq!((s.added, s.read), (7, 7));
     assert_eq!(ids(&w.index, "urubamba"), ["perfiles.ard-cusco"]);
 }
+
+/// Passages matching `query` in the index as a new reader sees it now.
+fn passages(index: &Path, query: &str) -> usize {
+    Engine::open(index)
+        .unwrap()
+        .search(&SearchRequest::new(query))
+        .unwrap()
+        .total_passages
+}
+
+/// What readers of the index saw while files were being read.
+struct Watch {
+    index: PathBuf,
+    seen: std::sync::Mutex<Vec<(usize, usize)>>,
+}
+
+impl minga_pipeline::Progress for Watch {
+    fn advance(&self, _path: &str, _bytes: u64) {
+        let seen = (
+            passages(&self.index, "urubamba"),
+            passages(&self.index, "mirador"),
+        );
+        self.seen.lock().unwrap().push(seen);
+    }
+}
+
+#[test]
+fn a_rebuild_is_seen_whole_or_not_at_all_and_a_reader_switches_to_it() {
+    let w = workspace();
+    sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    let old = (passages(&w.index, "urubamba"), 0);
+    assert!(old.0 > 0);
+    // Enough files for several batches, with a commit after each.
+    for i in 0..200 {
+        std::fs::write(
+            w.corpus.join(format!("mirador-{i:03}.md")),
+            format!(
+                "# Mirador {i}\n\nEl mirador número {i} de la ruta {} mira al valle {}.\n",
+                i * 7919 % 1000,
+                i * 104_729 % 997
+            ),
+        )
+        .unwrap();
+    }
+    let running = Engine::open(&w.index).unwrap();
+    let watch = Watch {
+        index: w.index.clone(),
+        seen: std::sync::Mutex::new(Vec::new()),
+    };
+    let options = SyncOptions {
+        rebuild: true,
+        commit_bytes: 1,
+        ..SyncOptions::default()
+    };
+    let summary = sync(&w.corpus, &w.index, &options, &watch).unwrap();
+    assert_eq!(summary.read, 207);
+    let seen = watch.seen.into_inner().unwrap();
+    assert!(seen.len() >= 200);
+    assert!(
+        seen.iter().all(|&s| s == old),
+        "while rebuilding, readers saw {:?}, not only the old index {old:?}",
+        seen.iter().filter(|&&s| s != old).collect::<Vec<_>>()
+    );
+    // Nothing is left beside the index.
+    let beside: Vec<_> = std::fs::read_dir(w.index.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    // A reader opened before (a running server) moves to the new index.
+    running.reload().unwrap();
+    let now = running.search(&SearchRequest::new("mirador")).unwrap();
+    assert_eq!(now.total_passages, passages(&w.index, "mirador"));
+    assert!(now.total_passages >= 200, "{}", now.total_passages);
+    assert_eq!(
+        running
+            .search(&SearchRequest::new("urubamba"))
+            .unwrap()
+            .total_passages,
+        old.0
+    );
+}

@@ -274,6 +274,14 @@ impl From<EngineError> for ApiError {
                         .into(),
                 )
             }
+            EngineError::Damaged { .. } => {
+                tracing::error!(%error, "the index cannot be served");
+                ApiError::IndexUnavailable(
+                    "the index is damaged: restarting `minga serve` (or running `minga index`) \
+                     rebuilds it from the corpus"
+                        .into(),
+                )
+            }
             EngineError::Locked { .. } => ApiError::IndexLocked,
             EngineError::NotAnIndex { .. }
             | EngineError::Io { .. }

@@ -232,9 +232,9 @@ fn apply(context: &Context, changes: Vec<Change>) -> Vec<Result<Outcome, ApiErro
     let count = changes.len();
     let options = SyncOptions {
         writer: IndexerOptions {
-            rebuild: false,
             memory: WRITER_MEMORY,
             threads: Some(1),
+            ..IndexerOptions::default()
         },
         ..SyncOptions::default()
     };

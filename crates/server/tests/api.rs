@@ -155,7 +155,7 @@ fn strings(value: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// What facets count: the hits (`total`) and the copies folded into them.
+/// Every match: the hits (`total`) and the copies folded into them.
 fn counted(response: &Value) -> Option<u64> {
     Some(response["total"].as_u64()? + response["copies"].as_u64()?)
 }
@@ -250,6 +250,18 @@ async fn search_answers_hits_snippets_and_every_facet() {
     assert_eq!(counted(&flat), flat["total_passages"].as_u64());
     assert_eq!(grouped["total_passages"], flat["total_passages"]);
     assert!(grouped["total"].as_u64() < flat["total"].as_u64());
+    // `total` counts what paging through shows: each hit once, copies folded into it.
+    let (_, rest) = server
+        .get("/api/search?q=gobernanza&limit=100&offset=100&group=false")
+        .await;
+    let paged = |pages: &[&Value]| -> usize {
+        pages
+            .iter()
+            .map(|page| page["hits"].as_array().map_or(0, Vec::len))
+            .sum()
+    };
+    assert_eq!(Some(paged(&[&grouped]) as u64), grouped["total"].as_u64());
+    assert_eq!(Some(paged(&[&flat, &rest]) as u64), flat["total"].as_u64());
     assert!(
         grouped["hits"]
             .as_array()
@@ -294,8 +306,8 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
             > 1
     );
     // …while the other facets count only what the filter lets through.
-    // (Facets count what `total` counts, documents when grouped, passages when not, and the
-    // copies folded out of `total` too.)
+    // (Facets count what `total` counts, documents when grouped, passages when not, with
+    // copies folded; with `dedupe=false`, every copy.)
     let kinds = |response: &Value| -> u64 {
         response["facets"]["kind"]
             .as_object()
@@ -304,12 +316,19 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
             .filter_map(Value::as_u64)
             .sum()
     };
-    assert_eq!(Some(kinds(&biobio)), counted(&biobio));
+    assert_eq!(Some(kinds(&biobio)), biobio["total"].as_u64());
     let (_, passages) = server
         .get("/api/search?q=agencia&region=biobio&group=false")
         .await;
-    assert_eq!(Some(kinds(&passages)), counted(&passages));
+    assert_eq!(Some(kinds(&passages)), passages["total"].as_u64());
     assert_eq!(counted(&passages), biobio["total_passages"].as_u64());
+    let (_, copies) = server
+        .get("/api/search?q=agencia&region=biobio&group=false&dedupe=false")
+        .await;
+    assert_eq!(copies["copies"], 0);
+    assert_eq!(copies["total"], biobio["total_passages"]);
+    assert_eq!(Some(kinds(&copies)), copies["total"].as_u64());
+    assert!(passages["copies"].as_u64() > Some(0), "{passages}");
 
     // Values of one filter are alternatives; filters combine.
     let (_, either) = server
