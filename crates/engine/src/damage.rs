@@ -68,6 +68,11 @@ pub(crate) fn is_damage(error: &TantivyError) -> bool {
             | TantivyError::OpenDirectoryError(_)
             | TantivyError::IncompatibleIndex(_)
             | TantivyError::InternalError(_)
+    ) || matches!(
+        error,
+        // What decoding a garbled or short file reports: an I/O error that does not come from
+        // the system (a failing disk, a lack of permission or room are errors of their own).
+        TantivyError::IoError(e) if e.raw_os_error().is_none()
     )
 }
 

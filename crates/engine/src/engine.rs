@@ -294,6 +294,13 @@ impl Engine {
                     "{stray} entries are neither passages nor file records"
                 ));
             }
+            for name in crate::tables::differing_copies(&self.dir, |name| {
+                records.get(name).map(|r| r.hash.as_str())
+            }) {
+                check.problems.push(format!(
+                    "the index's copy of {name} is not the file it was built with"
+                ));
+            }
             let mut claimed = BTreeSet::new();
             for record in records.values() {
                 let mut passages = 0;

@@ -270,6 +270,15 @@ impl Indexer {
             indexer.copies.discard_committed();
         } else {
             indexer.load_files(&index)?;
+            // A copy cut short or garbled may still read as a table: it must be the file
+            // recorded, or it is copied again.
+            let differing = crate::tables::differing_copies(dir, |name| {
+                indexer.files.get(name).map(|r| r.hash.as_str())
+            });
+            if !differing.is_empty() {
+                tracing::warn!(files = ?differing, "the index's copies of these data files differ from the corpus's as indexed; copying them again");
+                indexer.tables_readable = false;
+            }
         }
         Ok(indexer)
     }
@@ -523,7 +532,7 @@ impl Indexer {
         }
         // The staging folder now holds the index replaced.
         if self.damaged {
-            let aside = damage::set_aside(&staging)?;
+            let aside = damage::move_aside(&staging, &self.dir)?;
             tracing::warn!(aside = %aside.display(), "the damaged index is kept aside");
         } else {
             std::fs::remove_dir_all(&staging).map_err(io("remove", &staging))?;

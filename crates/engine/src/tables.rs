@@ -57,6 +57,28 @@ impl Tables {
     }
 }
 
+/// The data files whose copy in the index folder is not the file the index was built with:
+/// `recorded` gives, for a data file's name, the BLAKE3 hash (hex) recorded when it was
+/// indexed (empty when the corpus had none), or `None` when nothing was recorded.
+pub(crate) fn differing_copies<'a>(
+    index_dir: &Path,
+    recorded: impl Fn(&str) -> Option<&'a str>,
+) -> Vec<&'static str> {
+    let dir = index_dir.join(TABLES_DIR);
+    [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE]
+        .into_iter()
+        .filter(|name| {
+            let Some(hash) = recorded(name) else {
+                return false;
+            };
+            match std::fs::read(dir.join(name)) {
+                Ok(bytes) => blake3::hash(&bytes).to_hex().as_str() != hash,
+                Err(_) => !hash.is_empty(),
+            }
+        })
+        .collect()
+}
+
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> Error {
     Error::Io {
         action,
