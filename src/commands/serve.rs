@@ -54,6 +54,17 @@ pub struct Args {
     /// Writes that may wait for the writer; more are answered 503 with Retry-After.
     #[arg(long, env = "MINGA_MAX_PENDING_WRITES", default_value_t = minga_server::DEFAULT_MAX_PENDING_WRITES)]
     pub max_pending_writes: usize,
+    /// Seconds a client has to send a request's headers, and a kept-alive connection may sit
+    /// idle between requests, before the connection is closed.
+    #[arg(long, env = "MINGA_HEADER_TIMEOUT", default_value_t = minga_server::DEFAULT_HEADER_TIMEOUT.as_secs_f64(), value_name = "SECONDS")]
+    pub header_timeout: f64,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, env = "MINGA_MAX_CONNECTIONS", default_value_t = minga_server::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds requests in flight get to finish after SIGTERM or Ctrl-C; connections still
+    /// open then are closed.
+    #[arg(long, env = "MINGA_SHUTDOWN_GRACE", default_value_t = minga_server::DEFAULT_SHUTDOWN_GRACE.as_secs_f64(), value_name = "SECONDS")]
+    pub shutdown_grace: f64,
     /// A file holding the API key that enables the write API (POST and DELETE
     /// /api/documents); or set MINGA_API_KEY. Without a key, writes are refused.
     #[arg(long, env = "MINGA_API_KEY_FILE", value_name = "FILE")]
@@ -180,15 +191,12 @@ fn limits(args: &Args) -> anyhow::Result<Limits> {
             minga_server::DEFAULT_MAX_QUERY_BYTES
         );
     }
-    let request_timeout = Duration::try_from_secs_f64(args.request_timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .with_context(|| {
-            format!(
-                "--request-timeout {} is not a positive number of seconds",
-                args.request_timeout
-            )
-        })?;
+    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
+    let header_timeout = seconds("--header-timeout", args.header_timeout)?;
+    let shutdown_grace = seconds("--shutdown-grace", args.shutdown_grace)?;
+    if args.max_connections == 0 {
+        bail!("--max-connections 0 would let nobody in: give at least 1");
+    }
     Ok(Limits {
         request_timeout,
         body_bytes: args.max_body,
@@ -201,7 +209,18 @@ fn limits(args: &Args) -> anyhow::Result<Limits> {
         json_depth: args.max_json_depth,
         batch_records: args.max_batch,
         pending_writes: args.max_pending_writes,
+        header_timeout,
+        max_connections: args.max_connections,
+        shutdown_grace,
     })
+}
+
+/// A positive number of seconds, from the flag `flag`.
+fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("{flag} {value} is not a positive number of seconds"))
 }
 
 /// Who may read and write: the API key from MINGA_API_KEY or --api-key-file, checked.

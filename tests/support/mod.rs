@@ -97,6 +97,9 @@ impl Workspace {
             "MINGA_API_KEY_FILE",
             "MINGA_PROTECT_READS",
             "MINGA_CORS_ORIGINS",
+            "MINGA_HEADER_TIMEOUT",
+            "MINGA_MAX_CONNECTIONS",
+            "MINGA_SHUTDOWN_GRACE",
         ] {
             command.env_remove(var);
         }

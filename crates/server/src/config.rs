@@ -40,6 +40,19 @@ pub const DEFAULT_MAX_BATCH_RECORDS: usize = 1000;
 /// Writes that may wait for the writer unless configured otherwise; one more is answered 503
 /// `overloaded`.
 pub const DEFAULT_MAX_PENDING_WRITES: usize = 64;
+/// Time a client has to send a request's headers, and a kept-alive connection may sit idle
+/// between requests, unless configured otherwise; then the connection is closed.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections open at once unless configured otherwise; more wait to be accepted.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Time requests in flight get to finish after a shutdown signal unless configured
+/// otherwise; connections still open then are closed.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Largest request head (request line and headers) a connection reads: room for a URL of a
+/// megabyte, so that a long one is answered 414 (the HTTP layer's own answer, with no body,
+/// above 64 KiB, the most it can parse; Minga's JSON one below). A longer head is answered
+/// 431, with no body.
+pub const MAX_REQUEST_HEAD_BYTES: usize = (1 << 20) + (64 << 10);
 /// Seconds a client is told to wait (`Retry-After`) when the server is overloaded, has no
 /// index yet, or another process holds the index.
 pub const RETRY_AFTER_SECONDS: u64 = 1;
@@ -78,6 +91,14 @@ pub struct Limits {
     /// Writes waiting for the writer; more are answered 503 `overloaded`
     /// ([`DEFAULT_MAX_PENDING_WRITES`]).
     pub pending_writes: usize,
+    /// Time a client has to send a request's headers, and a kept-alive connection may sit
+    /// idle between requests; then the connection is closed ([`DEFAULT_HEADER_TIMEOUT`]).
+    pub header_timeout: Duration,
+    /// Connections open at once; more wait to be accepted ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+    /// Time requests in flight get to finish after a shutdown signal; connections still
+    /// open then are closed ([`DEFAULT_SHUTDOWN_GRACE`]).
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Limits {
@@ -94,6 +115,9 @@ impl Default for Limits {
             json_depth: DEFAULT_MAX_JSON_DEPTH,
             batch_records: DEFAULT_MAX_BATCH_RECORDS,
             pending_writes: DEFAULT_MAX_PENDING_WRITES,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
         }
     }
 }

@@ -10,6 +10,8 @@
 use std::any::Any;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
@@ -18,7 +20,11 @@ use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Router, middleware};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -27,7 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::Config;
+use crate::config::{Config, Limits, MAX_REQUEST_HEAD_BYTES};
 use crate::error::{ApiError, Error};
 use crate::state::AppState;
 use crate::writer::Writer;
@@ -200,6 +206,7 @@ pub struct Server {
     addr: SocketAddr,
     state: AppState,
     writer: Option<Writer>,
+    limits: Limits,
 }
 
 impl Server {
@@ -215,6 +222,7 @@ impl Server {
         } = config;
         let dir = index_dir.clone();
         let writes = access.api_key.is_some();
+        let connection_limits = limits.clone();
         let protect_reads = access.protect_reads;
         let state = tokio::task::spawn_blocking(move || AppState::open(&dir, limits)).await??;
         let (state, writer) =
@@ -242,6 +250,7 @@ impl Server {
             addr,
             state,
             writer,
+            limits: connection_limits,
         })
     }
 
@@ -251,22 +260,88 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish (writes
-    /// among them: each is committed before it is answered) and waits for the writer.
+    /// among them: each is committed before it is answered) for up to the shutdown grace,
+    /// and waits for the writer.
+    ///
+    /// Each connection speaks HTTP/1.1 and must send each request's headers within the
+    /// header timeout, which also closes a kept-alive connection idle that long; at most
+    /// `max_connections` are open at once (more wait in the listen queue).
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        let served = axum::serve(self.listener, app(self.state))
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: finishing requests in flight");
-            })
+        let Server {
+            listener,
+            state,
+            writer,
+            limits,
+            ..
+        } = self;
+        let router = app(state);
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .max_buf_size(MAX_REQUEST_HEAD_BYTES);
+        let open = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+        let connections = GracefulShutdown::new();
+        // The connections' tasks, to end those still open when the grace period is over:
+        // each holds the router, and the writer stops only once nothing does.
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            while tasks.try_join_next().is_some() {}
+            let permit = tokio::select! {
+                permit = open.clone().acquire_owned() => match permit {
+                    Ok(permit) => permit,
+                    Err(_) => break,
+                },
+                () = &mut shutdown => break,
+            };
+            let stream = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        // Out of file handles, say: wait for connections to close rather
+                        // than spin.
+                        tracing::warn!(%error, "cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service = TowerToHyperService::new(router.clone());
+            let connection =
+                connections.watch(http.serve_connection(TokioIo::new(stream), service));
+            tasks.spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, "connection closed");
+                }
+                drop(permit);
+            });
+        }
+        drop(listener);
+        drop(router);
+        tracing::info!(
+            connections = connections.count(),
+            "shutting down: finishing requests in flight"
+        );
+        if tokio::time::timeout(limits.shutdown_grace, connections.shutdown())
             .await
-            .map_err(Error::Serve);
-        if let Some(writer) = self.writer {
+            .is_err()
+        {
+            tracing::warn!(
+                grace = ?limits.shutdown_grace,
+                connections = tasks.len(),
+                "closing the connections still open after the grace period"
+            );
+        }
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+        if let Some(writer) = writer {
             writer.stop().await;
         }
-        served?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -728,6 +728,67 @@ async fn facets_stats_health_and_the_api_description() {
     assert!(doc["paths"]["/api/search"]["post"].is_object());
 }
 
+/// The date parameters' pattern in the description, against what the server does with the
+/// dates around every edge (months and days out of range, the ends of the years allowed):
+/// what the pattern allows, the server accepts. The 29th of February is the one date the
+/// server takes (in leap years) that the pattern leaves out.
+#[tokio::test]
+async fn the_description_allows_no_date_the_server_refuses() {
+    let server = TestServer::new().await;
+    let (_, doc) = server.get("/openapi.json").await;
+    let parameters = doc["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let pattern = parameters
+        .iter()
+        .find(|p| p["name"] == "from")
+        .and_then(|p| p["schema"]["pattern"].as_str())
+        .expect("a pattern for `from`");
+    let pattern = regex::Regex::new(pattern).expect("a valid pattern");
+    let mut dates = vec![
+        "1699".to_string(),
+        "1700".to_string(),
+        "2200".to_string(),
+        "2201".to_string(),
+        "0000".to_string(),
+        "2023-00".to_string(),
+        "2023-13".to_string(),
+    ];
+    for year in [2023, 2024] {
+        for month in 1..=12 {
+            dates.push(format!("{year}-{month:02}"));
+            for day in [0, 1, 28, 29, 30, 31, 32] {
+                dates.push(format!("{year}-{month:02}-{day:02}"));
+            }
+        }
+    }
+    let mut accepted_outside = Vec::new();
+    for date in &dates {
+        let (status, body) = server.get(&format!("/api/search?q=agua&from={date}")).await;
+        let allowed = pattern.is_match(date);
+        if allowed {
+            assert_eq!(
+                status, 200,
+                "{date} fits the pattern and is refused: {body}"
+            );
+        } else if status == 200 {
+            accepted_outside.push(date.as_str());
+        } else {
+            assert_eq!(status, 400, "{date}: {body}");
+        }
+    }
+    assert_eq!(accepted_outside, ["2024-02-29"]);
+
+    // A passage cannot be deleted alone: the id pattern of DELETE says so.
+    let delete =
+        doc["paths"]["/api/documents/{id}"]["delete"]["parameters"][0]["schema"]["pattern"]
+            .as_str()
+            .expect("a pattern for DELETE");
+    let delete = regex::Regex::new(delete).expect("a valid pattern");
+    assert!(delete.is_match("informe-2023"));
+    assert!(!delete.is_match("informe-2023:l1"));
+}
+
 #[tokio::test]
 async fn the_page_and_its_assets_are_served_safely() {
     let server = TestServer::new().await;
