@@ -442,6 +442,59 @@ fn names_and_ids_cannot_leave_the_corpus() {
 
 #[cfg(unix)]
 #[test]
+fn a_file_sent_without_a_name_is_named_by_its_content() {
+    let workspace = Workspace::new();
+    let server = serve_with_key(&workspace, &[]);
+    let text = "El vicuñero de Puno llevó la mesa de trabajo al mercado.".as_bytes();
+    // Its type says what it is.
+    let (status, first) = post(&server, Some(KEY), "text/plain", text);
+    assert_eq!(status, 201, "{first}");
+    let file = first["documents"][0]["file"]
+        .as_str()
+        .expect("a file")
+        .to_string();
+    assert!(
+        file.starts_with("api/files/upload-") && file.ends_with(".txt"),
+        "{first}"
+    );
+    assert!(workspace.corpus.join(&file).is_file());
+    assert_eq!(hit_ids(&server, "vicuñero").len(), 1);
+    // The same bytes again: the same file, not a copy.
+    let (status, again) = post(&server, Some(KEY), "application/octet-stream", text);
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["documents"][0]["file"], file.as_str());
+    assert_eq!(hit_ids(&server, "vicuñero").len(), 1);
+
+    // A PDF sent as bytes is read as a PDF.
+    let pdf = minga_fixtures::report_pdf();
+    let (status, answer) = post(&server, Some(KEY), "application/octet-stream", &pdf);
+    assert_eq!(status, 201, "{answer}");
+    assert!(
+        answer["documents"][0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with(".pdf")),
+        "{answer}"
+    );
+
+    // Bytes that are none of the formats, or a type Minga does not read: refused, saying
+    // how to send a file.
+    for (content_type, body) in [
+        ("application/octet-stream", &[0xff, 0xfe, 0x00, 0x81][..]),
+        ("image/png", b"\x89PNG\r\n".as_slice()),
+    ] {
+        let answer = post(&server, Some(KEY), content_type, body);
+        assert_error(&answer, 415, "unsupported_media_type");
+        assert!(
+            answer.1["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("?filename=")),
+            "{}",
+            answer.1
+        );
+    }
+}
+
+#[test]
 fn a_running_indexer_makes_writes_wait_with_a_503() {
     let workspace = Workspace::new();
     let server = serve_with_key(&workspace, &[]);

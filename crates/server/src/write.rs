@@ -11,6 +11,10 @@
 //! - with `?filename=NAME`, whatever the type: a file in any format Minga reads (`.md`,
 //!   `.json`, `.jsonl`, `.csv`, `.txt`, `.html`, `.pdf`, `.docx`), sent as the raw body,
 //!   stored as `api/files/<name>` (the name folded to `a-z 0-9 . _ -`).
+//! - without a name, a file whose type says what it is (`application/pdf`, Word's type,
+//!   `text/markdown`, `text/plain`, `text/html`, `text/csv`) or, as
+//!   `application/octet-stream`, whose first bytes do (PDF, Word, else UTF-8 text): stored
+//!   as `api/files/upload-<hash of its content>.<extension>`.
 //!
 //! Each handler checks what it was sent, hands a [`Change`] to the writer and answers once
 //! the change is committed and searchable.
@@ -92,10 +96,19 @@ pub async fn create(
                 vec![record(&body, None)?]
             } else if JSON_LINES.contains(&media.as_str()) {
                 batch(&body, limits.json_depth, limits.batch_records)?
+            } else if let Some(extension) = unnamed_file_extension(&media, &body) {
+                // A file sent without a name: named by its content, so that sending it again
+                // replaces it rather than adding a copy.
+                let hash = blake3::hash(&body).to_hex();
+                vec![Upload {
+                    rel: format!("{FILES_FOLDER}/upload-{}.{extension}", &hash[..16]),
+                    bytes: body.to_vec(),
+                }]
             } else {
                 return Err(ApiError::UnsupportedMediaType(format!(
                     "send a record as application/json, records as application/x-ndjson, or a \
-                     file with ?filename=NAME (got {:?})",
+                     file with ?filename=NAME (got {:?}, and the body is not a PDF, a Word \
+                     file or text)",
                     if media.is_empty() {
                         "no Content-Type"
                     } else {
@@ -115,6 +128,33 @@ pub async fn create(
             Err(ApiError::Internal)
         }
     }
+}
+
+/// The extension a file sent without `?filename=` is stored under: the one its media type
+/// names, or, for `application/octet-stream` or none, the one its first bytes show (a PDF, a
+/// Word file, else UTF-8 text). `None` for anything else.
+fn unnamed_file_extension(media: &str, body: &[u8]) -> Option<&'static str> {
+    let named = match media {
+        "application/pdf" => Some("pdf"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Some("docx"),
+        "text/markdown" => Some("md"),
+        "text/plain" => Some("txt"),
+        "text/html" => Some("html"),
+        "text/csv" => Some("csv"),
+        "" | "application/octet-stream" => None,
+        _ => return None,
+    };
+    named.or_else(|| {
+        if body.starts_with(b"%PDF-") {
+            Some("pdf")
+        } else if body.starts_with(b"PK\x03\x04") {
+            Some("docx")
+        } else if std::str::from_utf8(body).is_ok() {
+            Some("txt")
+        } else {
+            None
+        }
+    })
 }
 
 /// `DELETE /api/documents/{id}`: remove a document written through the API, with its file.

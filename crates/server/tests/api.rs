@@ -744,6 +744,12 @@ async fn the_description_allows_no_date_the_server_refuses() {
         .find(|p| p["name"] == "from")
         .and_then(|p| p["schema"]["pattern"].as_str())
         .expect("a pattern for `from`");
+    for name in ["from", "to"] {
+        assert_eq!(
+            doc["components"]["schemas"]["SearchParams"]["properties"][name]["pattern"], pattern,
+            "the body's `{name}` is described as the query's"
+        );
+    }
     let pattern = regex::Regex::new(pattern).expect("a valid pattern");
     let mut dates = vec![
         "1699".to_string(),
