@@ -36,7 +36,7 @@ pub struct SearchParams {
     #[serde(deserialize_with = "one_or_many")]
     pub topic: Vec<String>,
     /// Years.
-    #[serde(deserialize_with = "one_or_many")]
+    #[serde(deserialize_with = "years")]
     pub year: Vec<i32>,
     /// First day, month or year of the range (`2023-01-24`, `2023-01`, `2023`), inclusive.
     pub from: Option<String>,
@@ -83,6 +83,25 @@ where
         OneOrMany::One(item) => vec![item],
         OneOrMany::Many(items) => items,
     })
+}
+
+/// Years, one or a list, as whole numbers: `2023` or `2023.0` (JSON does not tell them
+/// apart), never `2023.5`. Their range is checked with the other filters.
+fn years<'de, D>(deserializer: D) -> Result<Vec<i32>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    one_or_many::<D, serde_json::Number>(deserializer)?
+        .into_iter()
+        .map(|n| {
+            let whole = n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64));
+            whole
+                .and_then(|y| i32::try_from(y).ok())
+                .ok_or_else(|| serde::de::Error::custom(format!("year {n} is not a whole year")))
+        })
+        .collect()
 }
 
 /// The years a date filter (`from`, `to`, `year`) may name: the index keeps dates to the
@@ -536,5 +555,19 @@ mod tests {
         assert_eq!(r.facets, [FacetName::Kind]);
         assert_eq!(r.limit, 5);
         assert!(serde_json::from_str::<SearchParams>(r#"{"colour":"red"}"#).is_err());
+    }
+
+    #[test]
+    fn json_years_are_whole_numbers_written_either_way_and_null_is_not_given() {
+        let years = |body: &str| serde_json::from_str::<SearchParams>(body).map(|p| p.year);
+        assert_eq!(years(r#"{"year": 2023.0}"#).unwrap(), [2023]);
+        assert_eq!(years(r#"{"year": [2023, 1890.0]}"#).unwrap(), [2023, 1890]);
+        let err = years(r#"{"year": 2023.5}"#).unwrap_err().to_string();
+        assert!(err.contains("not a whole year"), "{err}");
+        assert!(years(r#"{"year": 1e12}"#).is_err());
+        let params: SearchParams =
+            serde_json::from_str(r#"{"dedupe": null, "sort": null, "facets": null}"#).unwrap();
+        let r = params.into_request().unwrap();
+        assert!(r.dedupe);
     }
 }
