@@ -376,4 +376,26 @@ fn check_reports_a_sound_index_and_how_far_behind_its_corpus_it_is() {
     let report: Value = serde_json::from_slice(&checked.stdout).expect("JSON");
     assert_eq!(report["corpus"]["same"], 7, "{report}");
     assert_eq!(report["corpus"]["new"], serde_json::json!([]), "{report}");
+
+    // A data file taken out of the corpus: gone until indexed, then current again.
+    std::fs::remove_file(workspace.corpus.join("_glossary.csv")).expect("remove it");
+    let report: Value =
+        serde_json::from_slice(&check(&workspace, &workspace.index).stdout).expect("JSON");
+    assert_eq!(
+        report["corpus"]["gone"],
+        serde_json::json!(["_glossary.csv"]),
+        "{report}"
+    );
+    workspace.index();
+    let report: Value =
+        serde_json::from_slice(&check(&workspace, &workspace.index).stdout).expect("JSON");
+    assert_eq!(report["sound"], true, "{report}");
+    assert_eq!(report["corpus"]["same"], 6, "{report}");
+    for list in ["changed", "new", "gone"] {
+        assert_eq!(
+            report["corpus"][list],
+            serde_json::json!([]),
+            "{list}: {report}"
+        );
+    }
 }

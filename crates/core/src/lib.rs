@@ -30,4 +30,6 @@ pub use mentions::{MentionIndex, Mentions};
 pub use model::{
     Block, Document, Kind, LessonParts, ListItem, Passage, Section, SourceRef, render_blocks,
 };
-pub use normalize::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning};
+pub use normalize::{
+    DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning,
+};

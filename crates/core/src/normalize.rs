@@ -13,6 +13,8 @@ pub const GAZETTEER_FILE: &str = "_gazetteer.csv";
 pub const INSTITUTIONS_FILE: &str = "_institutions.csv";
 /// See [`GAZETTEER_FILE`].
 pub const GLOSSARY_FILE: &str = "_glossary.csv";
+/// The corpus's data files, which every document's metadata is resolved with.
+pub const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
 
 /// Metadata the normalizer could not make canonical; the value is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use minga_core::{GAZETTEER_FILE, GLOSSARY_FILE, Glossary, INSTITUTIONS_FILE, Normalizer};
+use minga_core::{DATA_FILES, GLOSSARY_FILE, Glossary, Normalizer};
 
 use crate::{Error, Result};
 
@@ -41,7 +41,7 @@ impl Tables {
     pub(crate) fn copy(corpus: &Path, index_dir: &Path) -> Result<()> {
         let target = index_dir.join(TABLES_DIR);
         std::fs::create_dir_all(&target).map_err(|source| io("create", &target, source))?;
-        for name in [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE] {
+        for name in DATA_FILES {
             let from = corpus.join(name);
             let to = target.join(name);
             if from.is_file() {
@@ -65,7 +65,7 @@ pub(crate) fn differing_copies<'a>(
     recorded: impl Fn(&str) -> Option<&'a str>,
 ) -> Vec<&'static str> {
     let dir = index_dir.join(TABLES_DIR);
-    [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE]
+    DATA_FILES
         .into_iter()
         .filter(|name| {
             let Some(hash) = recorded(name) else {

@@ -1,13 +1,15 @@
 //! How far an index is behind its corpus: which files changed, appeared or went since it
 //! was built. `minga check` reports it; `minga index` is what brings the index up to date.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use minga_ingest::discover;
 use serde::Serialize;
 
-use crate::sync::DATA_FILES;
+use minga_core::DATA_FILES;
+
+use crate::sync::content_hash;
 
 /// The corpus's files against the index's records of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -30,43 +32,36 @@ impl Drift {
 }
 
 /// Compares the corpus in `corpus` with `records` (each indexed file's path relative to the
-/// corpus and its content's BLAKE3 hash), reading every file.
+/// corpus and its content's BLAKE3 hash), reading every file. A data file the corpus does
+/// not have is recorded with an empty hash, as `sync` records it.
 pub fn drift(
     corpus: &Path,
     records: &BTreeMap<String, String>,
 ) -> Result<Drift, minga_ingest::Error> {
     let discovery = discover(corpus)?;
     let mut drift = Drift::default();
-    let mut seen = std::collections::BTreeSet::new();
-    let present = discovery
-        .files
-        .iter()
-        .map(|f| (f.rel.clone(), f.path.clone()))
-        .chain(
-            DATA_FILES
-                .iter()
-                .map(|name| (name.to_string(), corpus.join(name)))
-                .filter(|(_, path)| path.is_file()),
-        );
-    for (rel, path) in present {
-        seen.insert(rel.clone());
-        let Some(known) = records.get(&rel) else {
-            drift.new.push(rel);
-            continue;
-        };
-        let hash = std::fs::read(&path)
-            .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
-            .unwrap_or_default();
-        if &hash == known {
-            drift.same += 1;
-        } else {
-            drift.changed.push(rel);
+    for file in &discovery.files {
+        match records.get(&file.rel) {
+            None => drift.new.push(file.rel.clone()),
+            Some(known) if *known == content_hash(&file.path) => drift.same += 1,
+            Some(_) => drift.changed.push(file.rel.clone()),
         }
     }
-    drift.gone = records
-        .keys()
-        .filter(|path| !seen.contains(*path))
-        .cloned()
-        .collect();
+    for name in DATA_FILES {
+        let hash = content_hash(&corpus.join(name));
+        match records.get(name).map_or("", String::as_str) {
+            known if known == hash => drift.same += usize::from(!hash.is_empty()),
+            "" => drift.new.push(name.to_string()),
+            _ if hash.is_empty() => drift.gone.push(name.to_string()),
+            _ => drift.changed.push(name.to_string()),
+        }
+    }
+    let present: BTreeSet<&str> = discovery.files.iter().map(|f| f.rel.as_str()).collect();
+    drift.gone.extend(
+        records
+            .keys()
+            .filter(|path| !present.contains(path.as_str()) && !DATA_FILES.contains(&path.as_str()))
+            .cloned(),
+    );
     Ok(drift)
 }

@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use minga_core::{GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE};
+use minga_core::DATA_FILES;
 use minga_engine::{FileRecord, Indexer, IndexerOptions, Note};
 use minga_ingest::{Problem, ReadOptions, Reader, Severity, SourceFile, discover};
 use rayon::prelude::*;
@@ -135,8 +135,13 @@ impl Summary {
     }
 }
 
-/// The data files whose change makes every document's metadata stale.
-pub(crate) const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
+/// The BLAKE3 hash (hex) of the file at `path`, as its record keeps it; empty when there is
+/// no such file (a data file the corpus does not have).
+pub(crate) fn content_hash(path: &Path) -> String {
+    std::fs::read(path)
+        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
+        .unwrap_or_default()
+}
 
 /// A file read and turned into passages, ready for the writer.
 struct Parsed {
@@ -168,15 +173,11 @@ pub fn sync(
         ..Summary::default()
     };
 
-    // Data files: a change re-reads every document, since its metadata may resolve anew.
     let mut data_changed = false;
     let mut data_records = Vec::new();
+    // Data files: a change re-reads every document, since its metadata may resolve anew.
     for name in DATA_FILES {
-        let path = corpus.join(name);
-        let hash = match std::fs::read(&path) {
-            Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
-            Err(_) => String::new(),
-        };
+        let hash = content_hash(&corpus.join(name));
         let known = indexer.files().get(name).map(|r| r.hash.clone());
         if known.as_deref().unwrap_or("") != hash {
             data_changed = true;
