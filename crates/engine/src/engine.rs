@@ -220,20 +220,12 @@ impl Engine {
                     path: dir.to_path_buf(),
                 });
             }
-            // Searches read the index's copy of the data files: a garbled one would fail them
-            // all.
-            Tables::load(dir).map_err(|e| {
-                damage::damaged(
-                    dir,
-                    format!("its copy of the data files cannot be read: {e}"),
-                )
-            })?;
             Fields::register_analyzers(&index);
             let reader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::OnCommitWithDelay)
                 .try_into()?;
-            Ok(Engine {
+            let engine = Engine {
                 dir: dir.to_path_buf(),
                 index,
                 reader,
@@ -241,7 +233,11 @@ impl Engine {
                 analyzers: Analyzers::new(),
                 ranking: Ranking::default(),
                 generation: RwLock::new(None),
-            })
+            };
+            // Every search reads the index's copy of the data files: loaded now, once, so that
+            // a garbled one is found at open and the first search finds them ready.
+            engine.generation(&engine.reader.searcher())?;
+            Ok(engine)
         })
     }
 
@@ -367,7 +363,12 @@ impl Engine {
         {
             return Ok(current);
         }
-        let tables = Tables::load(&self.dir)?;
+        let tables = Tables::load(&self.dir).map_err(|e| {
+            damage::damaged(
+                &self.dir,
+                format!("its copy of the data files cannot be read: {e}"),
+            )
+        })?;
         let generation = Arc::new(Generation {
             id,
             glossary: Arc::new(GlossaryIndex::new(&tables.glossary)),
