@@ -1,7 +1,7 @@
 //! Damage to an index's files. The reading code of the index trusts its files and panics on
 //! some garbled ones (a short `.store`, a bad offset in a `.fast` or `.term` file); here such
 //! a panic, and the read errors that mean a missing or garbled file, become
-//! [`Error::Damaged`], which says how to rebuild. [`verify`] reads every file of the index to
+//! [`Error::Damaged`], which says how to rebuild. [`verify_files`] reads every file of the index to
 //! find damage before anything trips on it.
 
 use std::any::Any;

@@ -306,7 +306,7 @@ impl Indexer {
     }
 
     /// Whether this run replaces the whole index (asked for, or because the one there is
-    /// damaged): it is swapped in at the first commit.
+    /// damaged): the new one takes the old one's place in [`Indexer::finish`].
     pub fn rebuilds(&self) -> bool {
         self.staging.is_some()
     }
