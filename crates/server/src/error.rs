@@ -41,9 +41,6 @@ pub enum Error {
     /// Writes are enabled but the corpus folder they are stored in is missing.
     #[error("cannot store writes in {path}: the corpus folder is missing")]
     Corpus { path: std::path::PathBuf },
-    /// Accepting connections failed.
-    #[error("the server stopped: {0}")]
-    Serve(#[source] std::io::Error),
     /// A worker thread failed while opening the index.
     #[error("cannot open the index: the worker thread failed: {0}")]
     Worker(#[from] tokio::task::JoinError),

@@ -33,7 +33,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::{Config, Limits, MAX_REQUEST_HEAD_BYTES};
+use crate::config::{Config, MAX_REQUEST_HEAD_BYTES};
 use crate::error::{ApiError, Error};
 use crate::state::AppState;
 use crate::writer::Writer;
@@ -206,7 +206,6 @@ pub struct Server {
     addr: SocketAddr,
     state: AppState,
     writer: Option<Writer>,
-    limits: Limits,
 }
 
 impl Server {
@@ -222,7 +221,6 @@ impl Server {
         } = config;
         let dir = index_dir.clone();
         let writes = access.api_key.is_some();
-        let connection_limits = limits.clone();
         let protect_reads = access.protect_reads;
         let state = tokio::task::spawn_blocking(move || AppState::open(&dir, limits)).await??;
         let (state, writer) =
@@ -250,7 +248,6 @@ impl Server {
             addr,
             state,
             writer,
-            limits: connection_limits,
         })
     }
 
@@ -274,9 +271,9 @@ impl Server {
             listener,
             state,
             writer,
-            limits,
             ..
         } = self;
+        let limits = state.limits().clone();
         let router = app(state);
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
