@@ -27,6 +27,11 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Writes `value` to standard output as pretty JSON, on a line of its own (see [`emit`]).
+pub fn emit_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    emit(&format!("{}\n", serde_json::to_string_pretty(value)?))
+}
+
 /// One line of document text for a terminal: control characters (escape, bell, carriage
 /// return, C1 controls…) dropped, line breaks and tabs turned into spaces.
 pub fn clean(text: &str) -> Cow<'_, str> {

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "problems": records.problems,
             "corpus": drift,
         });
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        terminal::emit_json(&report)?;
     } else {
         let mut out = format!(
             "index at {}: {} segments, {} segment files there, checksums match\n\

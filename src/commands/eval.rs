@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => evaluate(&engine, &collection, None)?,
     };
     if args.json {
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        terminal::emit_json(&report)?;
     } else {
         terminal::emit(&format!(
             "{}: {} documents, {} judged queries\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
@@ -186,7 +186,7 @@ fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
             "categories": by_category,
             "wrong": wrong,
         });
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        terminal::emit_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     let pairs = all.found + all.missed + all.wrongly_folded + all.kept_apart;

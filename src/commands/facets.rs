@@ -21,7 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.index.open()?;
     let facets = engine.facets()?;
     if args.json {
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&facets)?))?;
+        terminal::emit_json(&facets)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();

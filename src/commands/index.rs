@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         !(args.quiet || args.json),
     )?;
     if args.json {
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
+        terminal::emit_json(&summary)?;
     } else {
         terminal::emit(&report(&args.corpus, &args.index.dir, &summary))?;
     }

@@ -95,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = args.index.open()?;
     let response = engine.search(&args.request())?;
     if args.json {
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&response)?))?;
+        terminal::emit_json(&response)?;
     } else {
         terminal::emit(&render(
             &response,

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     };
     if args.json {
-        terminal::emit(&format!("{}\n", serde_json::to_string_pretty(&view)?))?;
+        terminal::emit_json(&view)?;
         return Ok(ExitCode::SUCCESS);
     }
     let colour = terminal::colour();
