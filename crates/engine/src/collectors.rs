@@ -109,8 +109,7 @@ impl<S: SegmentCollector> CountedSegment<S> {
         let (doc, score, start, end) = self.passages[best];
         let counted = match &mut self.copies {
             Some(SegmentCopies { met, .. }) => {
-                let copy = met.original(&self.clusters[start..end]).is_some();
-                met.meet(&self.clusters[start..end], ());
+                let copy = met.meet_is_copy(&self.clusters[start..end], ());
                 if !copy {
                     for &(_, _, start, end) in &self.passages {
                         met.meet(&self.clusters[start..end], ());
@@ -193,11 +192,7 @@ impl<S: SegmentCollector> SegmentCollector for CountedSegment<S> {
             self.hits += 1;
             let (start, end) = self.read_clusters(doc);
             let copy = match &mut self.copies {
-                Some(SegmentCopies { met, .. }) => {
-                    let copy = met.original(&self.clusters[start..end]).is_some();
-                    met.meet(&self.clusters[start..end], ());
-                    copy
-                }
+                Some(SegmentCopies { met, .. }) => met.meet_is_copy(&self.clusters[start..end], ()),
                 None => false,
             };
             self.clusters.clear();

@@ -498,6 +498,13 @@ impl<V: Copy> Met<V> {
         }
     }
 
+    /// Meets a passage with `clusters` and says whether it copies a passage met before.
+    pub(crate) fn meet_is_copy(&mut self, clusters: &[u64], value: V) -> bool {
+        let copy = self.original(clusters).is_some();
+        self.meet(clusters, value);
+        copy
+    }
+
     /// Meets a passage with `clusters`; a cluster met before keeps what it was met with.
     pub(crate) fn meet(&mut self, clusters: &[u64], value: V) {
         for (i, &k) in clusters.iter().enumerate() {
