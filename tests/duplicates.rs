@@ -2,7 +2,8 @@
 //! with the other places listed; `dedupe=false` shows every copy; a deleted edition leaves
 //! no stale reference; a file changed so that it is no longer a copy is a hit of its own
 //! again. Through the real server, over HTTP, with the index rebuilt under it by
-//! `minga index`.
+//! `minga index`. A document that declares itself an edition of another (`edition_of`) is one
+//! work with it, whatever its text.
 
 mod support;
 
@@ -207,6 +208,71 @@ fn copies_are_one_hit_that_lists_the_others_until_they_change_or_go() {
     for hit in r["hits"].as_array().unwrap() {
         assert!(duplicates(hit).is_empty(), "{r:#}");
     }
+}
+
+/// The report's English edition: another text, declared an edition of the Spanish one.
+fn english_edition(original: &str) -> String {
+    format!(
+        "---\ntitle: Report of the cocoa working table\nkind: report\nlang: en\n\
+         country: Perú\nregions: [Cusco]\ndate: 2024-03-10\nedition_of: {original}\n---\n\n\
+         # Report of the cocoa working table\n\nThe regional agency brought universities, \
+         producer associations and the province's municipalities together to build a cocoa \
+         roadmap (hoja de ruta) with productivity goals, organic certification and access to \
+         premium markets, reviewed every six months by an open technical table.\n"
+    )
+}
+
+#[test]
+fn a_declared_edition_is_one_work_with_its_original_whatever_its_text() {
+    let w = Workspace::empty();
+    w.write("informes/mesa-cacao.md", &report_markdown());
+    w.write(
+        "informes/en/mesa-cacao-en.md",
+        &english_edition("informes.mesa-cacao"),
+    );
+    w.write("notas/riego.md", &other_note());
+    let server = w.serve(&[]);
+    let query = "/api/search?q=hoja%20de%20ruta%20cacao%20universidades&kind=report";
+
+    // Not a copy of the Spanish text, yet one work: one hit, the other edition listed.
+    let r = get(&server, query);
+    assert_eq!(r["total"], 1, "{r:#}");
+    assert_eq!(r["copies"], 1, "{r:#}");
+    let hit = &r["hits"][0];
+    let mut parents = vec![hit["parent"].as_str().unwrap()];
+    parents.extend(
+        hit["duplicates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["parent"].as_str().unwrap()),
+    );
+    parents.sort_unstable();
+    assert_eq!(
+        parents,
+        ["informes.en.mesa-cacao-en", "informes.mesa-cacao"],
+        "{r:#}"
+    );
+    // The facet counts count the work once.
+    assert_eq!(r["facets"]["lang"].as_object().unwrap().len(), 1, "{r:#}");
+
+    // Every edition on request.
+    let r = get(&server, &format!("{query}&dedupe=false"));
+    assert_eq!(r["total"], 2, "{r:#}");
+
+    // Passages (not grouped by document) are folded by their text only.
+    let r = get(&server, &format!("{query}&group=false"));
+    assert_eq!(r["total"], 2, "{r:#}");
+
+    // The original deleted: the edition stands alone, naming nothing that is gone.
+    std::fs::remove_file(w.corpus.join("informes/mesa-cacao.md")).expect("delete");
+    w.index();
+    let r = wait_for("the original gone", Duration::from_secs(20), || {
+        let r = get(&server, query);
+        (r["total"] == 1 && r["copies"] == 0).then_some(r)
+    });
+    assert_eq!(r["hits"][0]["parent"], "informes.en.mesa-cacao-en", "{r:#}");
+    assert!(duplicates(&r["hits"][0]).is_empty(), "{r:#}");
 }
 
 #[test]

@@ -73,6 +73,7 @@ fn metadata(p: &Passage, parent: &str) -> String {
     lines.extend(p.location.as_ref().map(|l| format!("location: {l}")));
     lines.extend(list("topics", &p.topics));
     lines.extend(list("authors", &p.authors));
+    lines.extend(p.edition_of.as_ref().map(|o| format!("edition of: {o}")));
     lines.push(format!("source: {}", p.source.path));
     lines.join("\n")
 }

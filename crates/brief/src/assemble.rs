@@ -283,6 +283,7 @@ mod tests {
             location: None,
             topics: Vec::new(),
             authors: Vec::new(),
+            edition_of: None,
             source: SourceRef {
                 path: format!("{parent}.md"),
                 section: Some(format!("Lección {id}")),

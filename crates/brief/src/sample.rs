@@ -21,6 +21,7 @@ fn passage(id: &str, parent: &str, kind: Kind) -> Passage {
         location: None,
         topics: Vec::new(),
         authors: Vec::new(),
+        edition_of: None,
         source: SourceRef::default(),
         position: 1,
         lesson: None,

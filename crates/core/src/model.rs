@@ -240,6 +240,10 @@ pub struct Document {
     pub location: Option<String>,
     pub topics: Vec<String>,
     pub authors: Vec<String>,
+    /// The id of the document this one is another edition of (its PDF or DOCX, an HTML
+    /// export, a later draft), as its metadata declares (`edition_of`, `same_as`): search
+    /// shows the two as one work.
+    pub edition_of: Option<String>,
     /// Path of the source file relative to the corpus folder, `/`-separated.
     pub source: String,
     /// The line where the record starts, for files that hold many records (JSONL, CSV).
@@ -263,6 +267,7 @@ impl Document {
             location: None,
             topics: Vec::new(),
             authors: Vec::new(),
+            edition_of: None,
             source: source.into(),
             line: None,
             sections: Vec::new(),
@@ -351,6 +356,9 @@ pub struct Passage {
     pub location: Option<String>,
     pub topics: Vec<String>,
     pub authors: Vec<String>,
+    /// The document's `edition_of` (see [`Document::edition_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition_of: Option<String>,
     pub source: SourceRef,
     /// 1-based position among the document's passages.
     pub position: u32,

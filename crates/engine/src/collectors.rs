@@ -30,6 +30,9 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// Mixed into a work key before it is met with the clusters, so the two never collide.
+const WORK: u64 = 0x9e37_79b9_7f4a_7c15;
+
 pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// Hands `inner` the matches that count as hits, so facets and totals count what a reader
@@ -77,10 +80,12 @@ pub(crate) struct CountedSegment<S> {
     copies: Option<SegmentCopies>,
 }
 
-/// A segment's `cluster` column, and the clusters met, taken for the segment from `shared`,
-/// where they are put back when it is done.
+/// A segment's `cluster` column (and `work`, when documents are counted), and the clusters
+/// and works met, taken for the segment from `shared`, where they are put back when it is
+/// done.
 pub(crate) struct SegmentCopies {
     column: Column<u64>,
+    works: Option<Column<u64>>,
     met: Met<()>,
     shared: Arc<Mutex<Met<()>>>,
 }
@@ -108,8 +113,13 @@ impl<S: SegmentCollector> CountedSegment<S> {
         }
         let (doc, score, start, end) = self.passages[best];
         let counted = match &mut self.copies {
-            Some(SegmentCopies { met, .. }) => {
-                let copy = met.meet_is_copy(&self.clusters[start..end], ());
+            Some(SegmentCopies { met, works, .. }) => {
+                // Another edition of a work met before is a copy of it, whatever its text.
+                let edition = works
+                    .as_ref()
+                    .and_then(|works| works.first(doc))
+                    .is_some_and(|work| met.meet_is_copy(&[work ^ WORK], ()));
+                let copy = met.meet_is_copy(&self.clusters[start..end], ()) || edition;
                 if !copy {
                     for &(_, _, start, end) in &self.passages {
                         met.meet(&self.clusters[start..end], ());
@@ -150,6 +160,11 @@ impl<C: Collector> Collector for Counted<C> {
                 let met = std::mem::take(&mut *shared.lock().unwrap_or_else(|e| e.into_inner()));
                 Some(SegmentCopies {
                     column: reader.fast_fields().u64("cluster")?,
+                    works: if self.per_document {
+                        Some(reader.fast_fields().u64("work")?)
+                    } else {
+                        None
+                    },
                     met,
                     shared: Arc::clone(shared),
                 })

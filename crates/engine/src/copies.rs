@@ -388,6 +388,7 @@ fn lone_passage(id: &str, text: &str) -> (crate::indexer::FileRecord, minga_core
         location: None,
         topics: Vec::new(),
         authors: Vec::new(),
+        edition_of: None,
         source: SourceRef {
             path: path.clone(),
             ..SourceRef::default()

@@ -18,7 +18,7 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
 };
 
-use crate::collectors::Counted;
+use crate::collectors::{Counted, KeyMap};
 use crate::copies::Met;
 use crate::damage::{self, RecordCheck, VerifiedFiles};
 use crate::expand::{Expansion, GlossaryIndex, Rule};
@@ -646,7 +646,7 @@ impl Engine {
         if !request.dedupe {
             return Ok(groups.into_iter().map(Group::alone).collect());
         }
-        fold_copies(searcher, groups)
+        fold_copies(searcher, groups, request.group)
     }
 
     /// Ranked passages gathered by document, in the order of each document's best passage.
@@ -1004,10 +1004,16 @@ impl<'a> SegmentColumns<'a> {
 }
 
 /// Folds each group whose best passage copies a passage of a group ranked above it (its
-/// copy clusters linked, see `copies::Met`) into that group. A passage's clusters are one
-/// fast-field read, so the cost is linear in the window.
-fn fold_copies(searcher: &Searcher, groups: Vec<Vec<(f32, DocAddress)>>) -> Result<Vec<Group>> {
+/// copy clusters linked, see `copies::Met`) into that group, and, when groups are documents
+/// (`works`), each document of a work ranked above it (another edition, see `work_key`). A
+/// passage's clusters and work are fast-field reads, so the cost is linear in the window.
+fn fold_copies(
+    searcher: &Searcher,
+    groups: Vec<Vec<(f32, DocAddress)>>,
+    works: bool,
+) -> Result<Vec<Group>> {
     let mut columns = SegmentColumns::new(searcher, "cluster");
+    let mut work_columns = SegmentColumns::new(searcher, "work");
     let mut clusters_of = |address: DocAddress| -> Result<Vec<u64>> {
         Ok(columns
             .of(address)?
@@ -1017,10 +1023,18 @@ fn fold_copies(searcher: &Searcher, groups: Vec<Vec<(f32, DocAddress)>>) -> Resu
     let mut kept: Vec<Group> = Vec::new();
     // Each cluster met, with the kept group it is in and its passage there.
     let mut met: Met<(usize, DocAddress)> = Met::default();
+    // Each work met, with the kept group it is in and that group's best passage.
+    let mut met_works: KeyMap<(usize, DocAddress)> = KeyMap::default();
     for passages in groups {
         let best = passages[0].1;
         let clusters = clusters_of(best)?;
-        let owner = match met.original(&clusters) {
+        let work = if works {
+            work_columns.of(best)?.first(best.doc_id)
+        } else {
+            None
+        };
+        let edition = work.and_then(|w| met_works.get(&w).copied());
+        let owner = match edition.or_else(|| met.original(&clusters)) {
             Some((owner, original)) => {
                 kept[owner].copies.push((best, original));
                 owner
@@ -1028,6 +1042,9 @@ fn fold_copies(searcher: &Searcher, groups: Vec<Vec<(f32, DocAddress)>>) -> Resu
             None => kept.len(),
         };
         met.meet(&clusters, (owner, best));
+        if let Some(work) = work {
+            met_works.entry(work).or_insert((owner, best));
+        }
         if owner == kept.len() {
             for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
                 met.meet(&clusters_of(address)?, (owner, address));

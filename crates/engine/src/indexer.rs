@@ -23,7 +23,7 @@ use crate::copies::Copies;
 use crate::damage;
 use crate::engine::CommitInfo;
 use crate::schema::{
-    ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, group_keys, id_key,
+    ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, group_keys, id_key, work_key,
 };
 use crate::tables::{TABLES_DIR, Tables};
 use crate::{Error, Result};
@@ -385,6 +385,7 @@ impl Indexer {
         doc.add_u64(self.fields.id_key, 0);
         doc.add_u64(self.fields.shingles, 0);
         doc.add_u64(self.fields.cluster, 0);
+        doc.add_u64(self.fields.work, 0);
         doc.add_text(self.fields.source, &record.path);
         doc.add_text(
             self.fields.record,
@@ -435,6 +436,7 @@ impl Indexer {
         doc.add_text(f.id, &p.id);
         doc.add_text(f.parent, &p.parent);
         doc.add_u64(f.parent_key, group_key(p));
+        doc.add_u64(f.work, work_key(p));
         doc.add_u64(f.id_key, id_key(p));
         doc.add_u64(f.shingles, sketch.shingles);
         for value in sketch.values {

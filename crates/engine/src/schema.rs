@@ -15,8 +15,9 @@ use crate::analysis::Analyzer;
 /// words stop with or without their accents; 6: documents are read anew, with the PDF
 /// reader's layout, lessons as records of their own from every format and ids that keep
 /// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
-/// copies are found; 8: and the band keys and copy cluster found at index time.)
-pub const SCHEMA_VERSION: u32 = 8;
+/// copies are found; 8: and the band keys and copy cluster found at index time; 9: and the
+/// work a passage belongs to, from `edition_of`.)
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -82,6 +83,10 @@ pub struct Fields {
     /// The passage's copy clusters, as a fast field: a key it shares with the passages it
     /// copies and those that copy it, first the one of its closest copy (see `copies`).
     pub cluster: Field,
+    /// The work a passage belongs to, as a fast field: its document's `parent_key`, or, for a
+    /// document that declares itself an edition of another (`edition_of`), the one the
+    /// other's passages have (see `work_key`). Grouped results show a work once.
+    pub work: Field,
     /// The whole passage (or file record) as JSON, for display.
     pub record: Field,
 }
@@ -132,6 +137,7 @@ impl Fields {
         let shingles = builder.add_u64_field("shingles", FAST);
         let bands = builder.add_u64_field("bands", INDEXED);
         let cluster = builder.add_u64_field("cluster", FAST);
+        let work = builder.add_u64_field("work", FAST);
         let record = builder.add_text_field("record", STORED);
         Fields {
             schema: builder.build(),
@@ -156,6 +162,7 @@ impl Fields {
             shingles,
             bands,
             cluster,
+            work,
             record,
         }
     }
@@ -192,11 +199,26 @@ pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// regular passages form one group and its lessons another, so a lesson is never hidden
 /// behind the long report it comes from.
 pub(crate) fn group_key(passage: &minga_core::Passage) -> u64 {
-    let [document, lessons] = group_keys(&passage.parent);
+    key_in(passage, &passage.parent)
+}
+
+/// The value of `work` for a passage: its `group_key`, computed with the document it is an
+/// edition of in place of its own, so a report's editions (and each edition's lessons) share
+/// one key. A deleted original leaves its editions sharing a key nobody else has.
+pub(crate) fn work_key(passage: &minga_core::Passage) -> u64 {
+    key_in(
+        passage,
+        passage.edition_of.as_deref().unwrap_or(&passage.parent),
+    )
+}
+
+/// The key of `passage`'s group (its document's passages, or its lessons) in `document`.
+fn key_in(passage: &minga_core::Passage, document: &str) -> u64 {
+    let [passages, lessons] = group_keys(document);
     if passage.kind == minga_core::Kind::Lesson && passage.id != passage.parent {
         lessons
     } else {
-        document
+        passages
     }
 }
 

@@ -23,6 +23,7 @@ fn passage(id: &str, lang: Lang, title: &str, text: &str) -> Passage {
         location: None,
         topics: vec![],
         authors: vec![],
+        edition_of: None,
         source: SourceRef {
             path: format!("{id}.md"),
             ..SourceRef::default()

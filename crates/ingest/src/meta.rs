@@ -23,6 +23,7 @@ pub(crate) enum Field {
     Location,
     Topics,
     Authors,
+    EditionOf,
     Text,
     Lesson,
     Context,
@@ -45,6 +46,7 @@ impl Field {
             "location" | "lugar" => Field::Location,
             "topics" | "topic" | "tags" | "tag" | "temas" | "tema" => Field::Topics,
             "authors" | "author" | "autores" | "autor" => Field::Authors,
+            "editionof" | "sameas" | "edicionde" | "ediciondel" => Field::EditionOf,
             "text" | "body" | "content" | "texto" | "contenido" => Field::Text,
             "lesson" | "leccion" | "lessonlearned" | "leccionaprendida" => Field::Lesson,
             "context" | "contexto" => Field::Context,
@@ -68,6 +70,7 @@ impl Field {
             Field::Location => "location",
             Field::Topics => "topics",
             Field::Authors => "authors",
+            Field::EditionOf => "edition_of",
             Field::Text => "text",
             Field::Lesson => "lesson",
             Field::Context => "context",
@@ -282,6 +285,8 @@ impl Metadata {
         doc.institutions = list(Field::Institutions);
         doc.topics = list(Field::Topics);
         doc.authors = list(Field::Authors);
+        // A document is not an edition of itself.
+        doc.edition_of = text(Field::EditionOf).filter(|original| *original != doc.id);
     }
 }
 

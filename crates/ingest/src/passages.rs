@@ -130,6 +130,7 @@ fn base(doc: &Document, lang: Lang, id: String, section: Option<&Section>) -> Pa
         location: doc.location.clone(),
         topics: doc.topics.clone(),
         authors: doc.authors.clone(),
+        edition_of: doc.edition_of.clone(),
         source: SourceRef {
             path: doc.source.clone(),
             section: heading,
