@@ -264,9 +264,23 @@ fn a_declared_edition_is_one_work_with_its_original_whatever_its_text() {
     let r = get(&server, &format!("{query}&group=false"));
     assert_eq!(r["total"], 2, "{r:#}");
 
-    // The original deleted: the edition stands alone, naming nothing that is gone.
+    // The original deleted: the edition stands alone, naming nothing that is gone. An
+    // edition_of that names no document is reported when the edition is read.
     std::fs::remove_file(w.corpus.join("informes/mesa-cacao.md")).expect("delete");
     w.index();
+    // (Changed, so that it is read again.)
+    w.write(
+        "informes/en/mesa-cacao-en.md",
+        &english_edition("informes.mesa-cacao").replace("cocoa working", "cocoa  working"),
+    );
+    let output = w.index();
+    let printed = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        printed.contains("informes/en/mesa-cacao-en.md")
+            && printed.contains("edition_of names \"informes.mesa-cacao\", which no document has"),
+        "{printed}"
+    );
     let r = wait_for("the original gone", Duration::from_secs(20), || {
         let r = get(&server, query);
         (r["total"] == 1 && r["copies"] == 0).then_some(r)

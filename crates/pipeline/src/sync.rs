@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -230,6 +230,8 @@ pub fn sync(
 
     let mut since_commit = 0u64;
     let mut dirty = !removed.is_empty() || data_changed;
+    // The documents read that declare an edition_of: (path, id) -> (line, original).
+    let mut editions: BTreeMap<(String, String), (Option<u32>, String)> = BTreeMap::new();
     for path in &removed {
         indexer.remove(path);
         summary.removed += 1;
@@ -271,6 +273,13 @@ pub fn sync(
             summary.documents += parsed.documents;
             summary.passages += parsed.passages.len();
             summary.problems.extend(parsed.problems);
+            for passage in &parsed.passages {
+                if let Some(original) = &passage.edition_of {
+                    editions
+                        .entry((file.rel.clone(), passage.parent.clone()))
+                        .or_insert((passage.source.line, original.clone()));
+                }
+            }
             for note in indexer.put(parsed.record, &parsed.passages)? {
                 summary
                     .problems
@@ -285,6 +294,26 @@ pub fn sync(
         }
     }
     progress.finish();
+    // An edition of a document the index does not hold is most likely a mistyped id.
+    let ids: HashSet<&str> = indexer
+        .files()
+        .values()
+        .flat_map(|r| r.documents.iter().map(String::as_str))
+        .collect();
+    for ((path, _), (line, original)) in editions {
+        if !ids.contains(original.as_str()) {
+            summary.problems.push(
+                Problem::warning(
+                    path,
+                    format!(
+                        "edition_of names {original:?}, which no document has: indexed as a \
+                         work of its own"
+                    ),
+                )
+                .at_line(line.map(u64::from)),
+            );
+        }
+    }
     if dirty || indexer.rebuilds() {
         indexer.commit()?;
         summary.committed = true;
