@@ -499,10 +499,29 @@ impl<V: Copy> Met<V> {
         }
     }
 
-    /// Meets a passage with `clusters` and says whether it copies a passage met before.
+    /// Meets a passage with `clusters` and says whether it copies a passage met before
+    /// (`original` and `meet` in one look-up per cluster: this runs for every match a
+    /// search counts).
     pub(crate) fn meet_is_copy(&mut self, clusters: &[u64], value: V) -> bool {
-        let copy = self.original(clusters).is_some();
-        self.meet(clusters, value);
+        let mut copy = false;
+        for (i, &k) in clusters.iter().enumerate() {
+            match self.clusters.entry(k) {
+                std::collections::hash_map::Entry::Occupied(mut met) => {
+                    let roles = met.get_mut();
+                    // Its first cluster met in any role, or another met as a first one.
+                    copy |= i == 0 || roles.first.is_some();
+                    if i == 0 && roles.first.is_none() {
+                        roles.first = Some(value);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    new.insert(Roles {
+                        any: value,
+                        first: (i == 0).then_some(value),
+                    });
+                }
+            }
+        }
         copy
     }
 
