@@ -5,7 +5,8 @@ eval/copies/pairs.jsonl is made of synthetic changes to real paragraphs; this fi
 of real lessons of the shipped sample corpus (corpus/), for measuring how well Minga finds
 copies of a lesson: editions of one report, and the lessons register restating the lessons of
 session notes and reports. Each line has the form of pairs.jsonl:
-{"id": ..., "category": ..., "copy": true|false, "a": text, "b": text}.
+{"id": ..., "category": ..., "copy": true|false, "lesson": true, "a": text, "b": text}:
+every text is a lesson, and `minga eval` indexes it as one (lessons are compared as lessons).
 
 Texts are what Minga sketches for a lesson: the lesson's title, a blank line, the passage's
 text. The title of a lesson inside a longer document is the passage's heading; the title of a
@@ -392,7 +393,7 @@ def main():
         numbers[category] = numbers.get(category, 0) + 1
         name = category.replace("sample_", "sample-")
         line = {"id": f"{name}-{numbers[category]}", "category": category, "copy": copy,
-                "a": a, "b": b}
+                "lesson": True, "a": a, "b": b}
         print(json.dumps(line, ensure_ascii=False))
     for category, n in numbers.items():
         print(f"{category}: {n}", file=sys.stderr)

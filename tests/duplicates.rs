@@ -372,11 +372,15 @@ fn copy_detection_meets_its_targets_on_the_labelled_pairs() {
 #[test]
 fn the_sample_corpus_editions_are_found_and_distinct_lessons_kept_apart() {
     // The sample corpus's own lessons: every lesson of the PDF and DOCX editions is found as a
-    // copy of its original, and no two different lessons are folded. (Lessons restated in the
-    // register in other words are found for about half of the pairs: see the README.)
+    // copy of its original, most lessons the register restates in other words are found (39
+    // of 56 when this was written: see the README), and no two different lessons are folded.
     let report = eval_pairs("eval/sample-copies");
     let categories = &report["categories"];
     assert_eq!(categories["sample_edition"]["missed"], 0, "{report:#}");
+    let restated = &categories["sample_restated"];
+    let found = restated["found"].as_f64().unwrap();
+    let recall = found / (found + restated["missed"].as_f64().unwrap());
+    assert!(recall >= 0.65, "{report:#}");
     assert_eq!(
         categories["sample_distinct"]["wrongly_folded"], 0,
         "{report:#}"

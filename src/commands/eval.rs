@@ -18,8 +18,8 @@ const PAIRS: &str = "pairs.jsonl";
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Collection folder: docs.jsonl, queries.tsv, qrels.tsv; or pairs.jsonl, pairs of texts
-    /// labelled as copies or not (`{"id", "category", "copy", "a", "b"}`), for the precision
-    /// and recall of copy detection.
+    /// labelled as copies or not (`{"id", "category", "copy", "a", "b"}`, and `"lesson": true`
+    /// for two lessons), for the precision and recall of copy detection.
     pub collection: PathBuf,
     /// Index this corpus folder instead of COLLECTION/docs.jsonl (for judgments made on a
     /// corpus, such as eval/sample on corpus/).
@@ -111,6 +111,9 @@ struct Pair {
     copy: bool,
     a: String,
     b: String,
+    /// Whether the two texts are lessons (compared as lessons are, with lessons only).
+    #[serde(default)]
+    lesson: bool,
 }
 
 /// Counts of one category (or all): pairs labelled copies and found, missed; pairs labelled
@@ -166,7 +169,10 @@ fn copies(path: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     // The pairs go through the indexer, as a corpus's passages do: what is measured is the
     // clusters an index holds, candidates found by their band keys included.
     let scratch = tempfile::tempdir().context("cannot create a scratch index folder")?;
-    let texts: Vec<(&str, &str)> = pairs.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+    let texts: Vec<(&str, &str, bool)> = pairs
+        .iter()
+        .map(|p| (p.a.as_str(), p.b.as_str(), p.lesson))
+        .collect();
     let clustered = minga_engine::clustered_pairs(&scratch.path().join("index"), &texts)?;
     for (pair, predicted) in pairs.into_iter().zip(clustered) {
         all.add(pair.copy, predicted);

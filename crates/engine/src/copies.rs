@@ -282,7 +282,7 @@ impl Copies {
                     (sketch::common(sketch, values), shingles)
                 }
             };
-            if sketch::copies_given(shared, sketch.shingles, shingles) {
+            if sketch::copies_given(shared, sketch.shingles, shingles, lesson) {
                 *copies += 1;
                 *common = (*common).max(shared);
             }
@@ -425,11 +425,12 @@ fn clusters_in(dir: &std::path::Path) -> Result<HashMap<u64, Vec<u64>>> {
     Ok(clusters)
 }
 
-/// Whether each pair of texts ends up in one copy cluster when indexed, each text a document
-/// of its own, into a new index in `dir`: what `minga eval` measures. The first texts are
+/// Whether each pair of texts (two lesson records, when its flag says so) ends up in one copy
+/// cluster when indexed, each text a document of its own, into a new index in `dir`: what
+/// `minga eval` measures. The first texts are
 /// indexed and committed, then the second ones, so their copies are found by the lookups a
 /// later run makes in the committed index.
-pub fn clustered_pairs(dir: &std::path::Path, pairs: &[(&str, &str)]) -> Result<Vec<bool>> {
+pub fn clustered_pairs(dir: &std::path::Path, pairs: &[(&str, &str, bool)]) -> Result<Vec<bool>> {
     use crate::indexer::{Indexer, IndexerOptions};
 
     let options = IndexerOptions {
@@ -441,7 +442,10 @@ pub fn clustered_pairs(dir: &std::path::Path, pairs: &[(&str, &str)]) -> Result<
     for side in ["a", "b"] {
         for (i, pair) in pairs.iter().enumerate() {
             let text = if side == "a" { pair.0 } else { pair.1 };
-            let (record, passage) = lone_passage(&id(side, i), text);
+            let (record, mut passage) = lone_passage(&id(side, i), text);
+            if pair.2 {
+                passage.kind = minga_core::Kind::Lesson;
+            }
             indexer.put(record, &[passage])?;
         }
         indexer.commit()?;

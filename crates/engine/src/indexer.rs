@@ -424,7 +424,8 @@ impl Indexer {
             _ => None,
         };
         let sketch = match lesson_title {
-            Some(title) => crate::sketch::sketch(&format!("{title}\n\n{}", p.text)),
+            Some(title) => crate::sketch::lesson_sketch(&format!("{title}\n\n{}", p.text)),
+            None if p.kind == Kind::Lesson => crate::sketch::lesson_sketch(&p.text),
             None => crate::sketch::sketch(&p.text),
         };
         let (clusters, bands) =
