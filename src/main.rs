@@ -36,6 +36,9 @@ enum Command {
     /// Whether the index can be trusted (every file intact, every record consistent) and how
     /// far it is behind the corpus.
     Check(commands::check::Args),
+    /// Copy the corpus and its index into a new folder, consistently, while a server keeps
+    /// answering and writing: a backup to restore by pointing --index and --corpus at it.
+    Snapshot(commands::snapshot::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Snapshot(args) => commands::snapshot::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod index;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod snapshot;
 
 use std::path::PathBuf;
 

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use tantivy::directory::error::OpenReadError;
-use tantivy::index::SegmentComponent;
 use tantivy::{Index, TantivyError};
 
 use crate::error::{Error, Result};
@@ -106,18 +105,7 @@ pub(crate) fn verify_files(index: &Index, dir: &Path, checksums: bool) -> Result
         let mut files = 0;
         let mut missing = Vec::new();
         for segment in &metas.segments {
-            let mut components = vec![
-                SegmentComponent::Postings,
-                SegmentComponent::Positions,
-                SegmentComponent::FastFields,
-                SegmentComponent::FieldNorms,
-                SegmentComponent::Terms,
-                SegmentComponent::Store,
-            ];
-            if segment.has_deletes() {
-                components.push(SegmentComponent::Delete);
-            }
-            for file in components.into_iter().map(|c| segment.relative_path(c)) {
+            for file in crate::snapshot::segment_files(segment) {
                 if dir.join(&file).is_file() {
                     files += 1;
                 } else {

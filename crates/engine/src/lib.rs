@@ -19,6 +19,7 @@ mod ranking;
 mod request;
 mod schema;
 mod sketch;
+mod snapshot;
 mod snippet;
 mod stats;
 mod stopwords;
@@ -39,5 +40,6 @@ pub use request::{
     PassageSnippet, SearchRequest, SearchResponse, Sort,
 };
 pub use schema::{Fields, SCHEMA_VERSION};
+pub use snapshot::{IndexCopy, copy_index};
 pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use tables::Tables;
