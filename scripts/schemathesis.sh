@@ -32,7 +32,8 @@ trap cleanup EXIT
 cp -r corpus "$work/corpus"
 target/debug/minga index "$work/corpus" --index "$work/index" --quiet >/dev/null
 MINGA_API_KEY="$key" MINGA_LOG=warn target/debug/minga serve --corpus "$work/corpus" \
-  --index "$work/index" --addr 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
+  --index "$work/index" --snapshot-dir "$work/snapshots" --addr 127.0.0.1:0 \
+  >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 1 100); do
   grep -q "Minga is serving" "$work/serve.out" 2>/dev/null && break

@@ -1,5 +1,5 @@
-//! `minga snapshot`: a backup of the corpus and its index taken while the real server keeps
-//! answering searches and acknowledging writes. Each copy is a sound index, every write
+//! `minga snapshot` and `POST /api/snapshots`: a backup of the corpus and its index taken
+//! while the real server keeps answering searches and acknowledging writes. Each copy is a sound index, every write
 //! acknowledged before the copy began is in it, and a server started on the copy answers
 //! with all of them.
 
@@ -96,22 +96,48 @@ fn a_snapshot_taken_under_writes_is_sound_and_holds_every_acknowledged_write() {
     for round in 0..3 {
         wait_for_writes(5 * (round + 1));
         let before: Vec<usize> = acknowledged.lock().unwrap().clone();
-        let dir = w.dir.path().join(format!("respaldo-{round}"));
-        let output = w
-            .minga()
-            .arg("snapshot")
-            .arg(&dir)
-            .arg("--index")
-            .arg(&w.index)
-            .arg("--corpus")
-            .arg(&w.corpus)
-            .arg("--json")
-            .output()
-            .expect("run minga snapshot");
-        assert!(output.status.success(), "{output:?}");
-        let taken: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        assert!(taken["index_files"].as_u64().unwrap() > 3, "{taken}");
-        assert!(taken["corpus_files"].as_u64().unwrap() > 40, "{taken}");
+        // The command line on rounds 0 and 2, the API call (behind the key) on round 1.
+        let dir = if round == 1 {
+            let refused = client()
+                .post(server.url("/api/snapshots"))
+                .send()
+                .expect("POST");
+            assert_eq!(refused.status().as_u16(), 401);
+            let answer = client()
+                .post(server.url("/api/snapshots"))
+                .bearer_auth(KEY)
+                .send()
+                .expect("POST");
+            assert_eq!(answer.status().as_u16(), 201);
+            let taken: Value = serde_json::from_str(&answer.text().expect("a body")).expect("JSON");
+            assert!(taken["corpus_files"].as_u64().unwrap() > 40, "{taken}");
+            let dir = std::path::PathBuf::from(taken["snapshot"].as_str().expect("snapshot"));
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                w.dir.path().join(dir)
+            };
+            assert!(dir.starts_with(w.dir.path().join("snapshots")), "{taken}");
+            dir
+        } else {
+            let dir = w.dir.path().join(format!("respaldo-{round}"));
+            let output = w
+                .minga()
+                .arg("snapshot")
+                .arg(&dir)
+                .arg("--index")
+                .arg(&w.index)
+                .arg("--corpus")
+                .arg(&w.corpus)
+                .arg("--json")
+                .output()
+                .expect("run minga snapshot");
+            assert!(output.status.success(), "{output:?}");
+            let taken: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            assert!(taken["index_files"].as_u64().unwrap() > 3, "{taken}");
+            assert!(taken["corpus_files"].as_u64().unwrap() > 40, "{taken}");
+            dir
+        };
 
         // The server answered all along.
         let search = client()
@@ -179,4 +205,29 @@ fn a_snapshot_taken_under_writes_is_sound_and_holds_every_acknowledged_write() {
         "{total_restored} restored, {} acknowledged before the copy, {total} in all",
         before.len()
     );
+}
+
+#[test]
+fn a_snapshot_is_never_taken_inside_what_it_copies_nor_over_a_folder() {
+    let w = Workspace::new();
+    w.index();
+    for (inside, why) in [
+        (w.corpus.join("respaldo"), "inside the corpus"),
+        (w.index.join("respaldo"), "inside the corpus or the index"),
+        (w.dir.path().join("corpus"), "already exists"),
+    ] {
+        let output = w
+            .minga()
+            .arg("snapshot")
+            .arg(&inside)
+            .arg("--index")
+            .arg(&w.index)
+            .arg("--corpus")
+            .arg(&w.corpus)
+            .output()
+            .expect("run minga snapshot");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success() && stderr.contains(why), "{stderr}");
+    }
+    assert!(!w.corpus.join("respaldo").exists() && !w.index.join("respaldo").exists());
 }

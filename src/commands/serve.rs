@@ -69,6 +69,15 @@ pub struct Args {
     /// /api/documents); or set MINGA_API_KEY. Without a key, writes are refused.
     #[arg(long, env = "MINGA_API_KEY_FILE", value_name = "FILE")]
     pub api_key_file: Option<PathBuf>,
+    /// Where POST /api/snapshots (with the API key) puts its backups: a new folder each,
+    /// `minga-<UTC time>`, holding `index` and `corpus`. Not inside the corpus or the index.
+    #[arg(
+        long,
+        env = "MINGA_SNAPSHOT_DIR",
+        default_value = "snapshots",
+        value_name = "DIR"
+    )]
+    pub snapshot_dir: PathBuf,
     /// Put the read endpoints under /api behind the API key too.
     #[arg(long, env = "MINGA_PROTECT_READS")]
     pub protect_reads: bool,
@@ -132,6 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         addr: args.addr,
         index_dir: args.index.dir.clone(),
         corpus_dir: args.corpus.dir.clone(),
+        snapshot_dir: args.snapshot_dir.clone(),
         limits,
         access,
     };

@@ -100,6 +100,7 @@ impl Workspace {
             "MINGA_HEADER_TIMEOUT",
             "MINGA_MAX_CONNECTIONS",
             "MINGA_SHUTDOWN_GRACE",
+            "MINGA_SNAPSHOT_DIR",
         ] {
             command.env_remove(var);
         }

@@ -37,6 +37,8 @@ pub enum SnapshotError {
     Exists(PathBuf),
     #[error("the corpus folder {0} does not exist")]
     NoCorpus(PathBuf),
+    #[error("{0} is inside the corpus or the index it would copy")]
+    Inside(PathBuf),
     #[error(transparent)]
     Index(#[from] minga_engine::Error),
     #[error("cannot {action} {path}: {source}")]
@@ -58,7 +60,17 @@ pub fn snapshot(corpus: &Path, index: &Path, to: &Path) -> Result<Snapshot, Snap
     if !corpus.is_dir() {
         return Err(SnapshotError::NoCorpus(corpus.to_path_buf()));
     }
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io("create", parent))?;
+    }
     create_dir(to)?;
+    // A copy inside what it copies would copy itself.
+    let real = |p: &Path| p.canonicalize().map_err(io("read", p));
+    let target = real(to)?;
+    if target.starts_with(real(corpus)?) || (index.exists() && target.starts_with(real(index)?)) {
+        let _ = std::fs::remove_dir(to);
+        return Err(SnapshotError::Inside(to.to_path_buf()));
+    }
     let IndexCopy {
         files: index_files,
         bytes: index_bytes,

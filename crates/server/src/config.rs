@@ -147,6 +147,8 @@ pub struct Config {
     pub index_dir: PathBuf,
     /// The corpus the index is built from; writes are stored under its `api/` folder.
     pub corpus_dir: PathBuf,
+    /// Where `POST /api/snapshots` puts its copies (with an API key).
+    pub snapshot_dir: PathBuf,
     pub limits: Limits,
     pub access: Access,
 }

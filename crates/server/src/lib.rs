@@ -1,6 +1,7 @@
 //! Minga's HTTP layer: the JSON API (`/api/search`, `/api/documents/{id}`, `/api/facets`,
 //! `/api/stats`), briefs to download (`/api/brief`), the write API (`POST /api/documents`,
-//! `DELETE /api/documents/{id}`, behind an API key), health checks, the OpenAPI description
+//! `DELETE /api/documents/{id}`, behind an API key), backups (`POST /api/snapshots`, behind
+//! the key too), health checks, the OpenAPI description
 //! and the search page, on axum.
 //!
 //! It is a thin layer over [`minga_engine`] (and [`minga_brief`] for rendering briefs): it
@@ -16,6 +17,7 @@
 //!     addr: "127.0.0.1:7878".parse().expect("a valid address"),
 //!     index_dir: "index".into(),
 //!     corpus_dir: "corpus".into(),
+//!     snapshot_dir: "snapshots".into(),
 //!     limits: minga_server::Limits::default(),
 //!     access: minga_server::Access::default(),
 //! };
@@ -35,6 +37,7 @@ mod limits;
 mod openapi;
 mod params;
 mod server;
+mod snapshots;
 mod state;
 mod write;
 mod writer;

@@ -37,7 +37,7 @@ use crate::config::{Config, MAX_REQUEST_HEAD_BYTES};
 use crate::error::{ApiError, Error};
 use crate::state::AppState;
 use crate::writer::Writer;
-use crate::{api, assets, auth, brief, limits, openapi, write};
+use crate::{api, assets, auth, brief, limits, openapi, snapshots, write};
 
 /// The policy of every answer that sets none of its own (JSON, errors, downloads): load
 /// nothing, be framed nowhere. The page and HTML briefs set stricter-than-nothing policies
@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
             "/documents/{id}",
             get(api::document.layer(reads())).delete(write::delete.layer(writes())),
         )
+        .route("/snapshots", post(snapshots::create.layer(writes())))
         .route("/facets", get(api::facets.layer(reads())))
         .route("/stats", get(api::stats.layer(reads())))
         .route("/brief", get(brief::brief.layer(reads())))
@@ -216,6 +217,7 @@ impl Server {
             addr,
             index_dir,
             corpus_dir,
+            snapshot_dir,
             limits,
             access,
         } = config;
@@ -229,6 +231,10 @@ impl Server {
                 .map_err(|_| Error::Corpus {
                     path: corpus_dir.clone(),
                 })?;
+        let state = match writes {
+            true => state.with_snapshots(&corpus_dir, &snapshot_dir),
+            false => state,
+        };
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind { addr, source })?;

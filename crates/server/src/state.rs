@@ -19,6 +19,7 @@ pub struct AppState {
     limits: Limits,
     access: Arc<Access>,
     writes: Option<Writes>,
+    snapshots: Option<Arc<crate::snapshots::Snapshots>>,
 }
 
 impl AppState {
@@ -62,6 +63,7 @@ impl AppState {
             limits,
             access: Arc::new(Access::default()),
             writes: None,
+            snapshots: None,
         }
     }
 
@@ -87,6 +89,27 @@ impl AppState {
         };
         self.access = Arc::new(access);
         Ok((self, writer))
+    }
+
+    /// The same state taking snapshots of `corpus` and the index into new folders under
+    /// `folder` (`POST /api/snapshots`, behind the key).
+    pub fn with_snapshots(mut self, corpus: &Path, folder: &Path) -> AppState {
+        self.snapshots = Some(Arc::new(crate::snapshots::Snapshots {
+            corpus: corpus.to_path_buf(),
+            folder: folder.to_path_buf(),
+            busy: tokio::sync::Mutex::new(()),
+        }));
+        self
+    }
+
+    /// Where snapshots go; without an API key there are none.
+    pub(crate) fn snapshots(&self) -> Result<Arc<crate::snapshots::Snapshots>, ApiError> {
+        self.snapshots.clone().ok_or(ApiError::WritesDisabled)
+    }
+
+    /// The folder of the index served.
+    pub(crate) fn index_dir(&self) -> &Path {
+        self.index.dir()
     }
 
     /// The limits requests are held to.

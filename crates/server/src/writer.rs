@@ -437,7 +437,7 @@ fn is_disk_full(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-fn io_is_disk_full(error: &std::io::Error) -> bool {
+pub(crate) fn io_is_disk_full(error: &std::io::Error) -> bool {
     use std::io::ErrorKind;
     matches!(
         error.kind(),

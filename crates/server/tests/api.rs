@@ -588,6 +588,7 @@ async fn without_an_index_the_server_waits_for_one() {
         addr: "127.0.0.1:0".parse().expect("an address"),
         index_dir: index.clone(),
         corpus_dir: repo_corpus(),
+        snapshot_dir: dir.path().join("snapshots"),
         limits: Limits::default(),
         access: minga_server::Access::default(),
     })
