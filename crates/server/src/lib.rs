@@ -53,9 +53,10 @@ pub use config::{
     Limits, RETRY_AFTER_SECONDS,
 };
 pub use error::{ApiError, Error};
+pub use minga_pipeline::{API_FOLDER, Deleted, Stored, Written};
 pub use openapi::OPENAPI_JSON;
 pub use params::{FacetList, PARAMETERS, SearchParams};
 pub use server::{DEFAULT_CONTENT_SECURITY_POLICY, Server, app};
 pub use state::AppState;
 pub use write::{MAX_FILE_NAME_BYTES, MAX_RECORD_ID_BYTES, is_record_id, upload_name};
-pub use writer::{API_FOLDER, Deleted, Stored, Writer, Written};
+pub use writer::Writer;

@@ -43,7 +43,7 @@ pub async fn create(State(state): State<AppState>) -> Result<Response, ApiError>
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|e| match e {
-            SnapshotError::Io { ref source, .. } if crate::writer::io_is_disk_full(source) => {
+            SnapshotError::Io { ref source, .. } if minga_pipeline::io_is_disk_full(source) => {
                 ApiError::InsufficientStorage
             }
             e => {

@@ -32,10 +32,9 @@ use crate::error::ApiError;
 use crate::limits::check_json_depth;
 use crate::params::decode_pairs;
 use crate::state::AppState;
-use crate::writer::{Change, FILES_FOLDER, Outcome, RECORDS_FOLDER, Upload};
+use minga_pipeline::{Change, FILES_FOLDER, Outcome, RECORDS_FOLDER, Upload};
 
-/// Longest id a record written through the API may have, in bytes.
-pub const MAX_RECORD_ID_BYTES: usize = 128;
+pub use minga_pipeline::{MAX_RECORD_ID_BYTES, is_record_id};
 /// Longest name an uploaded file is stored under, in bytes (extension included).
 pub const MAX_FILE_NAME_BYTES: usize = 120;
 
@@ -46,18 +45,6 @@ const JSON_LINES: [&str; 4] = [
     "application/x-jsonlines",
     "application/jsonlines",
 ];
-
-/// Whether `id` can name a record written through the API: 1 to [`MAX_RECORD_ID_BYTES`]
-/// characters of `A-Z a-z 0-9 . _ -`, not starting with `.` or `_` (the corpus skips such
-/// names). Such an id is kept as it is by the readers and is a safe file name.
-pub fn is_record_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_RECORD_ID_BYTES
-        && !id.starts_with(['.', '_'])
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
 
 /// `POST /api/documents`: store and index a record, a batch of records or a file.
 pub async fn create(
