@@ -213,13 +213,7 @@ impl Engine {
             });
         }
         damage::guard(dir, || {
-            let index = Index::open_in_dir(dir).map_err(|e| match e {
-                tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex {
-                    path: dir.to_path_buf(),
-                    found: e.to_string(),
-                },
-                other => other.into(),
-            })?;
+            let index = open_index(dir)?;
             if CommitInfo::of(&index, dir)?.is_none() {
                 return Err(Error::MissingIndex {
                     path: dir.to_path_buf(),
@@ -1151,6 +1145,17 @@ fn id_keys(segment: &SegmentReader) -> Arc<dyn tantivy::columnar::ColumnValues<u
         Ok(column) => column.first_or_default_col(0),
         Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
     }
+}
+
+/// The Tantivy index in `dir`; one with another schema is [`Error::IncompatibleIndex`].
+pub(crate) fn open_index(dir: &Path) -> Result<Index> {
+    Index::open_in_dir(dir).map_err(|e| match e {
+        tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex {
+            path: dir.to_path_buf(),
+            found: e.to_string(),
+        },
+        other => other.into(),
+    })
 }
 
 /// The passage stored at `address`.

@@ -13,7 +13,6 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use tantivy::Index;
 use tantivy::index::{SegmentComponent, SegmentMeta};
 
 use crate::damage;
@@ -47,13 +46,7 @@ pub fn copy_index(from: &Path, to: &Path) -> Result<IndexCopy> {
 }
 
 fn copy_commit(from: &Path, to: &Path) -> Result<IndexCopy> {
-    let index = Index::open_in_dir(from).map_err(|e| match e {
-        tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex {
-            path: from.to_path_buf(),
-            found: e.to_string(),
-        },
-        other => other.into(),
-    })?;
+    let index = crate::engine::open_index(from)?;
     for retries in 0..ATTEMPTS {
         let metas = index.load_metas()?;
         let mut names: Vec<PathBuf> = metas.segments.iter().flat_map(segment_files).collect();
