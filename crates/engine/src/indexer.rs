@@ -399,6 +399,11 @@ impl Indexer {
         Ok(added)
     }
 
+    /// The file that holds the document `id`, if the index (with this run's changes) has it.
+    pub fn owner(&self, id: &str) -> Option<&str> {
+        self.owners.get(id).map(String::as_str)
+    }
+
     /// Removes everything indexed from a file; a no-op for a file the index does not hold.
     pub fn remove(&mut self, path: &str) {
         if let Some(old) = self.files.remove(path) {

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -295,13 +295,8 @@ pub fn sync(
     }
     progress.finish();
     // An edition of a document the index does not hold is most likely a mistyped id.
-    let ids: HashSet<&str> = indexer
-        .files()
-        .values()
-        .flat_map(|r| r.documents.iter().map(String::as_str))
-        .collect();
     for ((path, _), (line, original)) in editions {
-        if !ids.contains(original.as_str()) {
+        if indexer.owner(&original).is_none() {
             summary.problems.push(
                 Problem::warning(
                     path,
