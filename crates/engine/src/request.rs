@@ -53,6 +53,19 @@ pub enum Sort {
     Date,
 }
 
+impl Sort {
+    /// Every order, the default first.
+    pub const ALL: [Sort; 2] = [Sort::Relevance, Sort::Date];
+
+    /// The name the API and the command line take: `relevance` or `date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Date => "date",
+        }
+    }
+}
+
 impl FromStr for Sort {
     type Err = String;
 

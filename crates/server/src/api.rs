@@ -58,12 +58,20 @@ async fn search(state: AppState, request: SearchRequest) -> Result<Response, Api
     Ok(fresh(response))
 }
 
+/// The path of `GET /api/documents/{id}`, as `/openapi.json` describes it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct DocumentPath {
+    /// A document or passage id (`[A-Za-z0-9._:-]+`).
+    #[param(pattern = "^[A-Za-z0-9._:-]+$", max_length = 512)]
+    id: String,
+}
 /// `GET /api/documents/{id}`: a document or passage with all its document's passages.
 pub async fn document(
     State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
+    path: Result<Path<DocumentPath>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let Path(id) = id?;
+    let Path(DocumentPath { id }) = path?;
     let plausible = !id.is_empty()
         && id.len() <= MAX_ID_BYTES
         && id

@@ -97,8 +97,28 @@ pub async fn page(request: HeaderMap) -> Response {
     response
 }
 
+/// The path of `GET /assets/{name}`, as `/openapi.json` describes it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct AssetPath {
+    /// One of the page's files.
+    #[param(value_type = AssetName, inline)]
+    name: String,
+}
+
+/// The names of the page's files, as a schema.
+pub(crate) struct AssetName;
+
+impl utoipa::PartialSchema for AssetName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::one_of(ASSETS.iter().map(|a| a.name)).into()
+    }
+}
+
+impl utoipa::ToSchema for AssetName {}
+
 /// `GET /assets/{name}`.
-pub async fn asset(Path(name): Path<String>, request: HeaderMap) -> Response {
+pub async fn asset(Path(AssetPath { name }): Path<AssetPath>, request: HeaderMap) -> Response {
     match ASSETS.iter().find(|a| a.name == name) {
         Some(asset) => asset.respond(&request),
         None => ApiError::NotFound(format!("no asset named {name:?}")).into_response(),
@@ -107,7 +127,8 @@ pub async fn asset(Path(name): Path<String>, request: HeaderMap) -> Response {
 
 /// `GET /favicon.ico`, which browsers ask for whatever the page says.
 pub async fn favicon(request: HeaderMap) -> Response {
-    asset(Path("favicon.svg".to_string()), request).await
+    let name = "favicon.svg".to_string();
+    asset(Path(AssetPath { name }), request).await
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use minga_brief::Format;
 use minga_brief::search::lessons_only;
 use minga_core::{Date, Lang};
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::params::{PARAMETERS, SearchParams, decode_pairs};
@@ -41,18 +42,29 @@ pub const BRIEF_PARAMETERS: [&str; 15] = [
 const BRIEF_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
                          form-action 'none'; frame-ancestors 'none'";
 
-/// What a brief is asked with.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a brief is asked with: the search's parameters that make sense for a brief (see
+/// [`BRIEF_PARAMETERS`]) and the brief's own, declared here for the parser and for
+/// `/openapi.json` alike.
+#[derive(Debug, Clone, Default, PartialEq, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BriefParams {
     /// The search for lessons.
+    #[param(ignore)]
     pub search: SearchParams,
-    /// `md` (default), `html`, `json`, `csv` or `ris`.
+    /// `md` (Markdown to paste into a document), `html` (one self-contained file that prints
+    /// on A4), `json` (the Brief model), `csv` (one row per lesson, RFC 4180) or `ris` (the
+    /// sources, for reference managers).
+    #[param(value_type = Option<crate::openapi::FormatName>, inline)]
     pub format: Format,
-    /// The language of the labels: `es` (default) or `en`.
+    /// Language of the brief's headings and labels (the lessons keep their own): `es` or
+    /// `en`. (`lang` filters the documents, as in a search.)
+    #[param(value_type = Option<crate::openapi::UiLang>, inline)]
     pub ui: Option<Lang>,
-    /// A title instead of the default.
+    /// A title instead of the default "Lecciones aprendidas: QUERY — REGION".
     pub title: Option<String>,
-    /// The date the brief says it was generated; default today (UTC).
+    /// The date the brief says it was generated, `YYYY-MM-DD`; default today (UTC). Given,
+    /// the same index and parameters give the same bytes as `minga brief … --date`.
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<Date>,
 }
 

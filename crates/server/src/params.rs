@@ -9,53 +9,86 @@
 use minga_core::{Date, Kind, Lang};
 use minga_engine::{DEFAULT_LIMIT, FacetName, Filters, SearchRequest, Sort};
 use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
 
 use crate::config::Limits;
 use crate::error::ApiError;
 
 /// The parameters of a search. Every one is optional; see the defaults on each field.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+///
+/// This type is the one declaration of the parameters: the query string and the JSON body
+/// are parsed into it, and `/openapi.json` describes them from it (their names, doc
+/// comments, value lists and limits; see [`crate::openapi`]).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, IntoParams)]
 #[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The query, in the query language; empty matches every passage the filters let through.
+    /// The query, in the query language (words, "phrases", -exclusions, OR, (groups),
+    /// field:value filters). Empty matches every passage the filters let through.
+    #[param(max_length = 4096, default = "")]
     pub q: String,
-    /// Regions or countries, by any name the gazetteer knows; any of them.
+    /// Region or country, by any name the gazetteer knows (`biobio`, `Chile/Biobío`,
+    /// `Chile`). Repeat for alternatives.
     #[serde(deserialize_with = "one_or_many")]
+    #[param(style = Form, explode)]
     pub region: Vec<String>,
-    /// Institutions, by any name the directory knows; any of them.
+    /// Institution, by any name or acronym the directory knows (`CRDP`, `ARD Cusco`).
+    /// Repeatable.
     #[serde(deserialize_with = "one_or_many")]
+    #[param(style = Form, explode)]
     pub institution: Vec<String>,
-    /// Kinds: `session_note`, `agency_profile`, `report`, `lesson`, `other` (or their Spanish
-    /// names).
+    /// Document kind (Spanish names such as `leccion` are accepted too). Repeatable.
     #[serde(deserialize_with = "one_or_many")]
+    #[param(style = Form, explode, value_type = Vec<crate::openapi::KindName>, inline)]
     pub kind: Vec<String>,
-    /// Languages: `es`, `en`.
+    /// Language of the passage. Repeatable.
     #[serde(deserialize_with = "one_or_many")]
+    #[param(style = Form, explode, value_type = Vec<crate::openapi::LangCode>, inline)]
     pub lang: Vec<String>,
-    /// Topics.
+    /// Topic. Repeatable.
     #[serde(deserialize_with = "one_or_many")]
+    #[param(style = Form, explode)]
     pub topic: Vec<String>,
-    /// Years.
+    /// Year (1700 to 2200). Repeatable.
     #[serde(deserialize_with = "years")]
+    #[param(style = Form, explode, value_type = Vec<crate::openapi::Year>, inline)]
     pub year: Vec<i32>,
-    /// First day, month or year of the range (`2023-01-24`, `2023-01`, `2023`), inclusive.
+    /// First day, month or year of the date range, inclusive (`2023-01-24`, `2023-01`,
+    /// `2023`); years 1700 to 2200. A day must exist (the 29th of February is left out of
+    /// the pattern, though accepted in leap years).
+    #[param(value_type = Option<crate::openapi::DateBound>, inline)]
     pub from: Option<String>,
-    /// Last day, month or year of the range, inclusive: `to=2023-06` ends on June 30th.
+    /// Last day, month or year of the date range, inclusive (`2023-06` ends on June 30th);
+    /// years 1700 to 2200. A day must exist (the 29th of February is left out of the
+    /// pattern, though accepted in leap years).
+    #[param(value_type = Option<crate::openapi::DateBound>, inline)]
     pub to: Option<String>,
-    /// `relevance` (default) or `date` (newest first).
+    /// Order of the hits: `relevance` (default) or `date` (newest first).
+    #[param(value_type = Option<crate::openapi::SortName>, inline)]
     pub sort: Option<String>,
     /// Hits per page: 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<usize>,
     /// Hits to skip, for paging; default 0.
+    #[param(minimum = 0, maximum = 10000, default = 0)]
     pub offset: Option<usize>,
-    /// Facets to count: names, `all` (the default) or none (an empty list).
+    /// Facets to count: comma-separated or repeated names, `all` (the default when absent),
+    /// or empty for none. Each facet is counted under every filter but its own.
+    #[param(style = Form, explode, value_type = Option<Vec<crate::openapi::FacetNameOrAll>>, inline)]
     pub facets: Option<FacetList>,
-    /// Expand the query with the glossary, the dictionary and typo tolerance; default true.
+    /// Expand the query with the glossary, the dictionary and typo tolerance, and search a
+    /// quoted phrase that nothing contains as its words; default true.
+    #[param(default = true)]
     pub expand: Option<bool>,
-    /// One hit per document (its best passage, with the others counted) rather than one per
-    /// passage; default true.
+    /// One hit per document (its best passage, the document's other matching passages
+    /// counted and listed) rather than one per passage; default true.
+    #[param(default = true)]
     pub group: Option<bool>,
-    /// `dedupe=false`: every copy of a text as a hit of its own.
+    /// One hit per text: a hit whose best passage is a copy of a better-ranked hit's (another
+    /// edition of the same report, a lesson quoted in several documents) is listed in that
+    /// hit's `duplicates`, and `total` counts it once. `false` shows every copy as a hit of
+    /// its own.
+    #[param(default = true)]
     pub dedupe: Option<bool>,
 }
 
@@ -107,6 +140,10 @@ where
 /// The years a date filter (`from`, `to`, `year`) may name: the index keeps dates to the
 /// nanosecond, which reaches from 1678 to 2262.
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
+
+/// The repeatable parameters whose single value in a JSON body is one string of
+/// comma-separated values ([`FacetList::One`]) rather than one item of the list.
+pub(crate) const ONE_STRING_IN_JSON: [&str; 1] = ["facets"];
 
 /// The names the query string and the JSON body accept.
 pub const PARAMETERS: [&str; 16] = [

@@ -46,6 +46,29 @@ const JSON_LINES: [&str; 4] = [
     "application/jsonlines",
 ];
 
+/// The query string of `POST /api/documents`, as `/openapi.json` describes it.
+#[derive(Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadQuery {
+    /// Send the body as a file of this name (`.md`, `.json`, `.jsonl`, `.csv`, `.txt`,
+    /// `.html`, `.pdf`, `.docx`). Its last part needs a letter or digit before the
+    /// extension; README files are not documents.
+    #[param(
+        min_length = 3,
+        pattern = "[A-Za-z0-9][^/\\\\]*\\.(md|markdown|json|jsonl|ndjson|csv|txt|text|html|htm|pdf|docx|MD|MARKDOWN|JSON|JSONL|NDJSON|CSV|TXT|TEXT|HTML|HTM|PDF|DOCX)$"
+    )]
+    filename: Option<String>,
+}
+
+/// The path of `DELETE /api/documents/{id}`, as `/openapi.json` describes it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct DeletePath {
+    /// A document id (`[A-Za-z0-9._-]+`): a passage cannot be deleted alone.
+    #[param(pattern = "^[A-Za-z0-9._-]+$", max_length = 512)]
+    id: String,
+}
+
 /// `POST /api/documents`: store and index a record, a batch of records or a file.
 pub async fn create(
     State(state): State<AppState>,
@@ -55,10 +78,10 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let writes = state.writes()?;
     let limits = state.limits();
-    let mut filename = None;
+    let mut query = UploadQuery::default();
     for (key, value) in decode_pairs(raw.as_deref().unwrap_or(""))? {
         match key.as_str() {
-            "filename" if filename.is_none() => filename = Some(value),
+            "filename" if query.filename.is_none() => query.filename = Some(value),
             "filename" => {
                 return Err(ApiError::BadParameter(
                     "parameter \"filename\" is given more than once".into(),
@@ -71,7 +94,7 @@ pub async fn create(
             }
         }
     }
-    let uploads = match filename {
+    let uploads = match query.filename {
         Some(name) => vec![Upload {
             rel: format!("{FILES_FOLDER}/{}", upload_name(&name)?),
             bytes: body.to_vec(),
@@ -147,10 +170,10 @@ fn unnamed_file_extension(media: &str, body: &[u8]) -> Option<&'static str> {
 /// `DELETE /api/documents/{id}`: remove a document written through the API, with its file.
 pub async fn delete(
     State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
+    path: Result<Path<DeletePath>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let writes = state.writes()?;
-    let Path(id) = id?;
+    let Path(DeletePath { id }) = path?;
     let plausible = !id.is_empty()
         && id.len() <= crate::api::MAX_ID_BYTES
         && id
