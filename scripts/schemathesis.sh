@@ -5,6 +5,10 @@
 #
 #   scripts/schemathesis.sh [MAX_EXAMPLES]      # default 60 examples per operation
 #
+# MINGA_SCHEMATHESIS_CHECKS=all adds Schemathesis's stateful and data-acceptance checks
+# (positive_data_acceptance: every schema-valid request is accepted; negative_data_rejection:
+# every schema-invalid one is refused; ...) to the default conformance checks.
+#
 # Needs schemathesis from PyPI (`pip install schemathesis`); installs it if missing. Builds
 # the debug binary, copies the shipped corpus to a temporary folder, serves it on a free
 # loopback port with an API key, runs Schemathesis, stops the server. Bounded: at most
@@ -46,7 +50,7 @@ echo "serving $base; $examples examples per operation, at most $budget s" >&2
 status=0
 schemathesis run "$base/openapi.json" \
   --header "Authorization: Bearer $key" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --checks "${MINGA_SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance}" \
   --max-examples "$examples" \
   --max-time "$budget" \
   --workers 2 \

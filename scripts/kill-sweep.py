@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""A kill -9 sweep over `minga index` on a corpus of more than 100 MB.
+
+    scripts/kill-sweep.py [--copies N] [--step SECONDS] [--work DIR] [--bin PATH]
+
+Builds a corpus of N copies of the shipped sample (bench/replicate.py; 310 copies by default,
+over 100 MB), indexes it, then kills `minga index` with SIGKILL at every STEP seconds
+(default 0.05) through two kinds of run, and after each kill checks what a user would meet:
+
+- **Rebuild** (`minga index --rebuild`), with the corpus changed beforehand (150 notes that
+  name the query replaced by 250, or back) so the new index differs from the old one. While
+  it runs, a reader searches the index over and over; every total it sees must be the old
+  index's or the new one's, never a mix. After the kill:
+  `minga check` must call the index sound, a search must give the old total (or the new,
+  had the switch happened), and the next plain `minga index` must succeed.
+- **Incremental** (`minga index` after 600 files changed and 150 or 250 notes replaced). After
+  the kill: `minga check` sound, the search total between the last commit's and the finished
+  run's, and the next run must finish the work; after the sweep the index must hold what a
+  clean index of the corpus holds.
+
+Prints one line per kill and the counts at the end; exits 1 if any check failed. Needs the
+release binary (`cargo build --release`). Standard library only. Takes about as many minutes
+as there are kill points times the run's length in seconds divided by 6.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = "astroturismo cielos oscuros"
+CHANGED = 600
+
+
+def run(binary, *args, check=True):
+    out = subprocess.run([binary, *args], capture_output=True, text=True)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"minga {' '.join(args)} exited {out.returncode}: {out.stderr[-2000:]}")
+    return out
+
+
+def total(binary, index):
+    """The search's total, every copy counted; None if the search failed."""
+    out = run(binary, "search", QUERY, "--index", str(index), "--all-copies", "--no-expand",
+              "-n", "1", "--json", check=False)
+    if out.returncode != 0:
+        return None
+    return json.loads(out.stdout)["total"]
+
+
+def sound(binary, index, corpus):
+    out = run(binary, "check", "--index", str(index), "--corpus", str(corpus), "--json",
+              check=False)
+    return out.returncode == 0, out.stdout.strip()[-400:] + out.stderr.strip()[-400:]
+
+
+def markdown_files(corpus):
+    return sorted(p for p in corpus.rglob("*.md")
+                  if not p.name.startswith(("_", ".")) and p.name.lower() != "readme.md")
+
+
+def change(corpus, files, mark):
+    """Appends a paragraph to each of `files`, and replaces the folder of added notes with
+    150 or 250 new ones (by the round's parity) that name the query, so the total moves
+    between the old index and the new one."""
+    for path in files:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"\n\nSeguimiento de la ronda {mark}.\n")
+    added = corpus / "sweep-notes"
+    if added.exists():
+        shutil.rmtree(added)
+    added.mkdir()
+    for i in range(150 if mark % 2 else 250):
+        (added / f"nota-{mark}-{i}.md").write_text(
+            f"# Nota {i} de la ronda {mark}\n\nLecciones de {QUERY} en la ronda {mark}.\n",
+            encoding="utf-8")
+
+
+def index_totals(summary_json):
+    s = json.loads(summary_json)
+    return s.get("total_documents"), s.get("total_passages")
+
+
+class Reader(threading.Thread):
+    """Searches in a loop until stopped, keeping every total it saw."""
+
+    def __init__(self, binary, index):
+        super().__init__(daemon=True)
+        self.binary, self.index = binary, index
+        self.seen = []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            self.seen.append(total(self.binary, self.index))
+
+
+def kill_at(cmd, delay):
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    exited = child.poll() is not None
+    if not exited:
+        child.send_signal(signal.SIGKILL)
+    child.wait()
+    return exited
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--copies", type=int, default=310)
+    ap.add_argument("--step", type=float, default=0.05)
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--bin", type=Path, default=ROOT / "target" / "release" / "minga")
+    ap.add_argument("--only", choices=["rebuild", "incremental"])
+    args = ap.parse_args()
+    binary = str(args.bin)
+    work = args.work or Path(tempfile.mkdtemp(prefix="minga-sweep-"))
+    corpus, index = work / "corpus", work / "index"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "replicate.py"), str(args.copies),
+                        str(ROOT / "corpus"), str(corpus)], check=True, stdout=subprocess.DEVNULL)
+    size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
+    print(f"corpus {corpus}: {size / 1e6:.1f} MB", flush=True)
+    if index.exists():
+        shutil.rmtree(index)
+    started = time.monotonic()
+    run(binary, "index", str(corpus), "--index", str(index), "--quiet")
+    full = time.monotonic() - started
+    print(f"first index: {full:.1f} s", flush=True)
+
+    files = markdown_files(corpus)
+    failures = []
+    points = {"rebuild": 0, "incremental": 0}
+    round_no = 0
+
+    def fail(kind, delay, what):
+        failures.append(f"{kind} killed at {delay:.2f} s: {what}")
+        print(f"  FAIL {failures[-1]}", flush=True)
+
+    if args.only in (None, "rebuild"):
+        # The rebuild's length, once, with a changed corpus.
+        round_no += 1
+        change(corpus, files[:CHANGED], round_no)
+        before = total(binary, index)
+        started = time.monotonic()
+        run(binary, "index", str(corpus), "--index", str(index), "--rebuild", "--quiet")
+        took = time.monotonic() - started
+        after = total(binary, index)
+        print(f"rebuild: {took:.1f} s; totals {before} -> {after}", flush=True)
+        delay = args.step
+        while delay <= took + 4 * args.step:
+            round_no += 1
+            old = total(binary, index)
+            change(corpus, files[:CHANGED], round_no)
+            # The new total is known once the next run has finished; the reader's totals are
+            # compared with the old and the new then.
+            reader = Reader(binary, index)
+            reader.start()
+            exited = kill_at([binary, "index", str(corpus), "--index", str(index), "--rebuild",
+                              "--quiet"], delay)
+            reader.stop.set()
+            reader.join()
+            points["rebuild"] += 1
+            ok, said = sound(binary, index, corpus)
+            if not ok:
+                fail("rebuild", delay, f"minga check: {said}")
+            now = total(binary, index)
+            nxt = run(binary, "index", str(corpus), "--index", str(index), "--quiet",
+                      check=False)
+            if nxt.returncode != 0:
+                fail("rebuild", delay, f"the next run failed: {nxt.stderr[-600:]}")
+            new = total(binary, index)
+            seen = sorted(set(reader.seen), key=lambda t: (t is None, t))
+            if any(t not in (old, new) for t in reader.seen):
+                fail("rebuild", delay,
+                     f"a search during the run saw {seen}: neither the old total {old} "
+                     f"nor the new {new}")
+            if now not in (old, new):
+                fail("rebuild", delay, f"after the kill the total is {now} (old {old}, "
+                     f"new {new})")
+            print(f"rebuild  {delay:5.2f} s  exited={exited!s:5}  old={old} during={seen}  "
+                  f"after={now}  new={new}  next=rc{nxt.returncode}", flush=True)
+            delay = round(delay + args.step, 6)
+
+    if args.only in (None, "incremental"):
+        # The incremental run's length, once.
+        round_no += 1
+        change(corpus, files[:CHANGED], round_no)
+        started = time.monotonic()
+        run(binary, "index", str(corpus), "--index", str(index), "--quiet")
+        took = time.monotonic() - started
+        print(f"incremental run over {CHANGED} changed files: {took:.1f} s", flush=True)
+        delay = args.step
+        while delay <= took + 4 * args.step:
+            round_no += 1
+            old = total(binary, index)
+            change(corpus, files[:CHANGED], round_no)
+            exited = kill_at([binary, "index", str(corpus), "--index", str(index), "--quiet"],
+                             delay)
+            points["incremental"] += 1
+            ok, said = sound(binary, index, corpus)
+            if not ok:
+                fail("incremental", delay, f"minga check: {said}")
+            now = total(binary, index)
+            if now is None:
+                fail("incremental", delay, "the search failed after the kill")
+            nxt = run(binary, "index", str(corpus), "--index", str(index), "--quiet", "--json",
+                      check=False)
+            if nxt.returncode != 0:
+                fail("incremental", delay, f"the next run failed: {nxt.stderr[-600:]}")
+            finished = total(binary, index)
+            if now is not None and finished is not None and not (
+                    min(old, finished) <= now <= max(old, finished)):
+                fail("incremental", delay,
+                     f"total {now} after the kill: not between {old} and {finished}")
+            print(f"incremental {delay:5.2f} s  exited={exited!s:5}  totals {old} -> {now} "
+                  f"-> {finished}  next=rc{nxt.returncode}", flush=True)
+            delay = round(delay + args.step, 6)
+
+        # After all the kills, the index equals a clean one of the same corpus.
+        clean = work / "clean-index"
+        if clean.exists():
+            shutil.rmtree(clean)
+        a = run(binary, "index", str(corpus), "--index", str(index), "--json", "--quiet")
+        b = run(binary, "index", str(corpus), "--index", str(clean), "--json", "--quiet")
+        if index_totals(a.stdout) != index_totals(b.stdout):
+            failures.append(f"after the sweep {index_totals(a.stdout)} documents/passages, "
+                            f"a clean index {index_totals(b.stdout)}")
+        print(f"after the sweep: {index_totals(a.stdout)}; clean: {index_totals(b.stdout)}")
+
+    print(f"\nkill points: {points['rebuild']} in rebuilds, {points['incremental']} in "
+          f"incremental runs; failures: {len(failures)}")
+    for f in failures:
+        print(f"  {f}")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
