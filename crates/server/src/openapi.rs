@@ -5,13 +5,15 @@
 //! ([`SearchParams`], [`BriefParams`], and the path and query types next to the handlers), so
 //! a parameter added, renamed or given other values is described as the server reads it.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use minga_brief::Format;
 use minga_core::{Kind, Lang};
-use minga_engine::{FacetName, Sort};
+use minga_engine::{FacetCounts, FacetName, Sort};
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 use utoipa::openapi::RefOr;
@@ -21,17 +23,27 @@ use crate::api::DocumentPath;
 use crate::assets::AssetPath;
 use crate::brief::{BRIEF_PARAMETERS, BriefParams};
 use crate::params::{DATE_YEARS, ONE_STRING_IN_JSON, SearchParams};
+use crate::state::AppState;
 use crate::write::{DeletePath, UploadQuery};
 
 /// Everything but the parameters.
 const TEMPLATE: &str = include_str!("../openapi.json");
 
-/// The OpenAPI 3.1 document served at `/openapi.json`.
-pub static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| document().to_string());
+/// The OpenAPI 3.1 document, without the values of the served index (see [`Known`]).
+pub static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| document(None).to_string());
 
-/// `GET /openapi.json`.
-pub async fn openapi() -> Response {
-    let mut response = OPENAPI_JSON.as_str().into_response();
+/// `GET /openapi.json`: the description, with the region, country and institution names of
+/// the index being served; the general one if the index cannot answer now.
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    let known = state
+        .run(|engine| engine.facets())
+        .await
+        .ok()
+        .map(|facets| Known::from_facets(&facets));
+    let mut response = match known {
+        Some(known) => document(Some(&known)).to_string().into_response(),
+        None => OPENAPI_JSON.as_str().into_response(),
+    };
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -39,11 +51,74 @@ pub async fn openapi() -> Response {
     response
 }
 
+/// The names the region and institution filters accept that an index holds: a filter with
+/// a name the index does not know is refused (400 `bad_filter`), so the description lists
+/// them rather than allow any string.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Countries, regions as `Country/Region`, and regions alone.
+    pub regions: Vec<String>,
+    /// Institutions by their directory names.
+    pub institutions: Vec<String>,
+}
+
+impl Known {
+    /// From the index's facets (`GET /api/facets`).
+    pub fn from_facets(facets: &BTreeMap<String, FacetCounts>) -> Known {
+        let values = |name: FacetName| -> Vec<&str> {
+            facets
+                .get(name.as_str())
+                .map(|counts| counts.keys().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        let mut regions: Vec<String> = values(FacetName::Country)
+            .into_iter()
+            .chain(values(FacetName::Region))
+            .chain(
+                values(FacetName::Region)
+                    .into_iter()
+                    .filter_map(|path| path.rsplit_once('/').map(|(_, region)| region)),
+            )
+            .map(String::from)
+            .collect();
+        regions.sort();
+        regions.dedup();
+        let institutions = values(FacetName::Institution)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        Known {
+            regions,
+            institutions,
+        }
+    }
+}
+
 /// The whole description: the template with every operation's parameters, and the JSON
-/// body of `POST /api/search`, filled in from their types.
-pub fn document() -> Value {
+/// body of `POST /api/search`, filled in from their types; with `known`, the region and
+/// institution filters list the names the index holds.
+pub fn document(known: Option<&Known>) -> Value {
     let mut doc: Value = serde_json::from_str(TEMPLATE).expect("openapi.json is JSON (tested)");
-    let search = parameters::<SearchParams>();
+    let mut search = parameters::<SearchParams>();
+    if let Some(known) = known {
+        for parameter in &mut search {
+            let names = match parameter["name"].as_str() {
+                Some("region") => &known.regions,
+                Some("institution") => &known.institutions,
+                _ => continue,
+            };
+            if names.is_empty() {
+                continue;
+            }
+            parameter["schema"]["items"]["enum"] = json!(names);
+            if let Some(Value::String(text)) = parameter.get_mut("description") {
+                text.push_str(
+                    " Listed: the names in the served index; other names of the same places \
+                     and institutions (`biobio`, an acronym) are accepted too.",
+                );
+            }
+        }
+    }
     let operations = [
         ("/api/search", "get", search.clone()),
         ("/api/brief", "get", brief_parameters(&search)),
@@ -205,9 +280,10 @@ values!(
 );
 
 /// Years 1700 to 2200 ([`DATE_YEARS`]), then a month with a day that exists in it (the 29th
-/// of February is left out: a pattern cannot tell leap years).
-const DATE_PATTERN: &str = "^(1[7-9]\\d{2}|2[01]\\d{2}|2200)(-(0[13578]|1[02])(-(0[1-9]|[12]\\d|3[01]))?\
-                            |-(0[469]|11)(-(0[1-9]|[12]\\d|30))?|-02(-(0[1-9]|1\\d|2[0-8]))?)?$";
+/// of February is left out: a pattern cannot tell leap years); or empty, which the server
+/// takes as not given, as HTML forms send it.
+const DATE_PATTERN: &str = "^((1[7-9]\\d{2}|2[01]\\d{2}|2200)(-(0[13578]|1[02])(-(0[1-9]|[12]\\d|3[01]))?\
+                            |-(0[469]|11)(-(0[1-9]|[12]\\d|30))?|-02(-(0[1-9]|1\\d|2[0-8]))?)?)?$";
 const _: () = assert!(*DATE_YEARS.start() == 1700 && *DATE_YEARS.end() == 2200);
 
 values!(
@@ -309,7 +385,7 @@ mod tests {
 
     #[test]
     fn every_parameter_the_parsers_read_is_described_and_no_other() {
-        let doc = document();
+        let doc = document(None);
         let names = |path: &str, method: &str| -> Vec<String> {
             doc["paths"][path][method]["parameters"]
                 .as_array()
@@ -340,7 +416,7 @@ mod tests {
     /// ignores, or values the parser refuses, fail here.
     #[test]
     fn a_value_the_description_allows_is_read_by_the_server() {
-        let doc = document();
+        let doc = document(None);
         for parameter in doc["paths"]["/api/search"]["get"]["parameters"]
             .as_array()
             .unwrap()
@@ -377,7 +453,7 @@ mod tests {
 
     #[test]
     fn value_lists_come_from_the_types() {
-        let doc = document();
+        let doc = document(None);
         let search = doc["paths"]["/api/search"]["get"]["parameters"]
             .as_array()
             .unwrap();
@@ -398,7 +474,7 @@ mod tests {
         assert_eq!(schema("limit")["maximum"], 100);
         assert_eq!(schema("year")["items"]["minimum"], 1700);
         let from = regex::Regex::new(schema("from")["pattern"].as_str().unwrap()).unwrap();
-        for good in ["2023", "2023-02", "2023-02-28", "1700-12-31", "2200"] {
+        for good in ["2023", "2023-02", "2023-02-28", "1700-12-31", "2200", ""] {
             assert!(from.is_match(good), "{good}");
         }
         for bad in ["0000", "2023-02-30", "2023-13", "2201", "23"] {

@@ -729,6 +729,61 @@ async fn facets_stats_health_and_the_api_description() {
     assert!(doc["paths"]["/api/search"]["post"].is_object());
 }
 
+/// Every byte but ASCII letters and digits percent-encoded.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A region or institution filter naming nothing the index knows is refused (400), so the
+/// served description lists the names the index holds, and each one it lists is accepted.
+#[tokio::test]
+async fn the_description_lists_the_filter_names_the_server_accepts() {
+    let server = TestServer::new().await;
+    let (_, doc) = server.get("/openapi.json").await;
+    let parameters = doc["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    for name in ["region", "institution"] {
+        let listed = parameters
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["schema"]["items"]["enum"].as_array())
+            .unwrap_or_else(|| panic!("no names listed for {name}"));
+        assert!(listed.len() >= 2, "{name}: {listed:?}");
+        assert_eq!(
+            doc["components"]["schemas"]["SearchParams"]["properties"][name]["oneOf"][0]["enum"]
+                .as_array(),
+            Some(listed),
+            "the body's {name} lists the same names"
+        );
+        for value in listed {
+            let value = value.as_str().expect("a name");
+            let query = format!("/api/search?{name}={}&limit=1", encode(value));
+            let (status, body) = server.get(&query).await;
+            assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        }
+        let (status, _) = server.get(&format!("/api/search?{name}=Narnia")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "an unlisted {name}");
+    }
+    let regions = parameters.iter().find(|p| p["name"] == "region").unwrap();
+    let listed = regions["schema"]["items"]["enum"].as_array().unwrap();
+    for expected in ["Chile", "Chile/Biobío", "Biobío"] {
+        assert!(
+            listed.iter().any(|v| v == expected),
+            "{expected} in {listed:?}"
+        );
+    }
+}
+
 /// The date parameters' pattern in the description, against what the server does with the
 /// dates around every edge (months and days out of range, the ends of the years allowed):
 /// what the pattern allows, the server accepts. The 29th of February is the one date the
