@@ -15,7 +15,7 @@ use minga_core::{Date, Lang};
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::params::{PARAMETERS, SearchParams, decode_pairs};
+use crate::params::{DATE_YEARS, PARAMETERS, SearchParams, decode_pairs};
 use crate::state::AppState;
 
 /// The names `GET /api/brief` accepts: the search's, except those that make no sense for a
@@ -62,9 +62,10 @@ pub struct BriefParams {
     pub ui: Option<Lang>,
     /// A title instead of the default "Lecciones aprendidas: QUERY — REGION".
     pub title: Option<String>,
-    /// The date the brief says it was generated, `YYYY-MM-DD`; default today (UTC). Given,
-    /// the same index and parameters give the same bytes as `minga brief … --date`.
-    #[param(value_type = Option<String>, format = Date)]
+    /// The date the brief says it was generated, `YYYY-MM-DD` (years 1700 to 2200); default
+    /// today (UTC). Given, the same index and parameters give the same bytes as `minga brief
+    /// … --date`.
+    #[param(value_type = Option<crate::openapi::Day>, inline)]
     pub date: Option<Date>,
 }
 
@@ -110,7 +111,18 @@ impl BriefParams {
                 }
                 "title" if !blank => params.title = Some(value),
                 "date" if !blank => {
-                    params.date = Some(value.trim().parse().map_err(|_| bad("YYYY-MM-DD"))?);
+                    let day = value.trim();
+                    let shaped = day.len() == 10
+                        && day.bytes().enumerate().all(|(i, b)| match i {
+                            4 | 7 => b == b'-',
+                            _ => b.is_ascii_digit(),
+                        });
+                    params.date = Some(
+                        day.parse::<Date>()
+                            .ok()
+                            .filter(|d| shaped && DATE_YEARS.contains(&d.year()))
+                            .ok_or_else(|| bad("a day as YYYY-MM-DD, years 1700 to 2200"))?,
+                    );
                 }
                 "format" | "ui" | "title" | "date" => {}
                 _ => search.push((key, value)),
@@ -197,6 +209,10 @@ mod tests {
             ("format=pdf", ["format", "pdf"]),
             ("ui=fr", ["ui", "fr"]),
             ("date=ayer", ["date", "ayer"]),
+            ("date=2024", ["date", "YYYY-MM-DD"]),
+            ("date=17/05/2024", ["date", "YYYY-MM-DD"]),
+            ("date=2024-02-30", ["date", "2024-02-30"]),
+            ("date=1600-01-01", ["date", "1700"]),
             ("format=md&format=csv", ["format", "more than once"]),
             ("offset=20", ["offset", "does not take"]),
             ("colour=red", ["colour", "format"]),

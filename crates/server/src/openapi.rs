@@ -287,6 +287,18 @@ const DATE_PATTERN: &str = "^((1[7-9]\\d{2}|2[01]\\d{2}|2200)(-(0[13578]|1[02])(
 const _: () = assert!(*DATE_YEARS.start() == 1700 && *DATE_YEARS.end() == 2200);
 
 values!(
+    /// A day, `YYYY-MM-DD`, in [`DATE_YEARS`]; or empty, for not given.
+    Day => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(DAY_PATTERN))
+        .examples(["2024-05-17"])
+);
+
+/// [`DATE_PATTERN`] to the day.
+const DAY_PATTERN: &str = "^((1[7-9]\\d{2}|2[01]\\d{2}|2200)-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])\
+                           |(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8])))?$";
+
+values!(
     /// An order of hits, as [`Sort`] names it.
     SortName => one_of(Sort::ALL.map(Sort::as_str)).default(Some(json!(Sort::default().as_str())))
 );
@@ -327,7 +339,6 @@ mod tests {
         match schema["type"].as_str() {
             Some("integer") => json!(schema["minimum"].as_i64().unwrap_or(0).max(1) + 1),
             Some("boolean") => json!(schema["default"] != true),
-            Some("string") if schema["format"] == "date" => json!("2024-05-17"),
             _ => json!("agencia"),
         }
     }

@@ -67,9 +67,11 @@ pub struct SearchParams {
     #[param(value_type = Option<crate::openapi::SortName>, inline)]
     pub sort: Option<String>,
     /// Hits per page: 1 to 100, default 20.
+    #[serde(deserialize_with = "whole")]
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<usize>,
     /// Hits to skip, for paging; default 0.
+    #[serde(deserialize_with = "whole")]
     #[param(minimum = 0, maximum = 10000, default = 0)]
     pub offset: Option<usize>,
     /// Facets to count: comma-separated or repeated names, `all` (the default when absent),
@@ -135,6 +137,26 @@ where
                 .ok_or_else(|| serde::de::Error::custom(format!("year {n} is not a whole year")))
         })
         .collect()
+}
+
+/// A count as a whole number: `20` or `20.0` (JSON does not tell them apart), never `20.5`
+/// or `-1`; null for not given.
+fn whole<'de, D>(deserializer: D) -> Result<Option<usize>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let Some(n) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    n.as_u64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(f))
+                .map(|f| f as u64)
+        })
+        .and_then(|v| usize::try_from(v).ok())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number, 0 or more")))
 }
 
 /// The years a date filter (`from`, `to`, `year`) may name: the index keeps dates to the
@@ -606,5 +628,21 @@ mod tests {
             serde_json::from_str(r#"{"dedupe": null, "sort": null, "facets": null}"#).unwrap();
         let r = params.into_request().unwrap();
         assert!(r.dedupe);
+    }
+
+    #[test]
+    fn json_counts_are_whole_numbers_written_either_way() {
+        let paging = |body: &str| {
+            serde_json::from_str::<SearchParams>(body).map(|p| (p.limit, p.offset))
+        };
+        assert_eq!(
+            paging(r#"{"limit": 95.0, "offset": 20}"#).unwrap(),
+            (Some(95), Some(20))
+        );
+        assert_eq!(paging(r#"{"limit": null}"#).unwrap(), (None, None));
+        for bad in [r#"{"limit": 9.5}"#, r#"{"offset": -1}"#, r#"{"limit": "5"}"#] {
+            let err = paging(bad).unwrap_err().to_string();
+            assert!(err.contains("whole number") || err.contains("invalid type"), "{bad}: {err}");
+        }
     }
 }
