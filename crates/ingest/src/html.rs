@@ -196,7 +196,8 @@ fn nesting_depth(text: &str) -> usize {
             end += 1;
         }
         let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
-        at = end + 1;
+        // Past the `>`, or at the end of a page whose last tag is never closed.
+        at = (end + 1).min(bytes.len());
         let counted = !VOID.contains(&name.as_str())
             && !OPTIONAL_END.contains(&name.as_str())
             && !RAW_TEXT.contains(&name.as_str());
@@ -457,6 +458,11 @@ los actores.</p>
             nesting_depth("<ul><li>a<li>b</ul><table><tr><td>x</table>"),
             1
         );
+        // A last tag never closed ends the scan (it once sliced past the end and panicked).
+        assert_eq!(nesting_depth("<div><p>hola</p><div"), 2);
+        assert_eq!(nesting_depth("<p>hola <a href='x>"), 1);
+        let page = read("<h1>Informe</h1><p>Texto de la lección</p><div", "g.htm").unwrap();
+        assert!(format!("{page:?}").contains("Texto de la lección"));
         let deep = format!("{}x{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
         assert_eq!(nesting_depth(&deep), 50_000);
         let problem = read(&deep, "hondo.html").unwrap_err();
