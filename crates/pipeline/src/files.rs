@@ -70,6 +70,15 @@ impl FileWriter {
         self.reader.read(rel, bytes)
     }
 
+    /// Whether `outcome` gives any passage to index: a record whose title and text hold no
+    /// word gives none.
+    pub fn has_passages(&self, outcome: &FileOutcome) -> bool {
+        outcome
+            .documents
+            .iter()
+            .any(|d| !self.reader.passages(d).is_empty())
+    }
+
     /// Indexes `outcome` (what [`FileWriter::read`] gave for `bytes`) as the content of the
     /// corpus file `rel`, which the caller has stored: its size and modification time are
     /// read from the disk. Replaces whatever the index held for `rel`. Returns the problems

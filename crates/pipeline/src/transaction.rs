@@ -238,6 +238,13 @@ fn put(
             ))
             .into());
         }
+        if !writer.has_passages(&outcome) {
+            return Err(WriteError::Unreadable(format!(
+                "nothing to index in {}: its title and text hold no word to search",
+                upload.rel
+            ))
+            .into());
+        }
         for document in &outcome.documents {
             let owner = ids
                 .get(&document.id)

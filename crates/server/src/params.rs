@@ -632,17 +632,23 @@ mod tests {
 
     #[test]
     fn json_counts_are_whole_numbers_written_either_way() {
-        let paging = |body: &str| {
-            serde_json::from_str::<SearchParams>(body).map(|p| (p.limit, p.offset))
-        };
+        let paging =
+            |body: &str| serde_json::from_str::<SearchParams>(body).map(|p| (p.limit, p.offset));
         assert_eq!(
             paging(r#"{"limit": 95.0, "offset": 20}"#).unwrap(),
             (Some(95), Some(20))
         );
         assert_eq!(paging(r#"{"limit": null}"#).unwrap(), (None, None));
-        for bad in [r#"{"limit": 9.5}"#, r#"{"offset": -1}"#, r#"{"limit": "5"}"#] {
+        for bad in [
+            r#"{"limit": 9.5}"#,
+            r#"{"offset": -1}"#,
+            r#"{"limit": "5"}"#,
+        ] {
             let err = paging(bad).unwrap_err().to_string();
-            assert!(err.contains("whole number") || err.contains("invalid type"), "{bad}: {err}");
+            assert!(
+                err.contains("whole number") || err.contains("invalid type"),
+                "{bad}: {err}"
+            );
         }
     }
 }

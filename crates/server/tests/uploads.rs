@@ -210,6 +210,12 @@ async fn files_of_every_format_are_stored_and_bombs_refused() {
         ("vacio.md", Vec::new()),
         ("binario.txt", vec![0u8; 1000]),
         ("malo.json", b"{\"id\": ".to_vec()),
+        // A record whose title and text hold no word: no passage to search.
+        (
+            "sinpalabras.json",
+            br#"{"id": "sin-palabras", "title": " \u0098\udbc9\udd9a", "text": "\udb88\udc33 \u0000"}"#
+                .to_vec(),
+        ),
     ] {
         let (status, body) = upload(&base, name, bytes).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
@@ -224,6 +230,7 @@ async fn files_of_every_format_are_stored_and_bombs_refused() {
                 || n.contains("vacio")
                 || n.contains("binario")
                 || n.contains("malo")
+                || n.contains("sinpalabras")
         })
         .collect();
     assert!(stored.is_empty(), "refused files were stored: {stored:?}");
