@@ -193,7 +193,7 @@ fn search_body(search: &[Value]) -> Value {
         let mut schema = parameter["schema"].clone();
         if schema["type"] == "array" {
             let one = if ONE_STRING_IN_JSON.contains(&name) {
-                json!({ "type": "string" })
+                comma_separated(&schema["items"])
             } else {
                 schema["items"].clone()
             };
@@ -221,6 +221,19 @@ fn search_body(search: &[Value]) -> Value {
         "description": "The GET parameters as a JSON object; a repeatable parameter takes one \
                         value or a list. A null value means the parameter is not given.",
         "properties": properties,
+    })
+}
+
+/// One string of comma-separated values of `item` (any string, if it lists none).
+fn comma_separated(item: &Value) -> Value {
+    let Some(values) = item["enum"].as_array() else {
+        return json!({ "type": "string" });
+    };
+    let names: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    let name = format!("({})", names.join("|"));
+    json!({
+        "type": "string",
+        "pattern": format!("^[\\s,]*({name}\\s*(,[\\s,]*{name}\\s*)*)?[\\s,]*$"),
     })
 }
 
@@ -484,6 +497,17 @@ mod tests {
         assert_eq!(schema("sort")["enum"], json!(["relevance", "date"]));
         assert_eq!(schema("limit")["maximum"], 100);
         assert_eq!(schema("year")["items"]["minimum"], 1700);
+        let body = &doc["components"]["schemas"]["SearchParams"]["properties"];
+        let one = regex::Regex::new(body["facets"]["oneOf"][0]["pattern"].as_str().unwrap())
+            .unwrap();
+        for good in ["country", " region, topic ,", "", "all", "year,,lang"] {
+            assert!(one.is_match(good), "{good}");
+            let params: SearchParams = serde_json::from_value(json!({ "facets": good })).unwrap();
+            params.into_request().unwrap();
+        }
+        for bad in ["«", "countryregion", "region topic", "países"] {
+            assert!(!one.is_match(bad), "{bad}");
+        }
         let from = regex::Regex::new(schema("from")["pattern"].as_str().unwrap()).unwrap();
         for good in ["2023", "2023-02", "2023-02-28", "1700-12-31", "2200", ""] {
             assert!(from.is_match(good), "{good}");
