@@ -3,6 +3,7 @@
 
     scripts/kill-sweep.py [--copies N] [--step SECONDS] [--work DIR] [--bin PATH]
                           [--only rebuild|incremental] [--coarse S [--fine-window S]]
+                          [--start S]
 
 Builds a corpus of N copies of the shipped sample (bench/replicate.py; 220 copies by default,
 just over 100 MB), indexes it, then kills `minga index` with SIGKILL at every STEP seconds
@@ -126,6 +127,9 @@ def main():
     ap.add_argument("--coarse", type=float, default=None,
                     help="step of the rebuild sweep before its last --fine-window seconds "
                          "(default: --step everywhere)")
+    ap.add_argument("--start", type=float, default=None,
+                    help="the first kill delay of the rebuild sweep (default: --step), to "
+                         "resume a sweep")
     ap.add_argument("--fine-window", type=float, default=3.0,
                     help="the last seconds of a rebuild (where it commits and switches) swept "
                          "at --step when --coarse is given")
@@ -164,7 +168,7 @@ def main():
         took = time.monotonic() - started
         after = total(binary, index)
         print(f"rebuild: {took:.1f} s; totals {before} -> {after}", flush=True)
-        delay = args.step
+        delay = args.start or args.step
         while delay <= took + 4 * args.step:
             round_no += 1
             old = total(binary, index)

@@ -279,7 +279,12 @@ fn broken_files_are_skipped_with_path_and_line_and_strict_fails() {
     let w = Workspace::new("tests/fixtures/corpus");
     std::fs::write(
         w.corpus().join("notas/roto.md"),
-        "---\ntitle: [sin cerrar\n---\nTexto\n",
+        "---\ntitle: [sin cerrar\n---\nTexto con zarzamora\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.corpus().join("notas/dos-puntos.md"),
+        "---\ntitle: Mesa de trabajo: proveedores\n---\nTexto con chirimoya\n",
     )
     .unwrap();
     std::fs::write(
@@ -293,13 +298,23 @@ fn broken_files_are_skipped_with_path_and_line_and_strict_fails() {
     )
     .unwrap();
     let out = w.ok(&["index"]);
-    assert!(out.contains("skipped (not indexed): 2"), "{out}");
+    assert!(out.contains("skipped (not indexed): 1"), "{out}");
+    assert!(out.contains("lotes.jsonl:2:"), "{out}");
+    // Front matter YAML cannot read loses the metadata, not the text.
     assert!(
         out.contains("notas/roto.md:3: invalid YAML front matter"),
         "{out}"
     );
-    assert!(out.contains("lotes.jsonl:2:"), "{out}");
-    assert!(out.contains("repaired (indexed after a fix): 1"), "{out}");
+    let r = w.json(&["search", "zarzamora"]);
+    assert_eq!(hit_ids(&r), ["notas.roto"], "{r:#}");
+    // An unquoted colon in a title is mended, and the note says what to write.
+    assert!(out.contains("repaired (indexed after a fix): 2"), "{out}");
+    assert!(
+        out.contains("notas/dos-puntos.md:2: the value of `title` contains \":\""),
+        "{out}"
+    );
+    let r = w.json(&["search", "chirimoya"]);
+    assert_eq!(r["hits"][0]["title"], "Mesa de trabajo: proveedores", "{r:#}");
     assert!(out.contains("notas/latin1.txt"), "{out}");
     let r = w.json(&["search", "berenjena"]);
     assert_eq!(hit_ids(&r), ["ok"]);

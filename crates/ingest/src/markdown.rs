@@ -6,10 +6,11 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::Problem;
 use crate::draft::{Draft, Extracted, tidy_text};
-use crate::meta::{YamlError, collapse_spaces, parse_yaml};
+use crate::meta::{Metadata, Unquoted, YamlError, collapse_spaces, parse_yaml, quote_plain_values};
 
-/// Reads a Markdown file. Invalid front matter skips the file (`Err`), with the line of the
-/// YAML error counted in the file.
+/// Reads a Markdown file. Front matter that YAML cannot read is mended where quoting a plain
+/// value is enough (`title: Informe: lecciones`), with a note of what to fix; otherwise the
+/// text is read without it, with a warning and the line of the YAML error in the file.
 pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut draft = Draft::default();
@@ -26,11 +27,27 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
                         .at_line(1),
                 ),
                 Err(YamlError::Invalid { line, message }) => {
-                    return Err(Problem::skipped(
-                        rel,
-                        format!("invalid YAML front matter: {message}"),
-                    )
-                    .at_line(line));
+                    match repaired(&yaml) {
+                        Some((meta, fixed)) => {
+                            draft.meta = meta;
+                            problems.extend(fixed.into_iter().map(|unquoted| {
+                                Problem::repaired(rel, quote_advice(&unquoted))
+                                    .at_line(unquoted.line + 1)
+                            }));
+                        }
+                        // The text is kept, without the metadata.
+                        None => problems.push(
+                            Problem::warning(
+                                rel,
+                                format!(
+                                    "invalid YAML front matter: {message}; the text is indexed \
+                                     without its metadata (YAML de la cabecera no válido: el \
+                                     texto se indexa sin sus metadatos)"
+                                ),
+                            )
+                            .at_line(line),
+                        ),
+                    }
                 }
             }
             end + 1
@@ -47,6 +64,24 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
     let mut extracted = Extracted::single(draft);
     extracted.problems = problems;
     Ok(extracted)
+}
+
+/// The front matter read after quoting the plain values that broke it, if that is enough.
+fn repaired(yaml: &str) -> Option<(Metadata, Vec<Unquoted>)> {
+    let (fixed, lines) = quote_plain_values(yaml)?;
+    let meta = parse_yaml(&fixed, 1).ok()?.unwrap_or_default();
+    Some((meta, lines))
+}
+
+/// What to change in a front matter line read only after quoting its value, in English and
+/// in Spanish.
+fn quote_advice(unquoted: &Unquoted) -> String {
+    let key = &unquoted.key;
+    let culprit = unquoted.culprit.trim();
+    format!(
+        "the value of `{key}` contains \"{culprit}\": write it in quotes ({key}: \"…\"); read \
+         as if it were (el valor de «{key}» contiene «{culprit}»: escríbelo entre comillas)"
+    )
 }
 
 /// The index of the line closing the front matter, if the file opens with `---` and a
@@ -428,16 +463,46 @@ Coordinar con el GORE.\n";
     }
 
     #[test]
-    fn invalid_yaml_skips_the_file_with_the_line_in_the_file() {
-        let text = "---\ntitle: ok\nregions: [Cusco\ndate: x\n---\n# T\n";
-        let problem = read(text, "notas/b.md").unwrap_err();
-        assert_eq!(problem.severity, crate::Severity::Skipped);
+    fn invalid_yaml_keeps_the_text_with_the_line_in_the_file() {
+        let text = "---\ntitle: ok\nregions: [Cusco\ndate: x\n---\n# T\n\nTexto.\n";
+        let extracted = read(text, "notas/b.md").unwrap();
+        let problem = &extracted.problems[0];
+        assert_eq!(problem.severity, crate::Severity::Warning);
         assert!(
             problem.reason.starts_with("invalid YAML front matter"),
             "{problem}"
         );
+        assert!(problem.reason.contains("without its metadata"), "{problem}");
         let line = problem.line.unwrap();
         assert!((3..=5).contains(&line), "{problem}");
+        let draft = &extracted.drafts[0];
+        assert_eq!(draft.title_hint.as_deref(), Some("T"));
+        assert!(format!("{:?}", draft.sections).contains("Texto."));
+    }
+
+    #[test]
+    fn a_colon_in_a_title_is_mended_and_named() {
+        let text = "---\nid: n1\ntitle: Informe: lecciones de la pasantía\n---\n# Cuerpo\n";
+        let extracted = read(text, "notas/c.md").unwrap();
+        let draft = &extracted.drafts[0];
+        assert_eq!(
+            draft.meta.text(crate::meta::Field::Title),
+            Some("Informe: lecciones de la pasantía")
+        );
+        assert_eq!(draft.meta.text(crate::meta::Field::Id), Some("n1"));
+        let problem = &extracted.problems[0];
+        assert_eq!(problem.severity, crate::Severity::Repaired);
+        assert_eq!(problem.line, Some(3));
+        assert!(
+            problem
+                .reason
+                .contains("`title` contains \":\": write it in quotes"),
+            "{problem}"
+        );
+        assert!(
+            problem.reason.contains("escríbelo entre comillas"),
+            "{problem}"
+        );
     }
 
     #[test]

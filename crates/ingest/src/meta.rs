@@ -474,9 +474,101 @@ pub(crate) fn parse_yaml(yaml: &str, line_offset: u64) -> Result<Option<Metadata
     }
 }
 
+/// A `key: value` line of YAML metadata whose plain value YAML cannot read as written,
+/// found by [`quote_plain_values`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unquoted {
+    /// The line in the YAML, from 1.
+    pub line: u64,
+    /// The key.
+    pub key: String,
+    /// What in the value needs the quotes, as written: `: `, ` #`, or its first character.
+    pub culprit: String,
+}
+
+/// The metadata with every top-level `key: value` line whose plain value breaks YAML (a
+/// `: ` or ` #` inside it, as in `title: Informe: lecciones`, or a first character YAML
+/// reserves, such as `@` or a backtick) written as a double-quoted string; and those lines.
+/// `None` if no line needs it. Lines with quoted, flow (`[…]`, `{…}`) or block (`|`, `>`)
+/// values, indented lines and comments are left as they are.
+pub(crate) fn quote_plain_values(yaml: &str) -> Option<(String, Vec<Unquoted>)> {
+    let mut fixed = Vec::new();
+    let mut out = String::with_capacity(yaml.len() + 16);
+    for (i, line) in yaml.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let parsed = line.split_once(':').filter(|(key, rest)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+                && rest.starts_with([' ', '\t'])
+        });
+        let Some((key, rest)) = parsed else {
+            out.push_str(line);
+            continue;
+        };
+        let value = rest.trim();
+        let culprit = if value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+            None
+        } else if value.contains(": ") || value.ends_with(':') {
+            Some(": ".to_string())
+        } else if value.contains(" #") {
+            Some(" #".to_string())
+        } else if value.starts_with(['@', '`', '%']) {
+            value.chars().next().map(String::from)
+        } else {
+            None
+        };
+        match culprit {
+            Some(culprit) => {
+                let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+                out.push_str(&format!("{key}: \"{escaped}\""));
+                fixed.push(Unquoted {
+                    line: i as u64 + 1,
+                    key: key.to_string(),
+                    culprit,
+                });
+            }
+            None => out.push_str(line),
+        }
+    }
+    (!fixed.is_empty()).then_some((out, fixed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_values_that_break_yaml_are_quoted_and_named() {
+        let yaml = "title: Informe: lecciones de la pasantía\nregions: [Cusco]\n\
+                    event: Mesa #2: proveedores\nnota: \"ya: citada\"\nlugar: @Lima";
+        let (fixed, lines) = quote_plain_values(yaml).unwrap();
+        let meta = parse_yaml(&fixed, 0).unwrap().unwrap();
+        assert_eq!(
+            meta.text(Field::Title),
+            Some("Informe: lecciones de la pasantía")
+        );
+        assert_eq!(meta.text(Field::Event), Some("Mesa #2: proveedores"));
+        let keys: Vec<(u64, &str, &str)> = lines
+            .iter()
+            .map(|u| (u.line, u.key.as_str(), u.culprit.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [(1, "title", ": "), (3, "event", ": "), (5, "lugar", "@")]
+        );
+        assert!(fixed.contains("nota: \"ya: citada\""));
+        let nested = "authors:\n  - name: Ana: coordinadora\n";
+        assert_eq!(
+            quote_plain_values(nested),
+            None,
+            "indented lines are left alone"
+        );
+        assert_eq!(quote_plain_values("title: Bien\nregions: [Cusco]\n"), None);
+    }
 
     #[test]
     fn deep_flow_nesting_is_refused_before_parsing() {

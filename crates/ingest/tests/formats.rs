@@ -170,21 +170,37 @@ fn bad_metadata_values_are_warnings_and_the_document_stays() {
 }
 
 #[test]
-fn invalid_front_matter_skips_the_file_with_its_line() {
+fn invalid_front_matter_keeps_the_text_with_a_warning_and_its_line() {
     let dir = corpus();
-    let text = "---\ntitle: Bien\nregions: [Cusco, Puno\nkind: nota\n---\n# Cuerpo\n";
+    let text = "---\ntitle: Bien\nregions: [Cusco, Puno\nkind: nota\n---\n# Cuerpo\n\nTexto.\n";
     let outcome = read(dir.path(), "notas/rota.md", text);
-    assert!(outcome.documents.is_empty());
-    assert_eq!(outcome.problems.len(), 1);
-    let problem = &outcome.problems[0];
-    assert_eq!(problem.severity, Severity::Skipped);
+    assert_eq!(outcome.documents.len(), 1, "{:?}", outcome.problems);
+    assert_eq!(outcome.documents[0].title, "Cuerpo");
+    let problem = outcome
+        .problems
+        .iter()
+        .find(|p| p.reason.starts_with("invalid YAML front matter:"))
+        .expect("the YAML error is reported");
+    assert_eq!(problem.severity, Severity::Warning);
     assert_eq!(problem.path, "notas/rota.md");
-    assert!(
-        problem.reason.starts_with("invalid YAML front matter:"),
-        "{problem}"
-    );
     let line = problem.line.expect("the YAML error's line");
     assert!((3..=5).contains(&line), "{problem}");
+}
+
+#[test]
+fn a_colon_in_a_front_matter_title_is_mended_with_advice() {
+    let dir = corpus();
+    let text = "---\ntitle: Mesa de trabajo: proveedores de la minería\nregions: [Coquimbo]\n---\n\
+                Texto de la mesa.\n";
+    let outcome = read(dir.path(), "notas/dos-puntos.md", text);
+    assert_eq!(outcome.documents.len(), 1, "{:?}", outcome.problems);
+    let document = &outcome.documents[0];
+    assert_eq!(document.title, "Mesa de trabajo: proveedores de la minería");
+    assert_eq!(document.regions, ["Coquimbo"]);
+    let problem = &outcome.problems[0];
+    assert_eq!(problem.severity, Severity::Repaired);
+    assert_eq!(problem.line, Some(2));
+    assert!(problem.reason.contains("write it in quotes"), "{problem}");
 }
 
 // --- Encodings, sizes -----------------------------------------------------------------

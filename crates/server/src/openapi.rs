@@ -498,8 +498,8 @@ mod tests {
         assert_eq!(schema("limit")["maximum"], 100);
         assert_eq!(schema("year")["items"]["minimum"], 1700);
         let body = &doc["components"]["schemas"]["SearchParams"]["properties"];
-        let one = regex::Regex::new(body["facets"]["oneOf"][0]["pattern"].as_str().unwrap())
-            .unwrap();
+        let one =
+            regex::Regex::new(body["facets"]["oneOf"][0]["pattern"].as_str().unwrap()).unwrap();
         for good in ["country", " region, topic ,", "", "all", "year,,lang"] {
             assert!(one.is_match(good), "{good}");
             let params: SearchParams = serde_json::from_value(json!({ "facets": good })).unwrap();
