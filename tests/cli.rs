@@ -314,7 +314,10 @@ fn broken_files_are_skipped_with_path_and_line_and_strict_fails() {
         "{out}"
     );
     let r = w.json(&["search", "chirimoya"]);
-    assert_eq!(r["hits"][0]["title"], "Mesa de trabajo: proveedores", "{r:#}");
+    assert_eq!(
+        r["hits"][0]["title"], "Mesa de trabajo: proveedores",
+        "{r:#}"
+    );
     assert!(out.contains("notas/latin1.txt"), "{out}");
     let r = w.json(&["search", "berenjena"]);
     assert_eq!(hit_ids(&r), ["ok"]);
