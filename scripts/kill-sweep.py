@@ -20,7 +20,9 @@ just over 100 MB), indexes it, then kills `minga index` with SIGKILL at every ST
   run's, and the next run must finish the work; after the sweep the index must hold what a
   clean index of the corpus holds.
 
-Prints one line per kill and the counts at the end; exits 1 if any check failed. Needs the
+Each sweep goes on until three kills in a row find the run already finished (at most three
+times the run's length as first measured), so its commit is always covered. Prints one line
+per kill and the counts at the end; exits 1 if any check failed. Needs the
 release binary (`cargo build --release`). Standard library only. Each kill point costs about
 the run's length again (the next run, the check, the searches): a full sweep at 0.05 s of a
 15 s rebuild is 300 points, over an hour on two cores; `--coarse 1` sweeps the rebuild at 1 s
@@ -128,8 +130,7 @@ def main():
                     help="step of the rebuild sweep before its last --fine-window seconds "
                          "(default: --step everywhere)")
     ap.add_argument("--start", type=float, default=None,
-                    help="the first kill delay of the rebuild sweep (default: --step), to "
-                         "resume a sweep")
+                    help="the first kill delay (default: --step), to resume a sweep")
     ap.add_argument("--fine-window", type=float, default=3.0,
                     help="the last seconds of a rebuild (where it commits and switches) swept "
                          "at --step when --coarse is given")
@@ -169,7 +170,8 @@ def main():
         after = total(binary, index)
         print(f"rebuild: {took:.1f} s; totals {before} -> {after}", flush=True)
         delay = args.start or args.step
-        while delay <= took + 4 * args.step:
+        finished_in_a_row = 0
+        while finished_in_a_row < 3 and delay <= 3 * took:
             round_no += 1
             old = total(binary, index)
             change(corpus, files[:CHANGED], round_no)
@@ -199,6 +201,7 @@ def main():
             if now not in (old, new):
                 fail("rebuild", delay, f"after the kill the total is {now} (old {old}, "
                      f"new {new})")
+            finished_in_a_row = finished_in_a_row + 1 if exited else 0
             print(f"rebuild  {delay:5.2f} s  exited={exited!s:5}  old={old} during={seen}  "
                   f"after={now}  new={new}  next=rc{nxt.returncode}", flush=True)
             fine = args.coarse is None or delay + args.coarse > took - args.fine_window
@@ -212,8 +215,9 @@ def main():
         run(binary, "index", str(corpus), "--index", str(index), "--quiet")
         took = time.monotonic() - started
         print(f"incremental run over {CHANGED} changed files: {took:.1f} s", flush=True)
-        delay = args.step
-        while delay <= took + 4 * args.step:
+        delay = args.start or args.step
+        finished_in_a_row = 0
+        while finished_in_a_row < 3 and delay <= 3 * took:
             round_no += 1
             old = total(binary, index)
             change(corpus, files[:CHANGED], round_no)
@@ -235,6 +239,7 @@ def main():
                     min(old, finished) <= now <= max(old, finished)):
                 fail("incremental", delay,
                      f"total {now} after the kill: not between {old} and {finished}")
+            finished_in_a_row = finished_in_a_row + 1 if exited else 0
             print(f"incremental {delay:5.2f} s  exited={exited!s:5}  totals {old} -> {now} "
                   f"-> {finished}  next=rc{nxt.returncode}", flush=True)
             delay = round(delay + args.step, 6)
