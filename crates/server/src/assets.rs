@@ -102,20 +102,14 @@ pub async fn page(request: HeaderMap) -> Response {
 #[into_params(parameter_in = Path)]
 pub(crate) struct AssetPath {
     /// One of the page's files.
-    #[param(value_type = AssetName, inline)]
+    #[param(value_type = crate::openapi::AssetName, inline)]
     name: String,
 }
 
-/// The names of the page's files, as a schema.
-pub(crate) struct AssetName;
-
-impl utoipa::PartialSchema for AssetName {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::one_of(ASSETS.iter().map(|a| a.name)).into()
-    }
+/// The names of the page's files.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|a| a.name)
 }
-
-impl utoipa::ToSchema for AssetName {}
 
 /// `GET /assets/{name}`.
 pub async fn asset(Path(AssetPath { name }): Path<AssetPath>, request: HeaderMap) -> Response {

@@ -238,7 +238,7 @@ fn comma_separated(item: &Value) -> Value {
 }
 
 /// A string that is one of `values`.
-pub(crate) fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
+fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values))
@@ -260,6 +260,11 @@ macro_rules! values {
         impl utoipa::ToSchema for $name {}
     };
 }
+
+values!(
+    /// One of the page's files.
+    AssetName => one_of(crate::assets::names())
+);
 
 values!(
     /// A document kind, as [`Kind`] names it.
