@@ -95,6 +95,32 @@ def index_totals(summary_json):
     return s.get("total_documents"), s.get("total_passages")
 
 
+def timed(binary, *args):
+    """Seconds a `minga` command takes."""
+    started = time.monotonic()
+    run(binary, *args)
+    return time.monotonic() - started
+
+
+class Delays:
+    """Kill delays from `start`, `step_of(delay)` apart, until three kills in a row find the
+    run already finished (at most three times its length `took`): tell each kill's outcome
+    to `finished`."""
+
+    def __init__(self, start, took, step_of):
+        self.start, self.took, self.step_of = start, took, step_of
+        self.in_a_row = 0
+
+    def __iter__(self):
+        delay = self.start
+        while self.in_a_row < 3 and delay <= 3 * self.took:
+            yield delay
+            delay = round(delay + self.step_of(delay), 6)
+
+    def finished(self, exited):
+        self.in_a_row = self.in_a_row + 1 if exited else 0
+
+
 class Reader(threading.Thread):
     """Searches in a loop until stopped, keeping every total it saw."""
 
@@ -145,9 +171,7 @@ def main():
     print(f"corpus {corpus}: {size / 1e6:.1f} MB", flush=True)
     if index.exists():
         shutil.rmtree(index)
-    started = time.monotonic()
-    run(binary, "index", str(corpus), "--index", str(index), "--quiet")
-    full = time.monotonic() - started
+    full = timed(binary, "index", str(corpus), "--index", str(index), "--quiet")
     print(f"first index: {full:.1f} s", flush=True)
 
     files = markdown_files(corpus)
@@ -164,14 +188,17 @@ def main():
         round_no += 1
         change(corpus, files[:CHANGED], round_no)
         before = total(binary, index)
-        started = time.monotonic()
-        run(binary, "index", str(corpus), "--index", str(index), "--rebuild", "--quiet")
-        took = time.monotonic() - started
+        took = timed(binary, "index", str(corpus), "--index", str(index), "--rebuild",
+                     "--quiet")
         after = total(binary, index)
         print(f"rebuild: {took:.1f} s; totals {before} -> {after}", flush=True)
-        delay = args.start or args.step
-        finished_in_a_row = 0
-        while finished_in_a_row < 3 and delay <= 3 * took:
+
+        def step_of(delay):
+            fine = args.coarse is None or delay + args.coarse > took - args.fine_window
+            return args.step if fine else args.coarse
+
+        delays = Delays(args.start or args.step, took, step_of)
+        for delay in delays:
             round_no += 1
             old = total(binary, index)
             change(corpus, files[:CHANGED], round_no)
@@ -201,23 +228,18 @@ def main():
             if now not in (old, new):
                 fail("rebuild", delay, f"after the kill the total is {now} (old {old}, "
                      f"new {new})")
-            finished_in_a_row = finished_in_a_row + 1 if exited else 0
+            delays.finished(exited)
             print(f"rebuild  {delay:5.2f} s  exited={exited!s:5}  old={old} during={seen}  "
                   f"after={now}  new={new}  next=rc{nxt.returncode}", flush=True)
-            fine = args.coarse is None or delay + args.coarse > took - args.fine_window
-            delay = round(delay + (args.step if fine else args.coarse), 6)
 
     if args.only in (None, "incremental"):
         # The incremental run's length, once.
         round_no += 1
         change(corpus, files[:CHANGED], round_no)
-        started = time.monotonic()
-        run(binary, "index", str(corpus), "--index", str(index), "--quiet")
-        took = time.monotonic() - started
+        took = timed(binary, "index", str(corpus), "--index", str(index), "--quiet")
         print(f"incremental run over {CHANGED} changed files: {took:.1f} s", flush=True)
-        delay = args.start or args.step
-        finished_in_a_row = 0
-        while finished_in_a_row < 3 and delay <= 3 * took:
+        delays = Delays(args.start or args.step, took, lambda _: args.step)
+        for delay in delays:
             round_no += 1
             old = total(binary, index)
             change(corpus, files[:CHANGED], round_no)
@@ -239,10 +261,9 @@ def main():
                     min(old, finished) <= now <= max(old, finished)):
                 fail("incremental", delay,
                      f"total {now} after the kill: not between {old} and {finished}")
-            finished_in_a_row = finished_in_a_row + 1 if exited else 0
+            delays.finished(exited)
             print(f"incremental {delay:5.2f} s  exited={exited!s:5}  totals {old} -> {now} "
                   f"-> {finished}  next=rc{nxt.returncode}", flush=True)
-            delay = round(delay + args.step, 6)
 
         # After all the kills, the index equals a clean one of the same corpus.
         clean = work / "clean-index"
