@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use minga_core::{Date, Kind, Lang, SourceRef};
+use minga_core::{Date, DateSource, Kind, Lang, SourceRef};
 use minga_engine::{ExpansionRule, FacetName, Filters, SearchRequest, SearchResponse, Sort};
 
 use super::IndexDir;
@@ -194,7 +194,10 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         let _ = writeln!(out);
         let mut meta = vec![hit.kind.as_str().to_string(), hit.lang.code().to_string()];
         if let Some(date) = hit.date {
-            meta.push(date.to_string());
+            meta.push(match hit.date_source {
+                Some(DateSource::File) => format!("{date} (file date)"),
+                _ => date.to_string(),
+            });
         }
         // A lesson found inside a document goes by its own title, the document's after it.
         let lesson_title = hit.heading.as_ref().filter(|_| hit.kind == Kind::Lesson);

@@ -18,6 +18,7 @@ mod decode;
 mod delimited;
 mod discover;
 mod docx;
+mod dating;
 mod draft;
 mod error;
 mod format;
@@ -35,6 +36,7 @@ mod problem;
 mod reader;
 mod sidecar;
 mod text;
+mod titles;
 
 pub use discover::{Discovery, SourceFile, discover};
 pub use docx::{MAX_COMPRESSION_RATIO, MAX_PART_BYTES};

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use minga_core::{Document, Kind, Normalizer, Section, Warning};
+use minga_core::{Date, DateSource, Document, Kind, Normalizer, Section, TitleSource, Warning};
 
 use crate::draft::{Draft, Extracted};
 use crate::lessons::Part;
@@ -56,6 +56,8 @@ pub struct Reader {
     normalizer: Normalizer,
     sidecars: Sidecars,
     options: ReadOptions,
+    /// The day of the run: dates after it are nobody's document's date.
+    today: Date,
 }
 
 impl Reader {
@@ -72,6 +74,7 @@ impl Reader {
             normalizer: Normalizer::load(corpus)?,
             sidecars: Sidecars::new(corpus),
             options,
+            today: Date::today(),
         })
     }
 
@@ -236,6 +239,7 @@ impl Reader {
             line,
             record,
             title_hint,
+            file_date,
         } = draft;
         let line64 = line.map(u64::from);
         own.default_line(line64);
@@ -286,16 +290,15 @@ impl Reader {
             problems.push(Problem::skipped(rel, "no text").at_line(line64));
             return None;
         }
-        doc.title = own
-            .text(Field::Title)
-            .map(str::to_string)
-            .or(title_hint)
-            .or_else(|| {
-                file.multi_record
-                    .then(|| derived_title(&sections, &parts))
-                    .flatten()
-            })
-            .unwrap_or_else(|| file_title(rel));
+        (doc.title, doc.title_source) = title(
+            own.text(Field::Title),
+            title_hint,
+            file.multi_record,
+            &sections,
+            &parts,
+            rel,
+        );
+        self.date(&mut doc, file.multi_record, file_date, &sections, &parts);
         let lang = *doc
             .lang
             .get_or_insert_with(|| detect_lang(&language_sample(&doc.title, &sections, &parts)));
@@ -438,7 +441,38 @@ fn file_title(rel: &str) -> String {
     }
 }
 
-/// For an untitled record: the start of its text, cut at a word.
+/// A document's title and where it comes from: its declared title, else its first heading,
+/// else (for a single document) the opening words of its text, else its file's name;
+/// placeholders ("Untitled", "Microsoft Word - x.docx", the file's own name) are passed over.
+/// An untitled record of a many-record file is labelled by its opening words.
+fn title(
+    declared: Option<&str>,
+    hint: Option<String>,
+    multi_record: bool,
+    sections: &[Section],
+    parts: &[(Part, String)],
+    rel: &str,
+) -> (String, TitleSource) {
+    let real = |t: &str| !crate::titles::is_placeholder(t);
+    // A title that repeats the file's name was filled in by the program that wrote a PDF or
+    // DOCX, but chosen by whoever wrote a note's front matter or a record.
+    let from_properties = !multi_record && crate::titles::has_properties(rel);
+    let declared_real = |t: &&str| {
+        real(t) && !(from_properties && crate::titles::same_as_file_name(t, rel))
+    };
+    if let Some(t) = declared.filter(declared_real) {
+        return (t.to_string(), TitleSource::Metadata);
+    }
+    if let Some(h) = hint.filter(|h| real(h)) {
+        return (h, TitleSource::Heading);
+    }
+    if let Some(t) = derived_title(sections, parts) {
+        return (t, TitleSource::Text);
+    }
+    (file_title(rel), TitleSource::File)
+}
+
+/// For an untitled document or record: the start of its text, cut at a word.
 fn derived_title(sections: &[Section], parts: &[(Part, String)]) -> Option<String> {
     let text = sections
         .iter()
@@ -462,6 +496,57 @@ fn derived_title(sections: &[Section], parts: &[(Part, String)]) -> Option<Strin
     }
     title.push('…');
     Some(title)
+}
+
+impl Reader {
+    /// Settles a document's date and its source: declared metadata wins; else, for a single
+    /// document, a date written on its title page or a year in its title; else its file's
+    /// creation date if the text does not contradict it. Never the day of the run.
+    fn date(
+        &self,
+        doc: &mut Document,
+        multi_record: bool,
+        file_date: Option<Date>,
+        sections: &[Section],
+        parts: &[(Part, String)],
+    ) {
+        if doc.date.is_some() {
+            doc.date_source = Some(DateSource::Metadata);
+            return;
+        }
+        let text = || {
+            let mut text = doc.title.clone();
+            for s in sections {
+                text.push_str("\n\n");
+                if let Some(h) = &s.heading {
+                    text.push_str(h);
+                    text.push('\n');
+                }
+                for block in &s.blocks {
+                    text.push_str(&block.text);
+                    text.push('\n');
+                }
+            }
+            for (_, t) in parts {
+                text.push_str(t);
+                text.push('\n');
+            }
+            text
+        };
+        if !multi_record {
+            let written = crate::dating::in_text(&text(), self.today)
+                .or_else(|| crate::dating::year_in_title(&doc.title, self.today));
+            if let Some(date) = written {
+                (doc.date, doc.date_source) = (Some(date), Some(DateSource::Text));
+                return;
+            }
+        }
+        if let Some(date) = file_date.filter(|d| {
+            crate::dating::plausible_file_date(*d, &text(), self.today)
+        }) {
+            (doc.date, doc.date_source) = (Some(date), Some(DateSource::File));
+        }
+    }
 }
 
 /// `70.5 MB`, `12 KB`, `300 bytes`.
