@@ -157,7 +157,7 @@ impl Normalizer {
         let declared = country.clone();
         let mut regions = Vec::new();
         for name in std::mem::take(&mut doc.regions) {
-            match self.gazetteer.lookup_in(&name, declared.as_deref()) {
+            match self.gazetteer.lookup_in(&name, country.as_deref()) {
                 Some(place) => {
                     if country.is_none() {
                         country = Some(place.country.clone());
@@ -269,5 +269,46 @@ mod tests {
                 country: Some("Perú".into())
             }]
         );
+    }
+
+    #[test]
+    fn running_text_finds_peru_and_chile_not_the_world() {
+        let normalizer = Normalizer::new(
+            Gazetteer::default().with_builtin(),
+            Institutions::default().with_builtin(),
+        );
+        let m = normalizer.mentions(
+            "En Santa Fe, en el Centre y en la zona Sur, como en Georgia, se habló del Centro.",
+        );
+        assert_eq!(m, crate::Mentions::default());
+        let m = normalizer.mentions("El Gobierno Regional de Puno y el MEF, luego en Lima.");
+        assert_eq!(m.regions, ["Lima"]);
+        assert_eq!(m.country.as_deref(), Some("Perú"));
+        assert_eq!(m.institutions, ["Gobierno Regional de Puno", "MEF"]);
+        let m = normalizer.mentions("La CORFO y la SUBDERE en la Región del Biobío.");
+        assert_eq!(m.regions, ["Biobío"]);
+        assert_eq!(m.institutions, ["CORFO", "SUBDERE"]);
+    }
+
+    #[test]
+    fn a_document_naming_a_region_of_peru_does_not_jump_to_another_country() {
+        let normalizer = Normalizer::new(Gazetteer::builtin(), Institutions::builtin());
+        let mut doc = Document::new("d", "d.md");
+        doc.regions = vec!["Cusco".into(), "Santa Fe".into()];
+        let warnings = normalizer.normalize(&mut doc);
+        assert_eq!(doc.country.as_deref(), Some("Perú"));
+        assert_eq!(doc.regions, ["Cusco", "Santa Fe"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(
+            warnings[0].to_string(),
+            "unknown region \"Santa Fe\": to make it known, add the row \
+             \"Perú,<region>,Santa Fe\" to _gazetteer.csv in the corpus folder if it is another \
+             name of a region, or \"Perú,Santa Fe,\" if it is a region of its own"
+        );
+        let mut doc = Document::new("d", "d.md");
+        doc.country = Some("Argentina".into());
+        doc.regions = vec!["Santa Fe".into()];
+        assert!(normalizer.normalize(&mut doc).is_empty());
+        assert_eq!(doc.regions, ["Santa Fe"]);
     }
 }
