@@ -453,3 +453,78 @@ fn output_to_a_reader_that_has_gone_away_ends_quietly() {
         assert!(!stderr.contains("panicked"), "minga {args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_new_folder_without_data_files_knows_peru_and_chile_from_the_built_in_lists() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let notes = w.corpus().join("notas");
+    std::fs::create_dir_all(&notes).unwrap();
+    let note = |name: &str, front: &str, text: &str| {
+        std::fs::write(notes.join(name), format!("---\n{front}---\n{text}\n")).unwrap();
+    };
+    note(
+        "puno.md",
+        "title: Mesa de Puno\ncountry: Perú\nregions: [Puno]\n\
+         institutions: [Gobierno Regional de Puno, MEF, CEPLAN]\n",
+        "Acuerdos sobre la cadena de la quinua.",
+    );
+    note(
+        "biobio.md",
+        "title: Comité del Biobío\ncountry: Chile\nregions: [Región del Biobío]\n\
+         institutions: [CORFO, SUBDERE, GORE Biobío]\n",
+        "Lecciones del comité de desarrollo productivo.",
+    );
+    note(
+        "libertad.md",
+        "title: Visita a Trujillo\nregions: [La Libertad]\n",
+        "La agroexportación del norte.",
+    );
+    note(
+        "narnia.md",
+        "title: Una región que no existe\ncountry: Perú\nregions: [Narnia]\n",
+        "Texto.",
+    );
+    let out = w.ok(&["index"]);
+    // Nothing is reported about the names the built-in lists know...
+    assert!(out.contains("warnings (indexed as written): 1"), "{out}");
+    assert_eq!(out.matches("unknown").count(), 1, "{out}");
+    // ...and an unknown region says which row of which file makes it known.
+    assert!(
+        out.contains(
+            "notas/narnia.md:4: unknown region \"Narnia\": to make it known, add the row \
+             \"Perú,<region>,Narnia\" to _gazetteer.csv in the corpus folder"
+        ),
+        "{out}"
+    );
+    let facets = w.json(&["facets"]);
+    let keys =
+        |name: &str| -> Vec<String> { facets[name].as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(keys("country"), ["Chile", "Perú"], "{facets:#}");
+    assert_eq!(
+        keys("region"),
+        [
+            "Chile/Biobío",
+            "Perú/La Libertad",
+            "Perú/Narnia",
+            "Perú/Puno"
+        ],
+        "{facets:#}"
+    );
+    let institutions = keys("institution");
+    for name in [
+        "CEPLAN",
+        "CORFO",
+        "Gobierno Regional de Puno",
+        "Gobierno Regional del Biobío",
+        "MEF",
+        "SUBDERE",
+    ] {
+        assert!(institutions.iter().any(|i| i == name), "{name}: {facets:#}");
+    }
+    let r = w.json(&["search", "quinua", "--region", "puno"]);
+    assert_eq!(hit_ids(&r), ["notas.puno"], "{r:#}");
+    let r = w.json(&["search", "comité", "--institution", "Corfo"]);
+    assert_eq!(hit_ids(&r), ["notas.biobio"], "{r:#}");
+}

@@ -473,7 +473,7 @@ impl Indexer {
         }
         for region in &p.regions {
             let country = gazetteer
-                .country_of(region)
+                .country_of(region, p.country.as_deref())
                 .or(p.country.as_deref())
                 .unwrap_or(UNKNOWN_COUNTRY);
             doc.add_facet(f.region, Facet::from_path([country, region.as_str()]));

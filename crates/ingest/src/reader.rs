@@ -315,7 +315,7 @@ impl Reader {
 
         for warning in self.normalizer.normalize(&mut doc) {
             let field = match warning {
-                Warning::UnknownRegion(_) => Field::Regions,
+                Warning::UnknownRegion { .. } => Field::Regions,
                 Warning::UnknownCountry(_) => Field::Country,
                 Warning::UnknownInstitution(_) => Field::Institutions,
             };

@@ -112,8 +112,12 @@ fn markdown_front_matter_sections_lines_and_normalised_metadata() {
     assert_eq!(
         reasons(&outcome.problems),
         [
-            "notas-de-sesion/Día 2.md:4: unknown region \"Narnia\" (not in _gazetteer.csv)",
-            "notas-de-sesion/Día 2.md:5: unknown institution \"Acme\" (not in _institutions.csv)",
+            "notas-de-sesion/Día 2.md:4: unknown region \"Narnia\": to make it known, add the \
+             row \"Perú,<region>,Narnia\" to _gazetteer.csv in the corpus folder if it is \
+             another name of a region, or \"Perú,Narnia,\" if it is a region of its own",
+            "notas-de-sesion/Día 2.md:5: unknown institution \"Acme\": to make it known, add \
+             the row \"<name>,,,,,,,Acme\" to _institutions.csv in the corpus folder if it is \
+             another name of an institution, or \"Acme\" if it is one of its own",
         ]
     );
     assert!(
@@ -913,7 +917,7 @@ fn a_broken_sidecar_is_reported_once_and_files_below_are_read_without_it() {
         "talleres/_meta.yaml",
         "kind: informe\nregions: [Biobío\n",
     );
-    write(root, "otros/_meta.yaml", "regions: Atlántida\nkind: memo\n");
+    write(root, "otros/_meta.yaml", "regions: Ruritania\nkind: memo\n");
     let reader = reader(root);
 
     let first = reader.read("talleres/a.md", b"Texto a.\n");
@@ -945,7 +949,7 @@ fn a_broken_sidecar_is_reported_once_and_files_below_are_read_without_it() {
         first.problems
     );
     assert!(second.problems.is_empty(), "{:?}", second.problems);
-    assert_eq!(only_doc(&second).regions, ["Atlántida"]);
+    assert_eq!(only_doc(&second).regions, ["Ruritania"]);
 }
 
 // --- Ids, discovery -------------------------------------------------------------------
@@ -1208,7 +1212,7 @@ fn utf16_files_are_decoded() {
 fn one_reader_serves_many_threads_and_reports_a_sidecar_once() {
     let dir = corpus();
     let root = dir.path();
-    write(root, "lote/_meta.yaml", "regions: [Cusco, Atlántida]\n");
+    write(root, "lote/_meta.yaml", "regions: [Cusco, Ruritania]\n");
     let reader = reader(root);
     let outcomes: Vec<FileOutcome> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..8)
@@ -1225,9 +1229,9 @@ fn one_reader_serves_many_threads_and_reports_a_sidecar_once() {
     let problems: Vec<&Problem> = outcomes.iter().flat_map(|o| &o.problems).collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "lote/_meta.yaml");
-    assert!(problems[0].reason.contains("Atlántida"));
+    assert!(problems[0].reason.contains("Ruritania"));
     for outcome in &outcomes {
-        assert_eq!(only_doc(outcome).regions, ["Cusco", "Atlántida"]);
+        assert_eq!(only_doc(outcome).regions, ["Cusco", "Ruritania"]);
     }
 }
 
