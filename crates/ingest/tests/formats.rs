@@ -239,6 +239,7 @@ fn binary_empty_and_oversized_files_are_skipped() {
         dir.path(),
         ReadOptions {
             max_file_bytes: 1024 * 1024,
+            ..ReadOptions::default()
         },
     )
     .unwrap();
