@@ -32,7 +32,7 @@ pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};
 pub use indexer::{
-    DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
+    DEFAULT_WRITER_MEMORY, FileRecord, FileWrite, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
 };
 pub use ranking::Ranking;
 pub use request::{

@@ -34,6 +34,7 @@ mod pdf;
 mod problem;
 mod reader;
 mod sidecar;
+mod stream;
 mod text;
 
 pub use discover::{Discovery, SourceFile, discover};
@@ -50,4 +51,5 @@ pub use reader::{
     DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_RECORD_BYTES, FileOutcome, ReadOptions, Reader,
 };
 pub use sidecar::SIDECAR_NAMES;
+pub use stream::{LINE_BATCH_BYTES, LineBatches};
 pub use text::MAX_TITLE_CHARS;

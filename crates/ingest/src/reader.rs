@@ -161,6 +161,12 @@ impl Reader {
         outcome
     }
 
+    /// The metadata the sidecars of `rel`'s folders give it (their problems, the first time
+    /// a sidecar is read, added to `problems`).
+    pub(crate) fn sidecars_for(&self, rel: &str, problems: &mut Vec<Problem>) -> Metadata {
+        self.sidecars.for_file(rel, &self.normalizer, problems)
+    }
+
     /// Runs the format's reader.
     fn extract(&self, format: Format, rel: &str, bytes: &[u8]) -> Result<Extracted, Problem> {
         type TextReader = fn(&str, &str) -> Result<Extracted, Problem>;
@@ -242,7 +248,7 @@ impl Reader {
     /// One document from its draft. The file's own metadata is checked first (a bad value is
     /// dropped with a warning, so the sidecar's value, if any, shows through), then laid over
     /// the sidecars'.
-    fn document(
+    pub(crate) fn document(
         &self,
         file: &mut FileScope<'_>,
         draft: Draft,
@@ -383,15 +389,15 @@ fn without_controls(doc: &mut Document) {
 }
 
 /// What the documents of one file share while they are being finished.
-struct FileScope<'a> {
-    rel: &'a str,
+pub(crate) struct FileScope<'a> {
+    pub(crate) rel: &'a str,
     /// The id derived from the path.
-    id: String,
-    multi_record: bool,
+    pub(crate) id: String,
+    pub(crate) multi_record: bool,
     /// Metadata inherited from the sidecars.
-    sidecar: &'a Metadata,
+    pub(crate) sidecar: &'a Metadata,
     /// Ids given so far, with the line that took them.
-    seen: HashMap<String, Option<u32>>,
+    pub(crate) seen: HashMap<String, Option<u32>>,
 }
 
 impl FileScope<'_> {
