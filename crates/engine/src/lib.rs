@@ -26,7 +26,7 @@ mod stopwords;
 mod tables;
 
 pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
-pub use copies::clustered_pairs;
+pub use copies::{MAX_PENDING_PASSAGES, clustered_pairs};
 pub use damage::{RecordCheck, VerifiedFiles, set_aside};
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
