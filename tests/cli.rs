@@ -528,3 +528,47 @@ fn a_new_folder_without_data_files_knows_peru_and_chile_from_the_built_in_lists(
     let r = w.json(&["search", "comité", "--institution", "Corfo"]);
     assert_eq!(hit_ids(&r), ["notas.biobio"], "{r:#}");
 }
+
+#[test]
+fn a_dublin_core_export_and_nested_json_records_are_indexed_and_found() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    let repo = w.corpus().join("repositorio");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("dspace.csv"),
+        "id,collection,dc.title[es],dc.description.abstract[es],dc.date.issued,\
+         dc.contributor.author[es],dc.subject[es],dc.subject[es],dc.language.iso[es]\n\
+         dc-1,123/4,Informe de cierre del programa de piscicultura,\
+         \"La piscicultura de truchas en lagunas altoandinas necesitó asistencia técnica \
+         continua.\",2021-03,\"Quispe, Ana||Rojas, Luis\",acuicultura||truchas,riego,spa\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("api.json"),
+        r#"{"status": "ok", "data": {"items": [
+  {"metadata": {"titulo": "Ficha de la mesa de quinua orgánica", "palabras clave": ["quinua"]},
+   "resumen": "La mesa de quinua orgánica acordó precios con los compradores."}
+]}}"#,
+    )
+    .unwrap();
+    let out = w.run(&["index"]);
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("records taken from \"data.items\""),
+        "{report}"
+    );
+
+    let found = w.json(&["search", "truchas", "lagunas"]);
+    assert_eq!(hit_ids(&found)[0], "dc-1", "{found}");
+    let shown = w.json(&["show", "dc-1"]);
+    let text = shown.to_string();
+    assert!(text.contains("Quispe, Ana"), "{text}");
+    assert!(text.contains("acuicultura"), "{text}");
+    assert!(text.contains("2021-03"), "{text}");
+
+    let found = w.json(&["search", "quinua", "orgánica"]);
+    let ids = hit_ids(&found);
+    assert_eq!(ids[0], "repositorio.api.json-1", "{found}");
+}

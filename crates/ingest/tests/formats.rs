@@ -243,6 +243,7 @@ fn binary_empty_and_oversized_files_are_skipped() {
         dir.path(),
         ReadOptions {
             max_file_bytes: 1024 * 1024,
+            ..ReadOptions::default()
         },
     )
     .unwrap();
@@ -1251,4 +1252,43 @@ fn control_characters_are_never_stored() {
         "{text:?}"
     );
     assert!(text.contains("escapes de terminal"), "{text:?}");
+}
+
+#[test]
+fn json_lines_have_a_record_limit_not_a_file_limit_read_whole_or_streamed_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("\u{FEFF}");
+    for i in 1..=50 {
+        if i == 7 {
+            text.push_str(&format!("{{\"text\": \"{}\"}}\n", "x".repeat(500)));
+        } else if i == 9 {
+            text.push_str("{roto\n");
+        } else {
+            text.push_str(&format!(
+                "{{\"id\": \"r{i}\", \"resumen\": \"Registro {i} de la mesa.\"}}\n"
+            ));
+        }
+    }
+    let options = ReadOptions {
+        max_file_bytes: 1024,
+        max_record_bytes: 200,
+    };
+    let reader = Reader::new(dir.path(), options).unwrap();
+    let whole = reader.read("export.jsonl", text.as_bytes());
+    assert_eq!(whole.documents.len(), 48, "{:#?}", whole.problems);
+    let lines: Vec<Option<u64>> = whole.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(7), Some(9)]);
+    assert!(whole.problems[0].reason.contains("limit of one record"));
+
+    let batches: Vec<FileOutcome> = reader.read_lines("export.jsonl", text.as_bytes()).collect();
+    let streamed: Vec<_> = batches.iter().flat_map(|b| &b.documents).collect();
+    let problems: Vec<_> = batches.iter().flat_map(|b| &b.problems).collect();
+    assert_eq!(streamed.len(), 48);
+    assert_eq!(problems.len(), 2);
+    for (a, b) in whole.documents.iter().zip(streamed) {
+        assert_eq!(a, b);
+    }
+    for (a, b) in whole.problems.iter().zip(problems) {
+        assert_eq!(a, b);
+    }
 }
