@@ -453,3 +453,122 @@ fn output_to_a_reader_that_has_gone_away_ends_quietly() {
         assert!(!stderr.contains("panicked"), "minga {args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_new_folder_without_data_files_knows_peru_and_chile_from_the_built_in_lists() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let notes = w.corpus().join("notas");
+    std::fs::create_dir_all(&notes).unwrap();
+    let note = |name: &str, front: &str, text: &str| {
+        std::fs::write(notes.join(name), format!("---\n{front}---\n{text}\n")).unwrap();
+    };
+    note(
+        "puno.md",
+        "title: Mesa de Puno\ncountry: Perú\nregions: [Puno]\n\
+         institutions: [Gobierno Regional de Puno, MEF, CEPLAN]\n",
+        "Acuerdos sobre la cadena de la quinua.",
+    );
+    note(
+        "biobio.md",
+        "title: Comité del Biobío\ncountry: Chile\nregions: [Región del Biobío]\n\
+         institutions: [CORFO, SUBDERE, GORE Biobío]\n",
+        "Lecciones del comité de desarrollo productivo.",
+    );
+    note(
+        "libertad.md",
+        "title: Visita a Trujillo\nregions: [La Libertad]\n",
+        "La agroexportación del norte.",
+    );
+    note(
+        "narnia.md",
+        "title: Una región que no existe\ncountry: Perú\nregions: [Narnia]\n",
+        "Texto.",
+    );
+    let out = w.ok(&["index"]);
+    // Nothing is reported about the names the built-in lists know...
+    assert!(out.contains("warnings (indexed as written): 1"), "{out}");
+    assert_eq!(out.matches("unknown").count(), 1, "{out}");
+    // ...and an unknown region says which row of which file makes it known.
+    assert!(
+        out.contains(
+            "notas/narnia.md:4: unknown region \"Narnia\": to make it known, add the row \
+             \"Perú,<region>,Narnia\" to _gazetteer.csv in the corpus folder"
+        ),
+        "{out}"
+    );
+    let facets = w.json(&["facets"]);
+    let keys =
+        |name: &str| -> Vec<String> { facets[name].as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(keys("country"), ["Chile", "Perú"], "{facets:#}");
+    assert_eq!(
+        keys("region"),
+        [
+            "Chile/Biobío",
+            "Perú/La Libertad",
+            "Perú/Narnia",
+            "Perú/Puno"
+        ],
+        "{facets:#}"
+    );
+    let institutions = keys("institution");
+    for name in [
+        "CEPLAN",
+        "CORFO",
+        "Gobierno Regional de Puno",
+        "Gobierno Regional del Biobío",
+        "MEF",
+        "SUBDERE",
+    ] {
+        assert!(institutions.iter().any(|i| i == name), "{name}: {facets:#}");
+    }
+    let r = w.json(&["search", "quinua", "--region", "puno"]);
+    assert_eq!(hit_ids(&r), ["notas.puno"], "{r:#}");
+    let r = w.json(&["search", "comité", "--institution", "Corfo"]);
+    assert_eq!(hit_ids(&r), ["notas.biobio"], "{r:#}");
+}
+
+#[test]
+fn a_dublin_core_export_and_nested_json_records_are_indexed_and_found() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    let repo = w.corpus().join("repositorio");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("dspace.csv"),
+        "id,collection,dc.title[es],dc.description.abstract[es],dc.date.issued,\
+         dc.contributor.author[es],dc.subject[es],dc.subject[es],dc.language.iso[es]\n\
+         dc-1,123/4,Informe de cierre del programa de piscicultura,\
+         \"La piscicultura de truchas en lagunas altoandinas necesitó asistencia técnica \
+         continua.\",2021-03,\"Quispe, Ana||Rojas, Luis\",acuicultura||truchas,riego,spa\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("api.json"),
+        r#"{"status": "ok", "data": {"items": [
+  {"metadata": {"titulo": "Ficha de la mesa de quinua orgánica", "palabras clave": ["quinua"]},
+   "resumen": "La mesa de quinua orgánica acordó precios con los compradores."}
+]}}"#,
+    )
+    .unwrap();
+    let out = w.run(&["index"]);
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("records taken from \"data.items\""),
+        "{report}"
+    );
+
+    let found = w.json(&["search", "truchas", "lagunas"]);
+    assert_eq!(hit_ids(&found)[0], "dc-1", "{found}");
+    let shown = w.json(&["show", "dc-1"]);
+    let text = shown.to_string();
+    assert!(text.contains("Quispe, Ana"), "{text}");
+    assert!(text.contains("acuicultura"), "{text}");
+    assert!(text.contains("2021-03"), "{text}");
+
+    let found = w.json(&["search", "quinua", "orgánica"]);
+    let ids = hit_ids(&found);
+    assert_eq!(ids[0], "repositorio.api.json-1", "{found}");
+}

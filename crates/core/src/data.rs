@@ -42,7 +42,11 @@ pub(crate) fn parse_rows(
     if columns[0].is_none() {
         return Err(error(
             1,
-            format!("the header has no {:?} column", header[0]),
+            format!(
+                "the first line must be the header ({}): it has no {:?} column",
+                header.join(","),
+                header[0]
+            ),
         ));
     }
     let mut rows = Vec::new();

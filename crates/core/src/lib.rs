@@ -22,7 +22,7 @@ pub use date::{Date, DateSource, MONTHS_EN, MONTHS_ES, Precision};
 pub use durable::sync_folder;
 pub use error::{Error, Result};
 pub use fold::{fold, fold_into, fold_key};
-pub use gazetteer::{Gazetteer, Place};
+pub use gazetteer::{Gazetteer, HOME_COUNTRIES, Place};
 pub use glossary::{Concept, Glossary};
 pub use institutions::{Institution, Institutions};
 pub use lang::Lang;

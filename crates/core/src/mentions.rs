@@ -70,7 +70,7 @@ impl MentionIndex {
     /// The index of every spelling of a gazetteer and an institutions directory.
     pub fn new(gazetteer: &Gazetteer, institutions: &Institutions) -> MentionIndex {
         let mut index = MentionIndex::default();
-        for (name, place) in gazetteer.spellings() {
+        for (name, place) in gazetteer.local_spellings() {
             let target = match &place.region {
                 Some(region) => Target::Region {
                     country: place.country.clone(),
@@ -84,7 +84,7 @@ impl MentionIndex {
             let region = institution
                 .region
                 .as_deref()
-                .and_then(|r| gazetteer.lookup(r))
+                .and_then(|r| gazetteer.lookup_in(r, institution.country.as_deref()))
                 .and_then(|p| p.region.clone());
             let target = Target::Institution {
                 name: institution.name.clone(),

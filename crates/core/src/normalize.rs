@@ -16,11 +16,15 @@ pub const GLOSSARY_FILE: &str = "_glossary.csv";
 /// The corpus's data files, which every document's metadata is resolved with.
 pub const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
 
-/// Metadata the normalizer could not make canonical; the value is kept as written.
+/// Metadata the normalizer could not make canonical; the value is kept as written. Shown,
+/// each says which row of which data file would make the value known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning {
-    /// A region the gazetteer does not know.
-    UnknownRegion(String),
+    /// A region the gazetteer does not know, in the document's country (if known).
+    UnknownRegion {
+        name: String,
+        country: Option<String>,
+    },
     /// A country the gazetteer does not know.
     UnknownCountry(String),
     /// An institution the directory does not know.
@@ -30,16 +34,46 @@ pub enum Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Warning::UnknownRegion(r) => {
-                write!(f, "unknown region {r:?} (not in {GAZETTEER_FILE})")
+            Warning::UnknownRegion { name, country } => {
+                let country = csv_field(country.as_deref().unwrap_or("<country>"));
+                let region = csv_field(name.trim());
+                write!(
+                    f,
+                    "unknown region {name:?}: to make it known, add the row \
+                     \"{country},<region>,{region}\" to {GAZETTEER_FILE} in the corpus folder if \
+                     it is another name of a region, or \"{country},{region},\" if it is a \
+                     region of its own"
+                )
             }
-            Warning::UnknownCountry(c) => {
-                write!(f, "unknown country {c:?} (not in {GAZETTEER_FILE})")
+            Warning::UnknownCountry(name) => {
+                let country = csv_field(name.trim());
+                write!(
+                    f,
+                    "unknown country {name:?}: to make it known, add the row \
+                     \"<country>,,{country}\" to {GAZETTEER_FILE} in the corpus folder if it is \
+                     another name of a country, or \"{country},,\" if it is a country of its own"
+                )
             }
-            Warning::UnknownInstitution(i) => {
-                write!(f, "unknown institution {i:?} (not in {INSTITUTIONS_FILE})")
+            Warning::UnknownInstitution(name) => {
+                let institution = csv_field(name.trim());
+                write!(
+                    f,
+                    "unknown institution {name:?}: to make it known, add the row \
+                     \"<name>,,,,,,,{institution}\" to {INSTITUTIONS_FILE} in the corpus folder \
+                     if it is another name of an institution, or \"{institution}\" if it is one \
+                     of its own"
+                )
             }
         }
+    }
+}
+
+/// A value as a CSV field: quoted when it holds a comma or a quote.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
     }
 }
 
@@ -53,8 +87,11 @@ pub struct Normalizer {
 }
 
 impl Normalizer {
-    /// Reads the corpus folder's data files ([`GAZETTEER_FILE`], [`INSTITUTIONS_FILE`]); a
-    /// missing file means an empty table, a malformed one is an error.
+    /// The built-in gazetteer and institutions directory with the corpus folder's data files
+    /// ([`GAZETTEER_FILE`], [`INSTITUTIONS_FILE`]) merged over them (see
+    /// [`Gazetteer::with_builtin`], [`Institutions::with_builtin`]); a missing file adds
+    /// nothing, a malformed one is an error. The countries the folder's files name rank first
+    /// among the places that share a name.
     pub fn load(corpus: &Path) -> Result<Normalizer> {
         let gazetteer_path = corpus.join(GAZETTEER_FILE);
         let institutions_path = corpus.join(INSTITUTIONS_FILE);
@@ -68,16 +105,36 @@ impl Normalizer {
         } else {
             Institutions::default()
         };
-        Ok(Normalizer::new(gazetteer, institutions))
+        let mut gazetteer = gazetteer.with_builtin();
+        let named: Vec<String> = institutions
+            .all()
+            .iter()
+            .filter_map(|i| i.country.as_deref())
+            .filter_map(|c| gazetteer.lookup(c).map(|p| p.country.clone()))
+            .collect();
+        gazetteer.prefer_countries(named.iter().map(String::as_str));
+        Ok(Normalizer::new(gazetteer, institutions.with_builtin()))
     }
 
-    /// A normalizer over a gazetteer and an institutions directory.
+    /// A normalizer over a gazetteer and an institutions directory, as they are (nothing
+    /// built in is added).
     pub fn new(gazetteer: Gazetteer, institutions: Institutions) -> Normalizer {
         Normalizer {
             mentions: MentionIndex::new(&gazetteer, &institutions),
             gazetteer,
             institutions,
         }
+    }
+
+    /// The country a name stands for: a country of that name, else the country of the region
+    /// of that name.
+    fn country(&self, name: &str) -> Option<&str> {
+        let candidates = self.gazetteer.candidates(name);
+        candidates
+            .iter()
+            .find(|p| p.region.is_none())
+            .or(candidates.first())
+            .map(|p| p.country.as_str())
     }
 
     /// The places and institutions a text names (see [`MentionIndex::find`]).
@@ -90,16 +147,17 @@ impl Normalizer {
     /// `location` when no region is given; a name that is a country sets the country.
     pub fn normalize(&self, doc: &mut Document) -> Vec<Warning> {
         let mut warnings = Vec::new();
-        let mut country = doc.country.take().map(|c| match self.gazetteer.lookup(&c) {
-            Some(place) => place.country.clone(),
+        let mut country = doc.country.take().map(|c| match self.country(&c) {
+            Some(found) => found.to_string(),
             None => {
                 warnings.push(Warning::UnknownCountry(c.clone()));
                 c.trim().to_string()
             }
         });
+        let declared = country.clone();
         let mut regions = Vec::new();
         for name in std::mem::take(&mut doc.regions) {
-            match self.gazetteer.lookup(&name) {
+            match self.gazetteer.lookup_in(&name, country.as_deref()) {
                 Some(place) => {
                     if country.is_none() {
                         country = Some(place.country.clone());
@@ -109,7 +167,10 @@ impl Normalizer {
                     }
                 }
                 None => {
-                    warnings.push(Warning::UnknownRegion(name.clone()));
+                    warnings.push(Warning::UnknownRegion {
+                        name: name.clone(),
+                        country: country.clone(),
+                    });
                     regions.push(name.trim().to_string());
                 }
             }
@@ -118,7 +179,7 @@ impl Normalizer {
             && let Some(place) = doc
                 .location
                 .as_deref()
-                .and_then(|l| self.gazetteer.locate(l))
+                .and_then(|l| self.gazetteer.locate(l, declared.as_deref()))
         {
             country.get_or_insert_with(|| place.country.clone());
             regions.extend(place.region.clone());
@@ -201,6 +262,53 @@ mod tests {
         let warnings = normalizer().normalize(&mut doc);
         assert_eq!(doc.country.as_deref(), Some("Perú"));
         assert_eq!(doc.regions, ["Cusco", "Narnia"]);
-        assert_eq!(warnings, [Warning::UnknownRegion("Narnia".into())]);
+        assert_eq!(
+            warnings,
+            [Warning::UnknownRegion {
+                name: "Narnia".into(),
+                country: Some("Perú".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn running_text_finds_peru_and_chile_not_the_world() {
+        let normalizer = Normalizer::new(
+            Gazetteer::default().with_builtin(),
+            Institutions::default().with_builtin(),
+        );
+        let m = normalizer.mentions(
+            "En Santa Fe, en el Centre y en la zona Sur, como en Georgia, se habló del Centro.",
+        );
+        assert_eq!(m, crate::Mentions::default());
+        let m = normalizer.mentions("El Gobierno Regional de Puno y el MEF, luego en Lima.");
+        assert_eq!(m.regions, ["Lima"]);
+        assert_eq!(m.country.as_deref(), Some("Perú"));
+        assert_eq!(m.institutions, ["Gobierno Regional de Puno", "MEF"]);
+        let m = normalizer.mentions("La CORFO y la SUBDERE en la Región del Biobío.");
+        assert_eq!(m.regions, ["Biobío"]);
+        assert_eq!(m.institutions, ["CORFO", "SUBDERE"]);
+    }
+
+    #[test]
+    fn a_document_naming_a_region_of_peru_does_not_jump_to_another_country() {
+        let normalizer = Normalizer::new(Gazetteer::builtin(), Institutions::builtin());
+        let mut doc = Document::new("d", "d.md");
+        doc.regions = vec!["Cusco".into(), "Santa Fe".into()];
+        let warnings = normalizer.normalize(&mut doc);
+        assert_eq!(doc.country.as_deref(), Some("Perú"));
+        assert_eq!(doc.regions, ["Cusco", "Santa Fe"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(
+            warnings[0].to_string(),
+            "unknown region \"Santa Fe\": to make it known, add the row \
+             \"Perú,<region>,Santa Fe\" to _gazetteer.csv in the corpus folder if it is another \
+             name of a region, or \"Perú,Santa Fe,\" if it is a region of its own"
+        );
+        let mut doc = Document::new("d", "d.md");
+        doc.country = Some("Argentina".into());
+        doc.regions = vec!["Santa Fe".into()];
+        assert!(normalizer.normalize(&mut doc).is_empty());
+        assert_eq!(doc.regions, ["Santa Fe"]);
     }
 }

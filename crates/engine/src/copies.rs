@@ -45,6 +45,14 @@ const PER_CLUSTER: usize = 4;
 /// and reading a long list for every new passage would make indexing quadratic.
 const CROWDED: usize = 8;
 
+/// At most this many passages added since the last commit are kept as candidates for those
+/// added after them (each costs some 2 KB: its sketch and its band keys). A run commits every
+/// 64 MB of input, some 30,000 passages, so only a single file larger than that (a JSON
+/// Lines export of hundreds of megabytes, written whole before a commit) reaches it: its
+/// later passages are still matched with the committed index and with the first ones, not
+/// with each other, and memory stays bounded however large the file.
+pub const MAX_PENDING_PASSAGES: usize = 65_536;
+
 /// A passage added since the last commit, as a candidate for those added after it.
 struct Pending {
     /// The low 16 bits of each slot's minimum (a sketch's value without its slot number).
@@ -301,9 +309,13 @@ impl Copies {
         Ok((clusters, bands))
     }
 
-    /// Makes a new passage a candidate for those added after it, under each band key whose
+    /// Makes a new passage a candidate for those added after it (up to
+    /// [`MAX_PENDING_PASSAGES`]), under each band key whose
     /// list holds fewer than `PER_CLUSTER` passages of its cluster and is not crowded.
     fn add(&mut self, sketch: &Sketch, lesson: bool, cluster: u64, file: u32, bands: &[u64]) {
+        if self.pending.len() >= MAX_PENDING_PASSAGES {
+            return;
+        }
         let index = self.pending.len() as u32;
         let mut needed = false;
         let Copies {

@@ -169,6 +169,13 @@ impl Vocabulary {
         })
     }
 
+    /// Whether the index holds this facet path.
+    pub(crate) fn has(&self, facet: FacetName, path: &[&str]) -> bool {
+        self.paths
+            .get(&facet)
+            .is_some_and(|paths| paths.iter().any(|p| p.iter().eq(path.iter())))
+    }
+
     fn values(&self, facet: FacetName) -> &[Vec<String>] {
         self.paths.get(&facet).map_or(&[], Vec::as_slice)
     }

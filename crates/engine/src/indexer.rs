@@ -89,6 +89,19 @@ impl Default for IndexerOptions {
     }
 }
 
+/// A file being written a batch of passages at a time: see [`Indexer::begin`].
+#[derive(Debug)]
+pub struct FileWrite {
+    path: String,
+    /// The file's number in `Copies`.
+    file: u32,
+    /// Ids of the documents added, those another file uses left out.
+    documents: Vec<String>,
+    passages: usize,
+    /// Problems to add to the file's record.
+    notes: Vec<Note>,
+}
+
 /// An index open for writing; only one can exist per index folder at a time.
 pub struct Indexer {
     dir: PathBuf,
@@ -339,30 +352,60 @@ impl Indexer {
     /// Replaces everything indexed from `record.path` with `passages`. A document whose id
     /// another file already uses is left out, and the problem added to the record; the
     /// problems added are returned.
-    pub fn put(&mut self, mut record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
-        self.remove(&record.path);
-        let file = self.copies.file(&record.path, []);
-        let mut added = Vec::new();
+    pub fn put(&mut self, record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
+        let mut write = self.begin(&record.path);
+        let documents = record.documents.clone();
+        self.add(&mut write, &documents, passages)?;
+        self.end(write, record)
+    }
+
+    /// Starts replacing everything indexed from the file `path` with passages given a
+    /// batch at a time ([`Indexer::add`]), for a file too large to hold in memory whole;
+    /// [`Indexer::end`] writes its record. Nothing is visible before a commit, and a
+    /// commit is only to be made after `end`.
+    pub fn begin(&mut self, path: &str) -> FileWrite {
+        self.remove(path);
+        FileWrite {
+            path: path.to_string(),
+            file: self.copies.file(path, []),
+            documents: Vec::new(),
+            passages: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds the `documents` (ids) of the file being written and their `passages` (all the
+    /// passages of each document in the same call). A document whose id another file
+    /// already uses is left out, with a note.
+    pub fn add(
+        &mut self,
+        write: &mut FileWrite,
+        documents: &[String],
+        passages: &[Passage],
+    ) -> Result<()> {
         let mut rejected = Vec::new();
-        record.documents.retain(|id| match self.owners.get(id) {
-            Some(owner) if *owner != record.path => {
-                added.push(Note {
-                    severity: "skipped".into(),
-                    message: format!(
-                        "{}: duplicate id {id:?} (already used by {owner}); document skipped",
-                        record.path
-                    ),
-                });
-                rejected.push(id.clone());
-                false
+        for id in documents {
+            match self.owners.get(id) {
+                Some(owner) if *owner != write.path => {
+                    write.notes.push(Note {
+                        severity: "skipped".into(),
+                        message: format!(
+                            "{}: duplicate id {id:?} (already used by {owner}); document skipped",
+                            write.path
+                        ),
+                    });
+                    rejected.push(id.clone());
+                }
+                _ => {
+                    self.owners.insert(id.clone(), write.path.clone());
+                    write.documents.push(id.clone());
+                }
             }
-            _ => true,
-        });
+        }
         // A document's passages go in as one batch, so they land together in one segment:
         // counting documents among matches relies on it (`Counted`). Documents are
         // batches of their own, so a file of many documents still spreads over every
         // indexing thread.
-        let mut count = 0;
         let mut batch: Vec<UserOperation> = Vec::new();
         let mut parent: Option<&str> = None;
         for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
@@ -370,14 +413,23 @@ impl Indexer {
                 self.writer.run(std::mem::take(&mut batch))?;
             }
             parent = Some(&passage.parent);
-            batch.push(UserOperation::Add(self.passage_doc(passage, file)?));
-            count += 1;
+            batch.push(UserOperation::Add(self.passage_doc(passage, write.file)?));
+            write.passages += 1;
         }
         if !batch.is_empty() {
             self.writer.run(batch)?;
         }
-        record.passages = count;
-        record.problems.extend(added.iter().cloned());
+        Ok(())
+    }
+
+    /// Ends the file begun with [`Indexer::begin`]: writes `record` with the documents and
+    /// passages added (its own `documents` and `passages` are replaced) and returns the
+    /// problems added to it.
+    pub fn end(&mut self, write: FileWrite, mut record: FileRecord) -> Result<Vec<Note>> {
+        record.path = write.path;
+        record.documents = write.documents;
+        record.passages = write.passages;
+        record.problems.extend(write.notes.iter().cloned());
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.entry, ENTRY_FILE);
         // Every entry has the fast u64 columns, so they are dense (quicker to read per hit).
@@ -396,7 +448,7 @@ impl Indexer {
             self.owners.insert(id.clone(), record.path.clone());
         }
         self.files.insert(record.path.clone(), record);
-        Ok(added)
+        Ok(write.notes)
     }
 
     /// The file that holds the document `id`, if the index (with this run's changes) has it.
@@ -480,7 +532,7 @@ impl Indexer {
         }
         for region in &p.regions {
             let country = gazetteer
-                .country_of(region)
+                .country_of(region, p.country.as_deref())
                 .or(p.country.as_deref())
                 .unwrap_or(UNKNOWN_COUNTRY);
             doc.add_facet(f.region, Facet::from_path([country, region.as_str()]));

@@ -26,13 +26,13 @@ mod stopwords;
 mod tables;
 
 pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
-pub use copies::clustered_pairs;
+pub use copies::{MAX_PENDING_PASSAGES, clustered_pairs};
 pub use damage::{RecordCheck, VerifiedFiles, set_aside};
 pub use engine::{DocumentView, Engine, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};
 pub use indexer::{
-    DEFAULT_WRITER_MEMORY, FileRecord, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
+    DEFAULT_WRITER_MEMORY, FileRecord, FileWrite, Indexer, IndexerOptions, Note, UNKNOWN_COUNTRY,
 };
 pub use ranking::Ranking;
 pub use request::{

@@ -1,15 +1,19 @@
 //! CSV: a header row naming the metadata columns, one document a row.
 
-use minga_core::fold_key;
-
 use crate::Problem;
 use crate::draft::{Draft, Extracted};
-use crate::meta::{Field, Metadata, Value};
+use crate::meta::{Field, Metadata, Unmapped, cell_value};
+
+/// Most column names a note about unknown columns lists.
+const MAX_NAMED_COLUMNS: usize = 10;
 
 /// Reads a CSV file. The delimiter is `;` (or a tab) when the header has more of those than
-/// commas. Columns are matched to metadata keys in English or Spanish (`título`, `texto`,
-/// `región`…); unknown columns are ignored. Short rows are padded and long rows cut, both
-/// reported as Repaired; a row with neither text nor title is skipped.
+/// commas. Columns are matched to fields by [`Field::lookup`] (English or Spanish names,
+/// Dublin Core `dc.*` columns with DSpace's `[es]` suffixes); unknown columns are ignored,
+/// with one warning naming them. Columns naming the same field add up (several
+/// `dc.subject` columns make one list), and a cell's `||`-separated values are several
+/// values. Short rows are padded and long rows cut, both reported as Repaired; a row with
+/// neither text nor title is skipped.
 pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = delimiter(header_line);
@@ -22,7 +26,8 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         .headers()
         .map_err(|e| Problem::skipped(rel, format!("cannot read the CSV header: {e}")).at_line(1))?
         .clone();
-    let columns: Vec<Option<Field>> = header.iter().map(column_field).collect();
+    let lookups: Vec<Result<Field, Unmapped>> = header.iter().map(Field::lookup).collect();
+    let columns: Vec<Option<Field>> = lookups.iter().map(|l| l.ok()).collect();
     let has = |f: Field| columns.contains(&Some(f));
     if !(has(Field::Text) || has(Field::Title) || has(Field::Lesson)) {
         let found = header.iter().collect::<Vec<_>>().join(", ");
@@ -37,6 +42,30 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         multi_record: true,
         ..Extracted::default()
     };
+    let unknown: Vec<&str> = header
+        .iter()
+        .zip(&lookups)
+        .filter(|(name, l)| **l == Err(Unmapped::Unknown) && !name.trim().is_empty())
+        .map(|(name, _)| name)
+        .collect();
+    if !unknown.is_empty() {
+        let mut names = unknown
+            .iter()
+            .take(MAX_NAMED_COLUMNS)
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if unknown.len() > MAX_NAMED_COLUMNS {
+            names.push_str(&format!(" and {} more", unknown.len() - MAX_NAMED_COLUMNS));
+        }
+        extracted.problems.push(
+            Problem::warning(
+                rel,
+                format!("columns Minga does not read, ignored: {names}"),
+            )
+            .at_line(1),
+        );
+    }
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
         let record = match record {
@@ -81,7 +110,7 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         let mut meta = Metadata::default();
         for (field, cell) in columns.iter().zip(record.iter()) {
             if let Some(field) = field {
-                meta.insert(*field, Value::One(cell.to_string()), line);
+                meta.add(*field, cell_value(*field, cell), line);
             }
         }
         let draft = Draft::record(meta, line, row);
@@ -107,17 +136,6 @@ fn delimiter(header: &str) -> u8 {
     } else {
         b','
     }
-}
-
-/// The metadata field a column header names; Spanish headers (`título`, `texto`, `tipo`,
-/// `idioma`, `país`, `región`, `institución`, `fecha`, `evento`, `lugar`, `temas`,
-/// `autores`) included.
-fn column_field(header: &str) -> Option<Field> {
-    Field::from_key(header).or_else(|| match fold_key(header).as_str() {
-        "name" | "nombre" => Some(Field::Title),
-        "descripcion" | "description" | "resumen" | "summary" => Some(Field::Text),
-        _ => None,
-    })
 }
 
 #[cfg(test)]
@@ -148,13 +166,54 @@ mod tests {
         assert_eq!(
             problems,
             [
+                (Severity::Warning, Some(1)),
                 (Severity::Repaired, Some(3)),
                 (Severity::Repaired, Some(4)),
                 (Severity::Skipped, Some(6)),
             ]
         );
-        assert!(extracted.problems[0].reason.contains("padded"));
-        assert!(extracted.problems[1].reason.contains("dropped"));
+        assert!(extracted.problems[0].reason.contains("\"Otra\""));
+        assert!(extracted.problems[1].reason.contains("padded"));
+        assert!(extracted.problems[2].reason.contains("dropped"));
+    }
+
+    #[test]
+    fn a_dublin_core_export_with_language_suffixes_and_repeated_columns() {
+        let text = "id,collection,dc.title[es],dc.description.abstract[es],dc.date.issued,\
+                    dc.date.accessioned,dc.contributor.author[es],dc.contributor.author[es],\
+                    dc.subject[es],dc.subject[es],dc.subject.ocde,dc.language.iso[es],\
+                    dc.identifier.uri,dc.type[es],dc.coverage.spatial[es]\n\
+                    a1,123/4,Informe de cierre,Resumen del programa.,2021-03,\
+                    2022-01-05T10:00:00Z,\"Quispe, Ana\",\"Rojas, Luis\",agua||riego,riego,\
+                    https://purl.org/ocde#1,spa,http://hdl.handle.net/1/2,\
+                    info:eu-repo/semantics/report,Cusco\n";
+        let extracted = read(text, "dspace.csv").unwrap();
+        assert_eq!(extracted.drafts.len(), 1);
+        let meta = &extracted.drafts[0].meta;
+        assert_eq!(meta.text(Field::Id), Some("a1"));
+        assert_eq!(meta.text(Field::Title), Some("Informe de cierre"));
+        assert_eq!(meta.text(Field::Text), Some("Resumen del programa."));
+        assert_eq!(meta.text(Field::Date), Some("2021-03"));
+        assert_eq!(
+            meta.list(Field::Authors).unwrap(),
+            ["Quispe, Ana", "Rojas, Luis"]
+        );
+        assert_eq!(meta.list(Field::Topics).unwrap(), ["agua", "riego"]);
+        assert_eq!(meta.text(Field::Lang), Some("spa"));
+        assert_eq!(
+            meta.text(Field::Genre),
+            Some("info:eu-repo/semantics/report")
+        );
+        assert_eq!(meta.list(Field::Regions).unwrap(), ["Cusco"]);
+        // One note for the unknown column, none for the Dublin Core ones left out.
+        assert_eq!(extracted.problems.len(), 1, "{:?}", extracted.problems);
+        assert!(
+            extracted.problems[0]
+                .reason
+                .ends_with("ignored: \"collection\""),
+            "{}",
+            extracted.problems[0]
+        );
     }
 
     #[test]

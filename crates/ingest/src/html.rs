@@ -95,7 +95,17 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
                     .meta
                     .insert(Field::Title, Value::One(content.to_string()), None)
             }
-            _ => {}
+            // Other names of the one field-names table (`dc.subject.other`, `dcterms.spatial`,
+            // `palabras clave`), for the fields a page's <meta> can give.
+            other => match Field::from_key(other) {
+                Some(
+                    field @ (Field::Topics | Field::Authors | Field::Regions | Field::Institutions),
+                ) => draft.meta.add(field, list(), None),
+                Some(field @ (Field::Country | Field::Event | Field::Location | Field::Genre)) => {
+                    draft.meta.add(field, Value::One(content.to_string()), None)
+                }
+                _ => {}
+            },
         }
     }
     let lang = declared_lang.or_else(|| {

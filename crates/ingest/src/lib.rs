@@ -35,6 +35,7 @@ mod pdf;
 mod problem;
 mod reader;
 mod sidecar;
+mod stream;
 mod text;
 mod titles;
 
@@ -48,6 +49,9 @@ pub use meta::MAX_YAML_DEPTH;
 pub use passages::{MAX_PASSAGE_WORDS, passages};
 pub use pdf::{MAX_PDF_INFLATE_RATIO, MAX_PDF_INFLATED_BYTES, MAX_PDF_TEXT_BYTES};
 pub use problem::{Problem, Severity};
-pub use reader::{DEFAULT_MAX_FILE_BYTES, FileOutcome, ReadOptions, Reader};
+pub use reader::{
+    DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_RECORD_BYTES, FileOutcome, ReadOptions, Reader,
+};
 pub use sidecar::SIDECAR_NAMES;
+pub use stream::{LINE_BATCH_BYTES, LineBatches};
 pub use text::MAX_TITLE_CHARS;

@@ -9,11 +9,19 @@ use crate::Problem;
 
 /// A metadata key Minga understands. Keys are matched on their folded form, so `Título`,
 /// `titulo` and `TITLE` are all [`Field::Title`]; unknown keys are ignored.
+///
+/// [`Field::from_key`] is the one list of names every format's reader uses (JSON and JSON
+/// Lines keys, CSV and TSV columns, front matter and sidecar keys, HTML `<meta>` names); the
+/// README's *Field names* table documents it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Field {
     Id,
     Title,
     Kind,
+    /// A repository's document type (`dc.type`, `type`): read as the kind when it names one
+    /// (`info:eu-repo/semantics/report` is a report), else ignored without a warning, since
+    /// repositories have vocabularies of their own.
+    Genre,
     Lang,
     Country,
     Regions,
@@ -30,28 +38,62 @@ pub(crate) enum Field {
     Recommendation,
 }
 
+/// Why a key names no field: what [`Field::lookup`] says of a key it does not map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unmapped {
+    /// A name Minga does not know.
+    Unknown,
+    /// A Dublin Core element or qualifier Minga knows and leaves out on purpose
+    /// (`dc.date.accessioned`, `dc.description.provenance`, `dc.identifier.uri`…).
+    Unused,
+}
+
 impl Field {
-    /// The field a key names, in English or Spanish, singular or plural.
+    /// The field a key names, in English or Spanish, singular or plural, with or without a
+    /// Dublin Core prefix (see [`Field::lookup`]).
     pub(crate) fn from_key(key: &str) -> Option<Field> {
-        Some(match fold_key(key).as_str() {
+        Field::lookup(key).ok()
+    }
+
+    /// The field a key names, or why it names none. A DSpace language suffix (`[es]`,
+    /// `[en_US]`, `[]`) is dropped first; `dc.`, `dcterms.`, `dct.` (or `:`) keys are read as
+    /// Dublin Core elements with their qualifiers; anything else is matched folded (case,
+    /// accents, spaces and punctuation ignored: `Palabras clave`, `autor(es)`).
+    pub(crate) fn lookup(key: &str) -> Result<Field, Unmapped> {
+        let key = without_language_suffix(key.trim());
+        if let Some(found) = dublin_core(key) {
+            return found;
+        }
+        Ok(match fold_key(key).as_str() {
             "id" | "identificador" => Field::Id,
-            "title" | "titulo" => Field::Title,
+            "title" | "titulo" | "name" | "nombre" => Field::Title,
             "kind" | "tipo" => Field::Kind,
+            "type" | "doctype" | "documenttype" | "tipodedocumento" | "tipodocumento" => {
+                Field::Genre
+            }
             "lang" | "language" | "idioma" | "lengua" => Field::Lang,
             "country" | "pais" => Field::Country,
-            "regions" | "region" | "regiones" => Field::Regions,
-            "institutions" | "institution" | "institucion" | "instituciones" => Field::Institutions,
-            "date" | "fecha" => Field::Date,
+            "regions" | "region" | "regiones" | "departamento" | "departamentos" => Field::Regions,
+            "institutions" | "institution" | "institucion" | "instituciones" | "organization"
+            | "organizacion" | "entidad" | "publisher" => Field::Institutions,
+            "date" | "fecha" | "year" | "ano" | "anio" | "issued" | "published"
+            | "publicationdate" | "fechadepublicacion" | "fechapublicacion" => Field::Date,
             "event" | "evento" => Field::Event,
             "location" | "lugar" => Field::Location,
-            "topics" | "topic" | "tags" | "tag" | "temas" | "tema" => Field::Topics,
-            "authors" | "author" | "autores" | "autor" => Field::Authors,
+            "topics" | "topic" | "tags" | "tag" | "temas" | "tema" | "keywords" | "keyword"
+            | "palabrasclave" | "palabraclave" | "subject" | "subjects" | "materia"
+            | "materias" | "etiquetas" => Field::Topics,
+            "authors" | "author" | "autores" | "autor" | "creator" | "creators" | "creador" => {
+                Field::Authors
+            }
             "editionof" | "sameas" | "edicionde" | "ediciondel" => Field::EditionOf,
-            "text" | "body" | "content" | "texto" | "contenido" => Field::Text,
+            "text" | "body" | "content" | "texto" | "contenido" | "cuerpo" | "fulltext"
+            | "textocompleto" | "description" | "descripcion" | "abstract" | "resumen"
+            | "summary" => Field::Text,
             "lesson" | "leccion" | "lessonlearned" | "leccionaprendida" => Field::Lesson,
             "context" | "contexto" => Field::Context,
             "recommendation" | "recomendacion" => Field::Recommendation,
-            _ => return None,
+            _ => return Err(Unmapped::Unknown),
         })
     }
 
@@ -61,6 +103,7 @@ impl Field {
             Field::Id => "id",
             Field::Title => "title",
             Field::Kind => "kind",
+            Field::Genre => "type",
             Field::Lang => "lang",
             Field::Country => "country",
             Field::Regions => "regions",
@@ -83,6 +126,15 @@ impl Field {
         matches!(
             self,
             Field::Regions | Field::Institutions | Field::Topics | Field::Authors
+        )
+    }
+
+    /// Whether the field holds running text (kept as written; values given twice become
+    /// paragraphs).
+    pub(crate) fn is_text(self) -> bool {
+        matches!(
+            self,
+            Field::Text | Field::Lesson | Field::Context | Field::Recommendation
         )
     }
 
@@ -122,54 +174,49 @@ pub(crate) struct Metadata {
 }
 
 impl Metadata {
-    /// Sets a field from a key and value as written; unknown keys and blank values are
-    /// ignored. List fields split strings at `;` and `|`; other fields join lists with `, `.
+    /// Adds a value from a key as written; unknown keys and blank values are ignored. A field
+    /// that more than one key names in the same source (`dc.subject` twice, `text` and
+    /// `resumen`) is added to as [`Metadata::add`] says.
     pub(crate) fn insert_key(&mut self, key: &str, value: Value, line: Option<u64>) {
         if let Some(field) = Field::from_key(key) {
-            self.insert(field, value, line);
+            self.add(field, value, line);
         }
     }
 
-    /// Sets a field (see [`Metadata::insert_key`]).
+    /// Sets a field, replacing what it held; blank values are ignored. List fields split
+    /// strings at `;` and `|`; other fields join lists with `, ` (text fields with blank
+    /// lines).
     pub(crate) fn insert(&mut self, field: Field, value: Value, line: Option<u64>) {
-        let value = match value {
-            Value::One(s) if field.is_list() => Value::Many(split_list(&s, &[';', '|'])),
-            Value::Many(items) if field.is_list() => Value::Many(
-                items
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            ),
-            Value::One(s) => {
-                let s = if matches!(
-                    field,
-                    Field::Text | Field::Lesson | Field::Context | Field::Recommendation
-                ) {
-                    s.trim().to_string()
-                } else {
-                    collapse_spaces(&s)
-                };
-                if s.is_empty() {
-                    return;
-                }
-                Value::One(s)
-            }
-            Value::Many(items) => {
-                let sep = if field == Field::Text { "\n\n" } else { ", " };
-                let joined = items
-                    .iter()
-                    .map(|s| s.trim())
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(sep);
-                if joined.is_empty() {
-                    return;
-                }
-                Value::One(joined)
-            }
+        if let Some(value) = normalized(field, value) {
+            self.entries.insert(field, Entry { value, line });
+        }
+    }
+
+    /// Adds a value to a field given again in the same source (repeated columns, several
+    /// keys for one field): a list gains the items it lacks, a text gains a paragraph, any
+    /// other field keeps its first value.
+    pub(crate) fn add(&mut self, field: Field, value: Value, line: Option<u64>) {
+        let Some(value) = normalized(field, value) else {
+            return;
         };
-        self.entries.insert(field, Entry { value, line });
+        let Some(entry) = self.entries.get_mut(&field) else {
+            self.entries.insert(field, Entry { value, line });
+            return;
+        };
+        match (&mut entry.value, value) {
+            (Value::Many(items), Value::Many(more)) => {
+                for item in more {
+                    if !items.contains(&item) {
+                        items.push(item);
+                    }
+                }
+            }
+            (Value::One(text), Value::One(more)) if field.is_text() && *text != more => {
+                text.push_str("\n\n");
+                text.push_str(&more);
+            }
+            _ => {}
+        }
     }
 
     /// Removes a field.
@@ -269,6 +316,8 @@ impl Metadata {
     pub(crate) fn apply(&self, doc: &mut Document) {
         if let Some(kind) = self.text(Field::Kind).and_then(|k| k.parse().ok()) {
             doc.kind = kind;
+        } else if let Some(kind) = self.text(Field::Genre).and_then(genre_kind) {
+            doc.kind = kind;
         }
         if let Some(lang) = self.text(Field::Lang).and_then(|l| l.parse().ok()) {
             doc.lang = Some(lang);
@@ -290,6 +339,54 @@ impl Metadata {
     }
 }
 
+/// A value as a field holds it (see [`Metadata::insert`]); `None` when it is blank.
+fn normalized(field: Field, value: Value) -> Option<Value> {
+    let value = match value {
+        Value::One(s) if field.is_list() => Value::Many(split_list(&s, &[';', '|'])),
+        Value::Many(items) if field.is_list() => Value::Many(
+            items
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ),
+        Value::One(s) => {
+            let s = if field.is_text() {
+                s.trim().to_string()
+            } else {
+                collapse_spaces(&s)
+            };
+            if s.is_empty() {
+                return None;
+            }
+            Value::One(s)
+        }
+        Value::Many(items) => {
+            let sep = if field.is_text() { "\n\n" } else { ", " };
+            let joined = items
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(sep);
+            if joined.is_empty() {
+                return None;
+            }
+            Value::One(joined)
+        }
+    };
+    Some(value)
+}
+
+/// The kind a repository's document type names, if any: its last `/` or `:` segment
+/// (`info:eu-repo/semantics/report`), else its first word (`Informe técnico`).
+fn genre_kind(genre: &str) -> Option<Kind> {
+    let last = genre.rsplit(['/', ':']).next().unwrap_or(genre);
+    last.parse()
+        .ok()
+        .or_else(|| last.split_whitespace().next()?.parse().ok())
+}
+
 /// The items of a list written as one string, split at any of `separators`, trimmed, blanks
 /// dropped.
 pub(crate) fn split_list(text: &str, separators: &[char]) -> Vec<String> {
@@ -303,6 +400,68 @@ pub(crate) fn split_list(text: &str, separators: &[char]) -> Vec<String> {
 /// Runs of white space as one space, trimmed.
 pub(crate) fn collapse_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A column name without the language suffix DSpace appends to it: `dc.title[es]`,
+/// `dc.subject[en_US]`, `dc.title[]` → `dc.title`.
+fn without_language_suffix(key: &str) -> &str {
+    match key
+        .strip_suffix(']')
+        .and_then(|k| k.rfind('[').map(|at| &k[..at]))
+    {
+        Some(bare) if !bare.trim().is_empty() => bare.trim_end(),
+        _ => key,
+    }
+}
+
+/// The field a Dublin Core key names (`dc.description.abstract`, `dcterms:issued`,
+/// `dc.subject.other`); `None` when the key is not Dublin Core at all.
+fn dublin_core(key: &str) -> Option<Result<Field, Unmapped>> {
+    let lower = key.to_ascii_lowercase();
+    let rest = ["dcterms.", "dcterms:", "dct.", "dct:", "dc.", "dc:"]
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(prefix))?;
+    let (element, qualifier) = match rest.split_once('.') {
+        Some((element, qualifier)) => (element, Some(qualifier)),
+        None => (rest, None),
+    };
+    let field = match (element, qualifier) {
+        ("title", None) => Field::Title,
+        ("description", None | Some("abstract" | "resumen")) | ("abstract", None) => Field::Text,
+        ("date", None | Some("issued" | "created")) | ("issued" | "created", None) => Field::Date,
+        ("creator", _) | ("contributor", None | Some("author" | "autor")) => Field::Authors,
+        // Classification codes are not topics a reader would pick.
+        ("subject", Some("ddc" | "lcc" | "udc" | "ocde" | "classification")) => {
+            return Some(Err(Unmapped::Unused));
+        }
+        ("subject", _) => Field::Topics,
+        ("language", None | Some("iso" | "rfc3066")) => Field::Lang,
+        ("type", _) => Field::Genre,
+        ("coverage", Some("spatial")) | ("spatial", None) => Field::Regions,
+        ("publisher", _) => Field::Institutions,
+        _ => return Some(Err(Unmapped::Unused)),
+    };
+    Some(Ok(field))
+}
+
+/// A CSV cell as a value of `field`: DSpace separates the values of one cell with `||`, so
+/// such a cell is a list (several topics, several abstracts as paragraphs), and a field
+/// that takes one value takes the first.
+pub(crate) fn cell_value(field: Field, cell: &str) -> Value {
+    if !cell.contains("||") {
+        return Value::One(cell.to_string());
+    }
+    let items: Vec<String> = cell
+        .split("||")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if field.is_list() || field.is_text() {
+        Value::Many(items)
+    } else {
+        Value::One(items.into_iter().next().unwrap_or_default())
+    }
 }
 
 /// The scalar text of a JSON value: strings as they are, numbers and booleans written out,

@@ -18,6 +18,9 @@ use crate::{
 /// Default for [`ReadOptions::max_file_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Default for [`ReadOptions::max_record_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Enough text to tell the language (about [`crate::DETECT_WORDS`] words).
 const MAX_LANGUAGE_SAMPLE_BYTES: usize = 20_000;
 
@@ -27,14 +30,19 @@ const MAX_DERIVED_TITLE_CHARS: usize = 80;
 /// Limits on what [`Reader::read`] accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// Files larger than this are skipped. Default [`DEFAULT_MAX_FILE_BYTES`].
+    /// Files larger than this are skipped, JSON Lines files excepted. Default
+    /// [`DEFAULT_MAX_FILE_BYTES`].
     pub max_file_bytes: u64,
+    /// JSON Lines records (lines) longer than this are skipped and reported with their line;
+    /// the rest of the file is read. Default [`DEFAULT_MAX_RECORD_BYTES`].
+    pub max_record_bytes: u64,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         }
     }
 }
@@ -108,7 +116,9 @@ impl Reader {
             return outcome;
         };
         let size = bytes.len() as u64;
-        if size > self.options.max_file_bytes {
+        // A JSON Lines export is one file however many records it holds: its limit is per
+        // record.
+        if size > self.options.max_file_bytes && format != Format::Jsonl {
             outcome.problems.push(Problem::skipped(
                 rel,
                 format!(
@@ -154,6 +164,12 @@ impl Reader {
         outcome
     }
 
+    /// The metadata the sidecars of `rel`'s folders give it (their problems, the first time
+    /// a sidecar is read, added to `problems`).
+    pub(crate) fn sidecars_for(&self, rel: &str, problems: &mut Vec<Problem>) -> Metadata {
+        self.sidecars.for_file(rel, &self.normalizer, problems)
+    }
+
     /// Runs the format's reader.
     fn extract(&self, format: Format, rel: &str, bytes: &[u8]) -> Result<Extracted, Problem> {
         type TextReader = fn(&str, &str) -> Result<Extracted, Problem>;
@@ -169,7 +185,16 @@ impl Reader {
             Format::Docx => return docx::read(bytes, rel),
             Format::Markdown => markdown::read,
             Format::Json => json::read,
-            Format::Jsonl => |source, rel| Ok(json::read_lines(source, rel)),
+            Format::Jsonl => {
+                let decoded = decode::decode(bytes, "jsonl")
+                    .map_err(|reason| Problem::skipped(rel, reason))?;
+                let mut extracted =
+                    json::read_lines(&decoded.text, rel, self.options.max_record_bytes);
+                if let Some(repair) = decoded.repair {
+                    extracted.problems.insert(0, Problem::repaired(rel, repair));
+                }
+                return Ok(extracted);
+            }
             Format::Csv => delimited::read,
             Format::Text => |source, _| Ok(text::read(source)),
             Format::Html => html::read,
@@ -226,7 +251,7 @@ impl Reader {
     /// One document from its draft. The file's own metadata is checked first (a bad value is
     /// dropped with a warning, so the sidecar's value, if any, shows through), then laid over
     /// the sidecars'.
-    fn document(
+    pub(crate) fn document(
         &self,
         file: &mut FileScope<'_>,
         draft: Draft,
@@ -318,7 +343,7 @@ impl Reader {
 
         for warning in self.normalizer.normalize(&mut doc) {
             let field = match warning {
-                Warning::UnknownRegion(_) => Field::Regions,
+                Warning::UnknownRegion { .. } => Field::Regions,
                 Warning::UnknownCountry(_) => Field::Country,
                 Warning::UnknownInstitution(_) => Field::Institutions,
             };
@@ -367,15 +392,15 @@ fn without_controls(doc: &mut Document) {
 }
 
 /// What the documents of one file share while they are being finished.
-struct FileScope<'a> {
-    rel: &'a str,
+pub(crate) struct FileScope<'a> {
+    pub(crate) rel: &'a str,
     /// The id derived from the path.
-    id: String,
-    multi_record: bool,
+    pub(crate) id: String,
+    pub(crate) multi_record: bool,
     /// Metadata inherited from the sidecars.
-    sidecar: &'a Metadata,
+    pub(crate) sidecar: &'a Metadata,
     /// Ids given so far, with the line that took them.
-    seen: HashMap<String, Option<u32>>,
+    pub(crate) seen: HashMap<String, Option<u32>>,
 }
 
 impl FileScope<'_> {
@@ -550,7 +575,7 @@ impl Reader {
 }
 
 /// `70.5 MB`, `12 KB`, `300 bytes`.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const KB: f64 = 1024.0;
     const MB: f64 = 1024.0 * 1024.0;
     let b = bytes as f64;

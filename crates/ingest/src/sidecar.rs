@@ -157,7 +157,7 @@ impl Sidecars {
         meta.apply(&mut probe);
         for warning in normalizer.normalize(&mut probe) {
             let field = match warning {
-                Warning::UnknownRegion(_) => Field::Regions,
+                Warning::UnknownRegion { .. } => Field::Regions,
                 Warning::UnknownCountry(_) => Field::Country,
                 Warning::UnknownInstitution(_) => Field::Institutions,
             };

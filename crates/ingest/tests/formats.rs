@@ -112,8 +112,12 @@ fn markdown_front_matter_sections_lines_and_normalised_metadata() {
     assert_eq!(
         reasons(&outcome.problems),
         [
-            "notas-de-sesion/Día 2.md:4: unknown region \"Narnia\" (not in _gazetteer.csv)",
-            "notas-de-sesion/Día 2.md:5: unknown institution \"Acme\" (not in _institutions.csv)",
+            "notas-de-sesion/Día 2.md:4: unknown region \"Narnia\": to make it known, add the \
+             row \"Perú,<region>,Narnia\" to _gazetteer.csv in the corpus folder if it is \
+             another name of a region, or \"Perú,Narnia,\" if it is a region of its own",
+            "notas-de-sesion/Día 2.md:5: unknown institution \"Acme\": to make it known, add \
+             the row \"<name>,,,,,,,Acme\" to _institutions.csv in the corpus folder if it is \
+             another name of an institution, or \"Acme\" if it is one of its own",
         ]
     );
     assert!(
@@ -239,6 +243,7 @@ fn binary_empty_and_oversized_files_are_skipped() {
         dir.path(),
         ReadOptions {
             max_file_bytes: 1024 * 1024,
+            ..ReadOptions::default()
         },
     )
     .unwrap();
@@ -913,7 +918,7 @@ fn a_broken_sidecar_is_reported_once_and_files_below_are_read_without_it() {
         "talleres/_meta.yaml",
         "kind: informe\nregions: [Biobío\n",
     );
-    write(root, "otros/_meta.yaml", "regions: Atlántida\nkind: memo\n");
+    write(root, "otros/_meta.yaml", "regions: Ruritania\nkind: memo\n");
     let reader = reader(root);
 
     let first = reader.read("talleres/a.md", b"Texto a.\n");
@@ -945,7 +950,7 @@ fn a_broken_sidecar_is_reported_once_and_files_below_are_read_without_it() {
         first.problems
     );
     assert!(second.problems.is_empty(), "{:?}", second.problems);
-    assert_eq!(only_doc(&second).regions, ["Atlántida"]);
+    assert_eq!(only_doc(&second).regions, ["Ruritania"]);
 }
 
 // --- Ids, discovery -------------------------------------------------------------------
@@ -1208,7 +1213,7 @@ fn utf16_files_are_decoded() {
 fn one_reader_serves_many_threads_and_reports_a_sidecar_once() {
     let dir = corpus();
     let root = dir.path();
-    write(root, "lote/_meta.yaml", "regions: [Cusco, Atlántida]\n");
+    write(root, "lote/_meta.yaml", "regions: [Cusco, Ruritania]\n");
     let reader = reader(root);
     let outcomes: Vec<FileOutcome> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..8)
@@ -1225,9 +1230,9 @@ fn one_reader_serves_many_threads_and_reports_a_sidecar_once() {
     let problems: Vec<&Problem> = outcomes.iter().flat_map(|o| &o.problems).collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "lote/_meta.yaml");
-    assert!(problems[0].reason.contains("Atlántida"));
+    assert!(problems[0].reason.contains("Ruritania"));
     for outcome in &outcomes {
-        assert_eq!(only_doc(outcome).regions, ["Cusco", "Atlántida"]);
+        assert_eq!(only_doc(outcome).regions, ["Cusco", "Ruritania"]);
     }
 }
 
@@ -1247,4 +1252,43 @@ fn control_characters_are_never_stored() {
         "{text:?}"
     );
     assert!(text.contains("escapes de terminal"), "{text:?}");
+}
+
+#[test]
+fn json_lines_have_a_record_limit_not_a_file_limit_read_whole_or_streamed_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("\u{FEFF}");
+    for i in 1..=50 {
+        if i == 7 {
+            text.push_str(&format!("{{\"text\": \"{}\"}}\n", "x".repeat(500)));
+        } else if i == 9 {
+            text.push_str("{roto\n");
+        } else {
+            text.push_str(&format!(
+                "{{\"id\": \"r{i}\", \"resumen\": \"Registro {i} de la mesa.\"}}\n"
+            ));
+        }
+    }
+    let options = ReadOptions {
+        max_file_bytes: 1024,
+        max_record_bytes: 200,
+    };
+    let reader = Reader::new(dir.path(), options).unwrap();
+    let whole = reader.read("export.jsonl", text.as_bytes());
+    assert_eq!(whole.documents.len(), 48, "{:#?}", whole.problems);
+    let lines: Vec<Option<u64>> = whole.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [Some(7), Some(9)]);
+    assert!(whole.problems[0].reason.contains("limit of one record"));
+
+    let batches: Vec<FileOutcome> = reader.read_lines("export.jsonl", text.as_bytes()).collect();
+    let streamed: Vec<_> = batches.iter().flat_map(|b| &b.documents).collect();
+    let problems: Vec<_> = batches.iter().flat_map(|b| &b.problems).collect();
+    assert_eq!(streamed.len(), 48);
+    assert_eq!(problems.len(), 2);
+    for (a, b) in whole.documents.iter().zip(streamed) {
+        assert_eq!(a, b);
+    }
+    for (a, b) in whole.problems.iter().zip(problems) {
+        assert_eq!(a, b);
+    }
 }

@@ -1,10 +1,11 @@
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use minga_core::DATA_FILES;
 use minga_engine::{FileRecord, Indexer, IndexerOptions, Note};
-use minga_ingest::{Problem, ReadOptions, Reader, Severity, SourceFile, discover};
+use minga_ingest::{Format, Problem, ReadOptions, Reader, Severity, SourceFile, discover};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -240,6 +241,44 @@ pub fn sync(
         indexer.put(record, &[])?;
     }
     for batch in batches(&candidates) {
+        if let [file] = batch
+            && streams(file, &options.read)
+        {
+            let known = indexer.files().get(&file.rel).cloned();
+            summary.read += 1;
+            summary.bytes += file.size;
+            let streamed = stream_one(
+                &reader,
+                &mut indexer,
+                file,
+                known.as_ref(),
+                data_changed,
+                &mut editions,
+            )?;
+            progress.advance(&file.rel, file.size);
+            let Some(streamed) = streamed else {
+                summary.unchanged += 1;
+                if let Some(known) = known {
+                    summary.earlier_problems.extend(known.problems);
+                }
+                continue;
+            };
+            if known.is_some() {
+                summary.updated += 1;
+            } else {
+                summary.added += 1;
+            }
+            summary.documents += streamed.documents;
+            summary.passages += streamed.passages;
+            summary.problems.extend(streamed.problems);
+            dirty = true;
+            since_commit += file.size;
+            if since_commit >= options.commit_bytes {
+                indexer.commit()?;
+                since_commit = 0;
+            }
+            continue;
+        }
         let known: Vec<Option<FileRecord>> = batch
             .iter()
             .map(|f| indexer.files().get(&f.rel).cloned())
@@ -336,6 +375,122 @@ fn batches<'a, 'f>(files: &'a [&'f SourceFile]) -> Vec<&'a [&'f SourceFile]> {
         out.push(&files[start..]);
     }
     out
+}
+
+/// Whether a file is read a record at a time ([`stream_one`]) rather than whole: a JSON
+/// Lines file over the size of a batch or over the size limit of whole files, which JSON
+/// Lines files do not have.
+fn streams(file: &SourceFile, read: &ReadOptions) -> bool {
+    file.format == Format::Jsonl && file.size > BATCH_BYTES.min(read.max_file_bytes)
+}
+
+/// What [`stream_one`] indexed.
+struct Streamed {
+    documents: usize,
+    passages: usize,
+    problems: Vec<Problem>,
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hasher: blake3::Hasher,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Indexes a JSON Lines file a batch of records at a time (see
+/// [`Reader::read_lines`](minga_ingest::Reader::read_lines)), so memory does not grow with
+/// the file: each batch's passages go to the writer before the next is read. Its record is
+/// written last, and nothing is committed in between, so a run interrupted halfway leaves
+/// the index as it was. `None` when its content is what the index already holds.
+fn stream_one(
+    reader: &Reader,
+    indexer: &mut Indexer,
+    file: &SourceFile,
+    known: Option<&FileRecord>,
+    force: bool,
+    editions: &mut BTreeMap<(String, String), (Option<u32>, String)>,
+) -> Result<Option<Streamed>, SyncError> {
+    let cannot_read = |e: std::io::Error| {
+        let problem = Problem::skipped(file.rel.clone(), format!("cannot read: {e}"));
+        Streamed {
+            documents: 0,
+            passages: 0,
+            problems: vec![problem],
+        }
+    };
+    if !force && let Some(known) = known {
+        let mut hasher = blake3::Hasher::new();
+        match std::fs::File::open(&file.path).and_then(|f| hasher.update_reader(f).map(|_| ())) {
+            Ok(()) if hasher.finalize().to_hex().as_str() == known.hash => return Ok(None),
+            Ok(()) => {}
+            Err(e) => return put_unread(indexer, file, cannot_read(e)),
+        }
+    }
+    let opened = match std::fs::File::open(&file.path) {
+        Ok(opened) => opened,
+        Err(e) => return put_unread(indexer, file, cannot_read(e)),
+    };
+    let mut input = BufReader::with_capacity(
+        1 << 20,
+        Hashing {
+            inner: opened,
+            hasher: blake3::Hasher::new(),
+        },
+    );
+    let mut write = indexer.begin(&file.rel);
+    let mut streamed = Streamed {
+        documents: 0,
+        passages: 0,
+        problems: Vec::new(),
+    };
+    for batch in reader.read_lines(&file.rel, &mut input) {
+        let passages: Vec<minga_core::Passage> = batch
+            .documents
+            .par_iter()
+            .flat_map_iter(|d| reader.passages(d))
+            .collect();
+        let ids: Vec<String> = batch.documents.iter().map(|d| d.id.clone()).collect();
+        for passage in &passages {
+            if let Some(original) = &passage.edition_of {
+                editions
+                    .entry((file.rel.clone(), passage.parent.clone()))
+                    .or_insert((passage.source.line, original.clone()));
+            }
+        }
+        indexer.add(&mut write, &ids, &passages)?;
+        streamed.documents += ids.len();
+        streamed.passages += passages.len();
+        streamed.problems.extend(batch.problems);
+    }
+    let hash = input.into_inner().hasher.finalize().to_hex().to_string();
+    let notes = indexer.end(write, record(file, hash, Vec::new(), &streamed.problems))?;
+    streamed.problems.extend(
+        notes
+            .into_iter()
+            .map(|note| Problem::skipped(file.rel.clone(), note.message)),
+    );
+    Ok(Some(streamed))
+}
+
+/// Records a file that could not be read, with nothing indexed from it.
+fn put_unread(
+    indexer: &mut Indexer,
+    file: &SourceFile,
+    streamed: Streamed,
+) -> Result<Option<Streamed>, SyncError> {
+    indexer.put(
+        record(file, String::new(), Vec::new(), &streamed.problems),
+        &[],
+    )?;
+    Ok(Some(streamed))
 }
 
 /// Modification time in nanoseconds since the epoch.

@@ -267,3 +267,86 @@ fn a_rebuild_is_seen_whole_or_not_at_all_and_a_reader_switches_to_it() {
         old.0
     );
 }
+
+/// Options under which JSON Lines files over 2 KB are streamed and a record over 300 bytes
+/// is skipped.
+fn small_limits() -> SyncOptions {
+    let mut options = SyncOptions::default();
+    options.read.max_file_bytes = 2048;
+    options.read.max_record_bytes = 300;
+    options
+}
+
+/// A JSON Lines export of `n` records, the word `word` in each, one oversized record at
+/// line 3.
+fn export(n: usize, word: &str) -> String {
+    let mut text = String::new();
+    for i in 1..=n {
+        if i == 3 {
+            text.push_str(&format!(
+                "{{\"id\":\"big\",\"text\":\"{}\"}}\n",
+                "relleno ".repeat(100)
+            ));
+            continue;
+        }
+        text.push_str(&format!(
+            "{{\"id\":\"exp-{i}\",\"titulo\":\"Ficha {i}\",\"resumen\":\"Registro {i} sobre {word} en la región.\",\"lang\":\"es\"}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_json_lines_export_over_the_file_limit_is_streamed_and_follows_changes() {
+    let w = workspace();
+    let rel = "exportes/agencia.jsonl";
+    std::fs::create_dir_all(w.corpus.join("exportes")).unwrap();
+    let text = export(60, "piscicultura");
+    assert!(text.len() > 2048);
+    std::fs::write(w.corpus.join(rel), &text).unwrap();
+    let first = sync(&w.corpus, &w.index, &small_limits(), &()).unwrap();
+    let ours: Vec<_> = first.problems.iter().filter(|p| p.path == rel).collect();
+    assert_eq!(ours.len(), 1, "{ours:#?}");
+    assert_eq!(ours[0].line, Some(3));
+    assert!(
+        ours[0]
+            .reason
+            .contains("over the 300 bytes limit of one record"),
+        "{}",
+        ours[0]
+    );
+    let has = |id: &str| {
+        Engine::open(&w.index)
+            .unwrap()
+            .document(id)
+            .unwrap()
+            .is_some()
+    };
+    assert!(has("exp-60") && has("exp-1"));
+    assert!(!has("big"));
+    assert_eq!(ids(&w.index, "piscicultura").len(), 20);
+    // Other files over 2 KB are still skipped whole.
+    assert!(
+        first
+            .problems
+            .iter()
+            .any(|p| p.reason.contains("over the 2 KB limit"))
+    );
+
+    // Unchanged: not read again, its problem remembered.
+    let second = sync(&w.corpus, &w.index, &small_limits(), &()).unwrap();
+    assert_eq!(second.read, 0, "{second:#?}");
+    assert!(
+        second
+            .earlier_problems
+            .iter()
+            .any(|n| n.message.contains("limit of one record"))
+    );
+
+    // Changed: its records are replaced.
+    std::fs::write(w.corpus.join(rel), export(40, "apicultura")).unwrap();
+    let third = sync(&w.corpus, &w.index, &small_limits(), &()).unwrap();
+    assert_eq!((third.read, third.updated), (1, 1), "{third:#?}");
+    assert!(ids(&w.index, "piscicultura").is_empty());
+    assert!(has("exp-40") && !has("exp-50"));
+}

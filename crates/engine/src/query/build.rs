@@ -725,16 +725,38 @@ impl QueryBuilder<'_> {
         Ok(match facet {
             FacetName::Region | FacetName::Country => {
                 let gazetteer = &self.tables.normalizer.gazetteer;
-                let name = value.rsplit('/').next().unwrap_or(value);
-                if let Some(place) = gazetteer.lookup(name) {
-                    match &place.region {
-                        Some(region) => self.facet_filter(f.region, [&place.country, region]),
-                        None => self.facet_filter(f.country, [&place.country]),
-                    }
-                } else if let Some(path) = self.vocabulary.find(FacetName::Region, name) {
+                let (country, name) = match value.rsplit_once('/') {
+                    Some((country, name)) => (Some(country.trim()), name),
+                    None => (None, value),
+                };
+                // Of the places the name stands for: the one written (`Perú/La Libertad`), else
+                // the preferred one the index holds; else a value the index holds by that name
+                // (a region no data file knows); else the preferred place (no hits).
+                let candidates = gazetteer.candidates(name);
+                let in_index = |p: &minga_core::Place| match &p.region {
+                    Some(region) => self
+                        .vocabulary
+                        .has(FacetName::Region, &[&p.country, region]),
+                    None => self.vocabulary.has(FacetName::Country, &[&p.country]),
+                };
+                let place_filter = |place: &minga_core::Place| match &place.region {
+                    Some(region) => self.facet_filter(f.region, [&place.country, region]),
+                    None => self.facet_filter(f.country, [&place.country]),
+                };
+                let chosen = country
+                    .and_then(|c| {
+                        let c = gazetteer.lookup(c).map_or(c, |p| p.country.as_str());
+                        candidates.iter().copied().find(|p| p.country == c)
+                    })
+                    .or_else(|| candidates.iter().copied().find(|p| in_index(p)));
+                if let Some(place) = chosen {
+                    place_filter(place)
+                } else if let Some(path) = self.vocabulary.find(FacetName::Region, value) {
                     self.facet_filter(f.region, path)
-                } else if let Some(path) = self.vocabulary.find(FacetName::Country, name) {
+                } else if let Some(path) = self.vocabulary.find(FacetName::Country, value) {
                     self.facet_filter(f.country, path)
+                } else if let Some(place) = candidates.first() {
+                    place_filter(place)
                 } else {
                     return Err(unknown("region", "region or country"));
                 }
