@@ -80,8 +80,9 @@ impl Date {
         let day = match self.precision {
             Precision::Day => self.day,
             Precision::Month => self.day.replace_day(month.length(year)).unwrap_or(self.day),
-            Precision::Year => time::Date::from_calendar_date(year, Month::December, 31)
-                .unwrap_or(self.day),
+            Precision::Year => {
+                time::Date::from_calendar_date(year, Month::December, 31).unwrap_or(self.day)
+            }
         };
         Date {
             day,
@@ -297,7 +298,10 @@ mod tests {
         assert_eq!(may.label(Lang::Es), "mayo de 2024");
         assert_eq!(may.label(Lang::En), "May 2024");
         let year: Date = "2019".parse().unwrap();
-        assert_eq!((year.label(Lang::Es), year.precision()), ("2019".into(), Precision::Year));
+        assert_eq!(
+            (year.label(Lang::Es), year.precision()),
+            ("2019".into(), Precision::Year)
+        );
         let day: Date = "2024-05-24".parse().unwrap();
         assert_eq!(day.label(Lang::Es), "24 de mayo de 2024");
         assert_eq!(day.label(Lang::En), "24 May 2024");

@@ -551,7 +551,10 @@ impl Indexer {
         if let Some(date) = p.date {
             doc.add_facet(f.year, Facet::from_path([date.year().to_string()]));
             doc.add_date(f.date, index_date(date.unix_timestamp()));
-            doc.add_date(f.date_end, index_date(date.last_day().unix_timestamp() + 86_399));
+            doc.add_date(
+                f.date_end,
+                index_date(date.last_day().unix_timestamp() + 86_399),
+            );
         }
         doc.add_text(
             f.record,

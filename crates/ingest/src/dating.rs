@@ -81,7 +81,9 @@ fn is_iso(word: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// A plausible year of a document: 1900 to 2199.
@@ -149,14 +151,32 @@ mod tests {
 
     #[test]
     fn dates_written_out_on_a_title_page() {
-        assert_eq!(found("Informe final\nLima, enero de 2023").as_deref(), Some("2023-01"));
-        assert_eq!(found("Lima, 15 de marzo del 2022.").as_deref(), Some("2022-03-15"));
-        assert_eq!(found("Concepción, Setiembre 2021").as_deref(), Some("2021-09"));
-        assert_eq!(found("Final report, March 15, 2021").as_deref(), Some("2021-03-15"));
+        assert_eq!(
+            found("Informe final\nLima, enero de 2023").as_deref(),
+            Some("2023-01")
+        );
+        assert_eq!(
+            found("Lima, 15 de marzo del 2022.").as_deref(),
+            Some("2022-03-15")
+        );
+        assert_eq!(
+            found("Concepción, Setiembre 2021").as_deref(),
+            Some("2021-09")
+        );
+        assert_eq!(
+            found("Final report, March 15, 2021").as_deref(),
+            Some("2021-03-15")
+        );
         assert_eq!(found("Published 3 May 2020").as_deref(), Some("2020-05-03"));
-        assert_eq!(found("Version of 2023-01-24.").as_deref(), Some("2023-01-24"));
+        assert_eq!(
+            found("Version of 2023-01-24.").as_deref(),
+            Some("2023-01-24")
+        );
         // A target year is not the document's date; a lone year or a name is no date.
-        assert_eq!(found("Metas a diciembre de 2030. Lima, mayo de 2024").as_deref(), Some("2024-05"));
+        assert_eq!(
+            found("Metas a diciembre de 2030. Lima, mayo de 2024").as_deref(),
+            Some("2024-05")
+        );
         assert_eq!(found("Plan 2021-2023 de la región"), None);
         assert_eq!(found("Mayo Torres presentó el informe"), None);
         assert_eq!(found("el 15 de marzo se reunieron"), None);
@@ -180,8 +200,16 @@ mod tests {
         assert!(!plausible_file_date(day("2013-12-23"), report, today()));
         assert!(plausible_file_date(day("2024-02-10"), report, today()));
         // No years in the text: nothing to contradict it.
-        assert!(plausible_file_date(day("2019-06-01"), "Sin fechas.", today()));
+        assert!(plausible_file_date(
+            day("2019-06-01"),
+            "Sin fechas.",
+            today()
+        ));
         // The future never.
-        assert!(!plausible_file_date(day("2027-01-01"), "Sin fechas.", today()));
+        assert!(!plausible_file_date(
+            day("2027-01-01"),
+            "Sin fechas.",
+            today()
+        ));
     }
 }

@@ -14,11 +14,11 @@
 
 mod blocks;
 mod chatter;
+mod dating;
 mod decode;
 mod delimited;
 mod discover;
 mod docx;
-mod dating;
 mod draft;
 mod error;
 mod format;

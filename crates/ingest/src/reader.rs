@@ -467,9 +467,10 @@ fn file_title(rel: &str) -> String {
 }
 
 /// A document's title and where it comes from: its declared title, else its first heading,
-/// else (for a single document) the opening words of its text, else its file's name;
-/// placeholders ("Untitled", "Microsoft Word - x.docx", the file's own name) are passed over.
-/// An untitled record of a many-record file is labelled by its opening words.
+/// else the name of a note or text file, else the opening words of its text, else its file's
+/// name; placeholders ("Untitled", "Microsoft Word - x.docx", a PDF's own file name, a code,
+/// garbled glyphs) are passed over. An untitled record of a many-record file, or an untitled
+/// PDF or DOCX, is labelled by its opening words.
 fn title(
     declared: Option<&str>,
     hint: Option<String>,
@@ -482,19 +483,27 @@ fn title(
     // A title that repeats the file's name was filled in by the program that wrote a PDF or
     // DOCX, but chosen by whoever wrote a note's front matter or a record.
     let from_properties = !multi_record && crate::titles::has_properties(rel);
-    let declared_real = |t: &&str| {
-        real(t) && !(from_properties && crate::titles::same_as_file_name(t, rel))
-    };
+    let declared_real =
+        |t: &&str| real(t) && !(from_properties && crate::titles::same_as_file_name(t, rel));
     if let Some(t) = declared.filter(declared_real) {
         return (t.to_string(), TitleSource::Metadata);
     }
     if let Some(h) = hint.filter(|h| real(h)) {
         return (h, TitleSource::Heading);
     }
-    if let Some(t) = derived_title(sections, parts) {
+    // A note's or a text file's name was chosen by its author (`informe-de-cierre.md`); a
+    // PDF's or a record's name is a code or the same for every record, and its first line
+    // (page 1, the record's start) says more.
+    let file = file_title(rel);
+    if !multi_record && !from_properties && real(&file) {
+        return (file, TitleSource::File);
+    }
+    if let Some(t) =
+        derived_title(sections, parts).filter(|t| real(t) && !crate::titles::is_garbled(t))
+    {
         return (t, TitleSource::Text);
     }
-    (file_title(rel), TitleSource::File)
+    (file, TitleSource::File)
 }
 
 /// For an untitled document or record: the start of its text, cut at a word.
@@ -566,9 +575,9 @@ impl Reader {
                 return;
             }
         }
-        if let Some(date) = file_date.filter(|d| {
-            crate::dating::plausible_file_date(*d, &text(), self.today)
-        }) {
+        if let Some(date) =
+            file_date.filter(|d| crate::dating::plausible_file_date(*d, &text(), self.today))
+        {
             (doc.date, doc.date_source) = (Some(date), Some(DateSource::File));
         }
     }

@@ -154,6 +154,24 @@ fn is_identifier(folded: &str) -> bool {
     has_digit && longest_word <= 2 && !folded.contains(' ')
 }
 
+/// Whether text extracted as a title is glyph soup rather than words: a PDF whose fonts map
+/// to no characters yields replacement characters, private-use code points or runs of
+/// symbols (`ÿþ¤¤¤`, `\u{FFFD}\u{FFFD}`).
+pub(crate) fn is_garbled(title: &str) -> bool {
+    let mut total = 0usize;
+    let mut odd = 0usize;
+    for c in title.chars().filter(|c| !c.is_whitespace()) {
+        total += 1;
+        let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
+        let plain =
+            (c.is_alphanumeric() && !private) || ".,;:()[]-–—'\"«»“”¿?¡!/&%°º#+".contains(c);
+        if !plain || c == '\u{FFFD}' || c.is_control() {
+            odd += 1;
+        }
+    }
+    total == 0 || odd * 5 > total
+}
+
 /// Whether an author property names nobody: a program, a default account, a placeholder.
 pub(crate) fn is_placeholder_author(author: &str) -> bool {
     let folded = fold(author.trim());
@@ -232,13 +250,36 @@ mod tests {
     }
 
     #[test]
+    fn garbled_glyphs_are_not_a_title() {
+        for title in [
+            "\u{FFFD}\u{FFFD}\u{FFFD} \u{FFFD}",
+            "\u{E001}\u{E002}\u{E003}ab",
+            "@@ ^^ ~~ ||",
+        ] {
+            assert!(is_garbled(title), "{title:?}");
+        }
+        for title in [
+            "Informe N° 12/2021: ¿qué aprendimos?",
+            "Plan 2030 (versión final)",
+        ] {
+            assert!(!is_garbled(title), "{title:?}");
+        }
+    }
+
+    #[test]
     fn a_title_that_repeats_the_file_name_is_a_placeholder() {
         assert!(same_as_file_name(
             "Ordenanza-Impositiva-3059-2021",
             "cda2/Ordenanza-Impositiva-3059-2021.pdf"
         ));
-        assert!(same_as_file_name("nota conceptual", "cepal/nota_conceptual.docx"));
-        assert!(!same_as_file_name("Nota conceptual del curso", "cepal/nota_conceptual.docx"));
+        assert!(same_as_file_name(
+            "nota conceptual",
+            "cepal/nota_conceptual.docx"
+        ));
+        assert!(!same_as_file_name(
+            "Nota conceptual del curso",
+            "cepal/nota_conceptual.docx"
+        ));
         assert!(has_properties("a/b.PDF") && !has_properties("a/b.md"));
     }
 

@@ -832,7 +832,10 @@ impl QueryBuilder<'_> {
     /// dated `2024-05` within 2024.
     pub fn dates(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
         let at = |field: Field, seconds: i64| {
-            Bound::Included(Term::from_field_date(field, crate::indexer::index_date(seconds)))
+            Bound::Included(Term::from_field_date(
+                field,
+                crate::indexer::index_date(seconds),
+            ))
         };
         // Dated on or before `to`'s last day, and until on or after `from`'s first: with
         // neither, every dated passage.
@@ -845,7 +848,10 @@ impl QueryBuilder<'_> {
         let q: Box<dyn Query> = match starts {
             Bound::Unbounded => Box::new(ends),
             starts => Box::new(BooleanQuery::new(vec![
-                (TOccur::Must, Box::new(RangeQuery::new(Bound::Unbounded, starts)) as Box<dyn Query>),
+                (
+                    TOccur::Must,
+                    Box::new(RangeQuery::new(Bound::Unbounded, starts)) as Box<dyn Query>,
+                ),
                 (TOccur::Must, Box::new(ends)),
             ])),
         };
