@@ -479,7 +479,7 @@ fn title(
     parts: &[(Part, String)],
     rel: &str,
 ) -> (String, TitleSource) {
-    let real = |t: &str| !crate::titles::is_placeholder(t);
+    let real = |t: &str| !crate::titles::is_placeholder(t) && !crate::titles::is_garbled(t);
     // A title that repeats the file's name was filled in by the program that wrote a PDF or
     // DOCX, but chosen by whoever wrote a note's front matter or a record.
     let from_properties = !multi_record && crate::titles::has_properties(rel);

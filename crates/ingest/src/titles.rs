@@ -154,12 +154,12 @@ fn is_identifier(folded: &str) -> bool {
     has_digit && longest_word <= 2 && !folded.contains(' ')
 }
 
-/// Whether text extracted as a title is glyph soup rather than words: a PDF whose fonts map
-/// to no characters yields replacement characters, private-use code points or runs of
-/// symbols (`ÿþ¤¤¤`, `\u{FFFD}\u{FFFD}`).
+/// Whether text taken as a title is glyph soup rather than words: a PDF whose fonts map to no
+/// characters yields replacement characters, private-use code points, runs of symbols or
+/// digits and punctuation (`&/2&.:,6( &,5`); text decoded with the wrong code page is mostly
+/// accented letters (`Îãëàâëåíèå`, `ƒƒƒK`).
 pub(crate) fn is_garbled(title: &str) -> bool {
-    let mut total = 0usize;
-    let mut odd = 0usize;
+    let (mut total, mut odd, mut letters, mut accented) = (0usize, 0usize, 0usize, 0usize);
     for c in title.chars().filter(|c| !c.is_whitespace()) {
         total += 1;
         let private = ('\u{E000}'..='\u{F8FF}').contains(&c);
@@ -168,8 +168,17 @@ pub(crate) fn is_garbled(title: &str) -> bool {
         if !plain || c == '\u{FFFD}' || c.is_control() {
             odd += 1;
         }
+        if c.is_alphabetic() && !private {
+            letters += 1;
+            if ('\u{C0}'..='\u{2AF}').contains(&c) {
+                accented += 1;
+            }
+        }
     }
-    total == 0 || odd * 5 > total
+    total == 0
+        || odd * 5 > total
+        || letters * 5 < total * 2
+        || (accented >= 3 && accented * 2 > letters)
 }
 
 /// Whether an author property names nobody: a program, a default account, a placeholder.
