@@ -57,6 +57,12 @@ impl Date {
         Date { precision, ..self }
     }
 
+    /// The date as the first day it covers: `2023` gives 2023-01-01, `2023-02` gives
+    /// 2023-02-01. For the lower end of a range, where `2023` means "from 2023 on".
+    pub fn parse_start(text: &str) -> Result<Date, Error> {
+        text.parse::<Date>().map(Date::first_day)
+    }
+
     /// The date as the last day it covers: `2023` gives 2023-12-31, `2023-02` gives
     /// 2023-02-28, a day gives itself. For the upper end of a range, where `2023` means
     /// "through 2023".

@@ -638,10 +638,7 @@ fn core_properties(xml: &str) -> (Metadata, Option<minga_core::Date>) {
                 match element.take().as_deref() {
                     Some("title") => meta.insert(Field::Title, Value::One(value), None),
                     Some("creator") => {
-                        let authors: Vec<String> = split_list(&value, &[';', '|'])
-                            .into_iter()
-                            .filter(|a| !crate::titles::is_placeholder_author(a))
-                            .collect();
+                        let authors = crate::titles::real_authors(&value);
                         generated |= authors.is_empty();
                         if !authors.is_empty() {
                             meta.insert(Field::Authors, Value::Many(authors), None);

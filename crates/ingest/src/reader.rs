@@ -311,7 +311,10 @@ impl Reader {
         let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
         let has_text =
             sections.iter().any(Section::has_text) || parts.iter().any(|(_, t)| has_letters(t));
-        if !has_text && !own.has(Field::Title) {
+        // A record with only a title is a catalogue entry; with no real title either, there
+        // is nothing to search.
+        let real_title = own.text(Field::Title).is_some_and(crate::titles::is_real);
+        if !has_text && !real_title {
             problems.push(Problem::skipped(rel, "no text").at_line(line64));
             return None;
         }
@@ -479,7 +482,7 @@ fn title(
     parts: &[(Part, String)],
     rel: &str,
 ) -> (String, TitleSource) {
-    let real = |t: &str| !crate::titles::is_placeholder(t) && !crate::titles::is_garbled(t);
+    let real = crate::titles::is_real;
     // A title that repeats the file's name was filled in by the program that wrote a PDF or
     // DOCX, but chosen by whoever wrote a note's front matter or a record.
     let from_properties = !multi_record && crate::titles::has_properties(rel);
@@ -498,9 +501,7 @@ fn title(
     if !multi_record && !from_properties && real(&file) {
         return (file, TitleSource::File);
     }
-    if let Some(t) =
-        derived_title(sections, parts).filter(|t| real(t) && !crate::titles::is_garbled(t))
-    {
+    if let Some(t) = derived_title(sections, parts).filter(|t| real(t)) {
         return (t, TitleSource::Text);
     }
     (file, TitleSource::File)
@@ -548,7 +549,10 @@ impl Reader {
             doc.date_source = Some(DateSource::Metadata);
             return;
         }
-        let text = || {
+        if multi_record && file_date.is_none() {
+            return;
+        }
+        let text = {
             let mut text = doc.title.clone();
             for s in sections {
                 text.push_str("\n\n");
@@ -568,7 +572,7 @@ impl Reader {
             text
         };
         if !multi_record {
-            let written = crate::dating::in_text(&text(), self.today)
+            let written = crate::dating::in_text(&text, self.today)
                 .or_else(|| crate::dating::year_in_title(&doc.title, self.today));
             if let Some(date) = written {
                 (doc.date, doc.date_source) = (Some(date), Some(DateSource::Text));
@@ -576,7 +580,7 @@ impl Reader {
             }
         }
         if let Some(date) =
-            file_date.filter(|d| crate::dating::plausible_file_date(*d, &text(), self.today))
+            file_date.filter(|d| crate::dating::plausible_file_date(*d, &text, self.today))
         {
             (doc.date, doc.date_source) = (Some(date), Some(DateSource::File));
         }

@@ -103,6 +103,11 @@ pub(crate) fn is_placeholder(title: &str) -> bool {
     is_file_name(folded) || is_identifier(folded)
 }
 
+/// Whether `title` can stand as a document's title: neither a placeholder nor garbled.
+pub(crate) fn is_real(title: &str) -> bool {
+    !is_placeholder(title) && !is_garbled(title)
+}
+
 /// `informe.docx`, `CTA_12.rpt`, `C:\docs\a.doc`: a name with a known extension.
 fn is_file_name(folded: &str) -> bool {
     let last = folded.rsplit(['/', '\\']).next().unwrap_or(folded);
@@ -181,8 +186,17 @@ pub(crate) fn is_garbled(title: &str) -> bool {
         || (accented >= 3 && accented * 2 > letters)
 }
 
+/// The people an author property names (`Ana Pérez; Luis Soto`), those that name nobody
+/// left out.
+pub(crate) fn real_authors(property: &str) -> Vec<String> {
+    crate::meta::split_list(property, &[';', '|'])
+        .into_iter()
+        .filter(|a| !is_placeholder_author(a))
+        .collect()
+}
+
 /// Whether an author property names nobody: a program, a default account, a placeholder.
-pub(crate) fn is_placeholder_author(author: &str) -> bool {
+fn is_placeholder_author(author: &str) -> bool {
     let folded = fold(author.trim());
     if folded.chars().filter(|c| c.is_alphabetic()).count() < 2 {
         return true;

@@ -352,10 +352,7 @@ fn info(doc: &PdfDocument) -> (crate::meta::Metadata, Option<minga_core::Date>) 
         meta.insert(Field::Title, Value::One(title), None);
     }
     if let Some(author) = text("Author") {
-        let authors: Vec<String> = split_list(&author, &[';', '|'])
-            .into_iter()
-            .filter(|a| !crate::titles::is_placeholder_author(a))
-            .collect();
+        let authors = crate::titles::real_authors(&author);
         if !authors.is_empty() {
             meta.insert(Field::Authors, Value::Many(authors), None);
         }
