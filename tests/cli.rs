@@ -572,3 +572,99 @@ fn a_dublin_core_export_and_nested_json_records_are_indexed_and_found() {
     let ids = hit_ids(&found);
     assert_eq!(ids[0], "repositorio.api.json-1", "{found}");
 }
+
+#[test]
+fn dates_keep_their_precision_and_their_source_and_placeholder_titles_are_passed_over() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let corpus = w.corpus();
+    std::fs::create_dir_all(corpus.join("informes")).unwrap();
+    std::fs::write(
+        corpus.join("mayo.md"),
+        "---\ntitle: Mesa de mayo\ndate: 2024-05\n---\nAcuerdos sobre riego tecnificado en Majes.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("fichas.csv"),
+        "id,title,date,text\nficha-1,Ficha de riego,2019,Riego por goteo en el valle de Majes.\n",
+    )
+    .unwrap();
+    // A DOCX made from a template: the generator's title and author, the template's date.
+    let docx = minga_fixtures::Docx::new()
+        .title("Microsoft Word - plantilla.docx")
+        .creator("python-docx")
+        .created("2013-12-23T23:15:00Z")
+        .title_paragraph("Balance del riego en el valle de Majes")
+        .paragraph("Arequipa, marzo de 2022")
+        .paragraph("El riego presurizado redujo el consumo de agua en Majes.");
+    std::fs::write(corpus.join("informes/plantilla.docx"), docx.bytes()).unwrap();
+    // A PDF rendered long after the years it speaks of, untitled: page 1 names it.
+    let pdf = minga_fixtures::Pdf::new()
+        .info("Title", "Untitled")
+        .info("CreationDate", "D:20240110120000Z")
+        .page(|p| {
+            p.heading("Evaluación del programa de riego", 18.0)
+                .paragraph("Entre 2010 y 2011 el programa tecnificó el riego de Majes.");
+        });
+    std::fs::write(corpus.join("informes/A1B2C3.pdf"), pdf.bytes()).unwrap();
+    // A DOCX whose creation date agrees with the years its text names: shown as a file date.
+    let acta = minga_fixtures::Docx::new()
+        .created("2022-04-02T10:00:00Z")
+        .heading(1, "Acta de la mesa del agua")
+        .paragraph("La mesa del agua de 2022 revisó el riego de Majes.");
+    std::fs::write(corpus.join("informes/acta.docx"), acta.bytes()).unwrap();
+    w.ok(&["index", "--quiet"]);
+
+    let r = w.json(&["search", "riego", "Majes", "--limit", "10"]);
+    let hit = |id: &str| -> Value {
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"].as_str().unwrap().starts_with(id))
+            .unwrap_or_else(|| panic!("{id}: {r:#}"))
+            .clone()
+    };
+    let mayo = hit("mayo");
+    assert_eq!(mayo["date"], "2024-05", "{mayo}");
+    assert_eq!(mayo["date_source"], "metadata", "{mayo}");
+    let ficha = hit("ficha-1");
+    assert_eq!(ficha["date"], "2019", "{ficha}");
+    let plantilla = hit("informes.plantilla.docx");
+    assert_eq!(plantilla["title"], "Balance del riego en el valle de Majes");
+    assert_eq!(plantilla["date"], "2022-03", "{plantilla}");
+    assert_eq!(plantilla["date_source"], "text", "{plantilla}");
+    let pdf = hit("informes.a1b2c3.pdf");
+    assert_eq!(pdf["title"], "Evaluación del programa de riego", "{pdf}");
+    assert_eq!(pdf["title_source"], "heading", "{pdf}");
+    assert!(
+        pdf["date"].is_null(),
+        "a date 13 years after the text's: {pdf}"
+    );
+    let acta = hit("informes.acta.docx");
+    assert_eq!(acta["date"], "2022-04-02", "{acta}");
+    assert_eq!(acta["date_source"], "file", "{acta}");
+    let shown = w.json(&["show", "informes.plantilla.docx"]).to_string();
+    assert!(!shown.contains("python-docx"), "{shown}");
+    assert!(!shown.contains("2013"), "{shown}");
+
+    // A month is the range of its days: it overlaps a filter that starts inside it.
+    let ids = |args: &[&str]| {
+        let mut all = vec!["search", "riego", "--limit", "10"];
+        all.extend_from_slice(args);
+        let mut ids: Vec<String> = hit_ids(&w.json(&all))
+            .into_iter()
+            .map(|id| id.split(':').next().unwrap().to_string())
+            .collect();
+        ids.dedup();
+        ids
+    };
+    assert!(ids(&["--from", "2024-05-20", "--to", "2024-06-10"]).contains(&"mayo".to_string()));
+    assert!(!ids(&["--from", "2024-06-01"]).contains(&"mayo".to_string()));
+    assert!(ids(&["--from", "2019-12-31", "--to", "2020-01-05"]).contains(&"ficha-1".to_string()));
+
+    // People read the source of a file date in the listing.
+    let out = w.ok(&["search", "mesa", "del", "agua"]);
+    assert!(out.contains("2022-04-02 (file date)"), "{out}");
+}

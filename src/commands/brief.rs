@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long, value_name = "YYYY")]
     pub year: Vec<i32>,
     /// Dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = Date::parse_start)]
     pub from: Option<Date>,
     /// Dated on or before this day (a month or a year means its last day).
     #[arg(long, value_name = "DATE", value_parser = Date::parse_end)]

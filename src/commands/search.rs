@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use minga_core::{Date, Kind, Lang, SourceRef};
+use minga_core::{Date, DateSource, Kind, Lang, SourceRef};
 use minga_engine::{ExpansionRule, FacetName, Filters, SearchRequest, SearchResponse, Sort};
 
 use super::IndexDir;
@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long, value_name = "YYYY")]
     pub year: Vec<i32>,
     /// Dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = Date::parse_start)]
     pub from: Option<Date>,
     /// Dated on or before this day (a month or a year means its last day).
     #[arg(long, value_name = "DATE", value_parser = Date::parse_end)]
@@ -194,7 +194,10 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         let _ = writeln!(out);
         let mut meta = vec![hit.kind.as_str().to_string(), hit.lang.code().to_string()];
         if let Some(date) = hit.date {
-            meta.push(date.to_string());
+            meta.push(match hit.date_source {
+                Some(DateSource::File) => format!("{date} (file date)"),
+                _ => date.to_string(),
+            });
         }
         // A lesson found inside a document goes by its own title, the document's after it.
         let lesson_title = hit.heading.as_ref().filter(|_| hit.kind == Kind::Lesson);

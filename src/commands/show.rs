@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use minga_core::Passage;
+use minga_core::{DateSource, Passage};
 
 use super::IndexDir;
 use super::search::source_line;
@@ -68,7 +68,14 @@ fn metadata(p: &Passage, parent: &str) -> String {
     lines.extend(p.country.as_ref().map(|c| format!("country: {c}")));
     lines.extend(list("regions", &p.regions));
     lines.extend(list("institutions", &p.institutions));
-    lines.extend(p.date.map(|d| format!("date: {d}")));
+    lines.extend(p.date.map(|d| {
+        let source = match p.date_source {
+            Some(DateSource::File) => " (the file's creation date)",
+            Some(DateSource::Text) => " (written in the document)",
+            _ => "",
+        };
+        format!("date: {d}{source}")
+    }));
     lines.extend(p.event.as_ref().map(|e| format!("event: {e}")));
     lines.extend(p.location.as_ref().map(|l| format!("location: {l}")));
     lines.extend(list("topics", &p.topics));

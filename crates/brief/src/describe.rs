@@ -71,7 +71,7 @@ pub(crate) fn citation(lesson: &Lesson, l: &Labels) -> String {
 /// other regions and institutions.
 pub(crate) fn lesson_facts(lesson: &Lesson, l: &Labels) -> Vec<String> {
     let mut facts = Vec::new();
-    facts.extend(lesson.date.map(|d| d.to_string()));
+    facts.extend(lesson.date.map(|d| l.date(d, lesson.date_source)));
     facts.extend(lesson.event.clone());
     facts.extend(lesson.location.clone());
     if lesson.regions.is_empty() {
@@ -96,7 +96,7 @@ pub(crate) fn lesson_facts(lesson: &Lesson, l: &Labels) -> Vec<String> {
 pub(crate) fn source_facts(source: &Source, l: &Labels) -> Vec<String> {
     let mut first = Vec::new();
     first.extend(source.kind.map(|k| l.kind(k).to_string()));
-    first.extend(source.date.map(|d| d.to_string()));
+    first.extend(source.date.map(|d| l.date(d, source.date_source)));
     let mut facts = Vec::new();
     if !first.is_empty() {
         facts.push(first.join(", "));

@@ -1,6 +1,6 @@
 //! The words of a brief, in Spanish (the default) and English.
 
-use minga_core::{Kind, Lang};
+use minga_core::{Date, DateSource, Kind, Lang};
 
 use crate::model::{FilterName, Order};
 
@@ -32,6 +32,8 @@ pub(crate) struct Labels {
     pub line: &'static str,
     pub id: &'static str,
     pub scope: &'static str,
+    /// Said after a date that is only a file's creation date.
+    pub file_date: &'static str,
     /// CSV column names, in column order.
     pub columns: [&'static str; 17],
 }
@@ -65,6 +67,7 @@ const ES: Labels = Labels {
     line: "línea",
     id: "id",
     scope: "Alcance",
+    file_date: "fecha del archivo",
     columns: [
         "cita",
         "región",
@@ -115,6 +118,7 @@ const EN: Labels = Labels {
     line: "line",
     id: "id",
     scope: "Scope",
+    file_date: "file date",
     columns: [
         "citation",
         "region",
@@ -147,6 +151,16 @@ pub(crate) fn labels(lang: Lang) -> &'static Labels {
 impl Labels {
     fn es(&self) -> bool {
         self.lang == Lang::Es
+    }
+
+    /// A date as written at its precision ("mayo de 2024"), said to be the file's date when
+    /// it is only that.
+    pub fn date(&self, date: Date, source: Option<DateSource>) -> String {
+        let label = date.label(self.lang);
+        match source {
+            Some(DateSource::File) => format!("{label} ({})", self.file_date),
+            _ => label,
+        }
     }
 
     /// A filter's name: `región`, `region`.

@@ -1,7 +1,7 @@
 //! The brief itself: what it says, before it is rendered in any format. Serialised as is, it
 //! is the JSON format.
 
-use minga_core::{Date, Kind, Lang, SourceRef};
+use minga_core::{Date, DateSource, Kind, Lang, SourceRef};
 use serde::{Deserialize, Serialize};
 
 /// A brief: key lessons on a question, grouped by region and then institution, each quoted
@@ -125,6 +125,9 @@ pub struct Lesson {
     pub institutions: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// Where `date` comes from (`file`: only the file's creation date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +180,9 @@ pub struct Source {
     pub authors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// Where `date` comes from (`file`: only the file's creation date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -62,7 +62,10 @@ fn write_source(out: &mut String, source: &Source, brief: &Brief) {
     }
     if let Some(date) = source.date {
         tag("PY", &date.year().to_string());
-        tag("DA", &format!("{}/", date.to_string().replace('-', "/")));
+        // YYYY/MM/DD/other, with the parts the date does not have left empty.
+        let parts: Vec<String> = date.to_string().split('-').map(str::to_string).collect();
+        let at = |i: usize| parts.get(i).cloned().unwrap_or_default();
+        tag("DA", &format!("{}/{}/{}/", at(0), at(1), at(2)));
     }
     tag("PB", &source.institutions.join("; "));
     tag("CY", source.location.as_deref().unwrap_or(""));

@@ -18,7 +18,7 @@ mod mentions;
 mod model;
 mod normalize;
 
-pub use date::Date;
+pub use date::{Date, DateSource, MONTHS_EN, MONTHS_ES, Precision};
 pub use durable::sync_folder;
 pub use error::{Error, Result};
 pub use fold::{fold, fold_into, fold_key};
@@ -28,7 +28,8 @@ pub use institutions::{Institution, Institutions};
 pub use lang::Lang;
 pub use mentions::{MentionIndex, Mentions};
 pub use model::{
-    Block, Document, Kind, LessonParts, ListItem, Passage, Section, SourceRef, render_blocks,
+    Block, Document, Kind, LessonParts, ListItem, Passage, Section, SourceRef, TitleSource,
+    render_blocks,
 };
 pub use normalize::{
     DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning,

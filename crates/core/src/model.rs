@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, Error, Lang, fold_key};
+use crate::{Date, DateSource, Error, Lang, fold_key};
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -218,6 +218,35 @@ impl Section {
     }
 }
 
+/// Where a document's title comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleSource {
+    /// Declared: front matter, a record's field, a file's title property.
+    #[default]
+    Metadata,
+    /// The document's first heading (a Title or Heading 1 paragraph, an `<h1>`, a `#` line).
+    Heading,
+    /// Derived from the opening words of its text (a title page, an untitled record): shown
+    /// as a label, not searched as a title.
+    Text,
+    /// The file's name, when the document has nothing better.
+    File,
+}
+
+impl TitleSource {
+    /// Whether the title was declared by the document's metadata.
+    pub fn is_declared(&self) -> bool {
+        *self == TitleSource::Metadata
+    }
+
+    /// Whether the title's words are searched as a title (a title made of the text's opening
+    /// words is not: they would count twice).
+    pub fn is_searchable(self) -> bool {
+        self != TitleSource::Text
+    }
+}
+
 /// A whole document as read from its source, before it is split into passages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -225,6 +254,9 @@ pub struct Document {
     pub id: String,
     pub kind: Kind,
     pub title: String,
+    /// Where the title comes from.
+    #[serde(default)]
+    pub title_source: TitleSource,
     /// Declared language; `None` means "detect it".
     pub lang: Option<Lang>,
     /// Canonical country name (`Perú`, `Chile`).
@@ -234,6 +266,9 @@ pub struct Document {
     /// Canonical institution names (`CRDP Coquimbo`, `MEF`).
     pub institutions: Vec<String>,
     pub date: Option<Date>,
+    /// Where `date` comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     /// The event the document comes from (a workshop, an internship).
     pub event: Option<String>,
     /// Where it happened (a city, an office).
@@ -258,11 +293,13 @@ impl Document {
             id: id.into(),
             kind: Kind::Other,
             title: String::new(),
+            title_source: TitleSource::default(),
             lang: None,
             country: None,
             regions: Vec::new(),
             institutions: Vec::new(),
             date: None,
+            date_source: None,
             event: None,
             location: None,
             topics: Vec::new(),
@@ -339,6 +376,10 @@ pub struct Passage {
     pub kind: Kind,
     /// The document's title.
     pub title: String,
+    /// Where the title comes from: a title derived from the text is shown but not searched
+    /// as a title.
+    #[serde(default, skip_serializing_if = "TitleSource::is_declared")]
+    pub title_source: TitleSource,
     /// The section heading the passage sits under.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
@@ -350,6 +391,9 @@ pub struct Passage {
     pub institutions: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// Where `date` comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use minga_core::{Date, Kind, Lang, SourceRef};
+use minga_core::{Date, DateSource, Kind, Lang, SourceRef, TitleSource};
 use serde::{Deserialize, Serialize};
 
 use crate::expand::Expansion;
@@ -197,6 +197,9 @@ pub struct Hit {
     pub kind: Kind,
     /// The document's title.
     pub title: String,
+    /// Where the title comes from (`text`: a label made of the text's opening words).
+    #[serde(default, skip_serializing_if = "TitleSource::is_declared")]
+    pub title_source: TitleSource,
     /// The section heading of the passage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
@@ -204,8 +207,14 @@ pub struct Hit {
     pub country: Option<String>,
     pub regions: Vec<String>,
     pub institutions: Vec<String>,
+    /// The document's date, at the precision its source gives (`2024`, `2024-05`,
+    /// `2024-05-24`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// Where the date comes from: `metadata`, `text` (written in the document) or `file`
+    /// (only the file's creation date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     pub lang: Lang,
     pub score: f32,
     /// HTML-escaped text with `<mark>` around the matched words.

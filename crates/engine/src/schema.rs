@@ -17,7 +17,7 @@ use crate::analysis::Analyzer;
 /// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
 /// copies are found; 8: and the band keys and copy cluster found at index time; 9: and the
 /// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words.)
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -71,7 +71,12 @@ pub struct Fields {
     pub lang: Field,
     pub topic: Field,
     pub year: Field,
+    /// The first moment of the days a passage's date covers (`2024-05`: May 1st), fast, for
+    /// sorting and filtering.
     pub date: Field,
+    /// The last moment of the days its date covers (`2024-05`: May 31st, 23:59:59): a date
+    /// range filter keeps the passages whose days overlap it.
+    pub date_end: Field,
     /// The passage's MinHash sketch (see `sketch`), a value per slot: what finds its
     /// copies.
     pub sketch: Field,
@@ -133,6 +138,12 @@ impl Fields {
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         );
+        let date_end = builder.add_date_field(
+            "date_end",
+            DateOptions::default()
+                .set_indexed()
+                .set_precision(DateTimePrecision::Seconds),
+        );
         let sketch = builder.add_u64_field("sketch", FAST);
         let shingles = builder.add_u64_field("shingles", FAST);
         let bands = builder.add_u64_field("bands", INDEXED);
@@ -158,6 +169,7 @@ impl Fields {
             topic,
             year,
             date,
+            date_end,
             sketch,
             shingles,
             bands,

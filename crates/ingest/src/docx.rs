@@ -45,7 +45,7 @@ pub(crate) fn read(bytes: &[u8], rel: &str) -> Result<Extracted, Problem> {
     let mut extracted = Extracted::default();
     let mut draft = Draft::default();
     match part(&mut archive, "docProps/core.xml") {
-        Ok(Some(xml)) => draft.meta = core_properties(&xml),
+        Ok(Some(xml)) => (draft.meta, draft.file_date) = core_properties(&xml),
         Ok(None) => {}
         Err(reason) => extracted.problems.push(Problem::warning(
             rel,
@@ -54,9 +54,15 @@ pub(crate) fn read(bytes: &[u8], rel: &str) -> Result<Extracted, Problem> {
     }
     let paragraphs = paragraphs(&document, &styles, &numbering)
         .map_err(|e| skip(format!("not a DOCX (word/document.xml: {e})")))?;
+    // The Title paragraph, else the first Heading 1.
     draft.title_hint = paragraphs
         .iter()
-        .find(|p| p.title_style)
+        .find(|p| p.title_style && p.text.chars().any(char::is_alphabetic))
+        .or_else(|| {
+            paragraphs
+                .iter()
+                .find(|p| p.level == Some(1) && p.text.chars().any(char::is_alphabetic))
+        })
         .map(|p| p.text.clone());
     draft.sections = sections(paragraphs);
     extracted.drafts.push(draft);
@@ -597,9 +603,14 @@ fn sections(paragraphs: Vec<Paragraph>) -> Vec<Section> {
     sections
 }
 
-/// Title, creator, subject, keywords, creation date and language of `docProps/core.xml`.
-fn core_properties(xml: &str) -> Metadata {
+/// Title, creator, subject, keywords and language of `docProps/core.xml`, and its creation
+/// date apart (a file property, not the document's declared date). A creator that names
+/// nobody (`python-docx`, a default account) is dropped, and with it the date, which is then
+/// the template's.
+fn core_properties(xml: &str) -> (Metadata, Option<minga_core::Date>) {
     let mut meta = Metadata::default();
+    let mut created = None;
+    let mut generated = false;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut element: Option<String> = None;
     let mut text = String::new();
@@ -626,14 +637,16 @@ fn core_properties(xml: &str) -> Metadata {
                 }
                 match element.take().as_deref() {
                     Some("title") => meta.insert(Field::Title, Value::One(value), None),
-                    Some("creator") => meta.insert(
-                        Field::Authors,
-                        Value::Many(split_list(&value, &[';', '|'])),
-                        None,
-                    ),
+                    Some("creator") => {
+                        let authors = crate::titles::real_authors(&value);
+                        generated |= authors.is_empty();
+                        if !authors.is_empty() {
+                            meta.insert(Field::Authors, Value::Many(authors), None);
+                        }
+                    }
                     Some("subject") => subject = Some(value),
                     Some("keywords") => topics.extend(split_list(&value, &[',', ';', '|'])),
-                    Some("created") => meta.insert(Field::Date, Value::One(value), None),
+                    Some("created") => created = value.parse().ok(),
                     Some("language") => meta.insert(Field::Lang, Value::One(value), None),
                     _ => {}
                 }
@@ -646,7 +659,7 @@ fn core_properties(xml: &str) -> Metadata {
     if !topics.is_empty() {
         meta.insert(Field::Topics, Value::Many(topics), None);
     }
-    meta
+    (meta, created.filter(|_| !generated))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What a format reader hands back: the documents of a file before ids, inherited metadata,
 //! language and normalisation are settled (see [`crate::Reader`]).
 
-use minga_core::Section;
+use minga_core::{Date, Section};
 
 use crate::Problem;
 use crate::meta::{Field, Metadata};
@@ -20,6 +20,9 @@ pub(crate) struct Draft {
     /// A title found in the body (the first `#` heading, the first `<h1>`), used when the
     /// metadata gives none.
     pub title_hint: Option<String>,
+    /// The date the file's own properties give (a PDF's `CreationDate`, a DOCX's
+    /// `created`): when the file was made, used only when nothing better is found.
+    pub file_date: Option<Date>,
 }
 
 impl Draft {

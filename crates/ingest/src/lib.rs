@@ -14,6 +14,7 @@
 
 mod blocks;
 mod chatter;
+mod dating;
 mod decode;
 mod delimited;
 mod discover;
@@ -36,6 +37,7 @@ mod reader;
 mod sidecar;
 mod stream;
 mod text;
+mod titles;
 
 pub use discover::{Discovery, SourceFile, discover};
 pub use docx::{MAX_COMPRESSION_RATIO, MAX_PART_BYTES};

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use minga_core::{Document, Kind, Normalizer, Section, Warning};
+use minga_core::{Date, DateSource, Document, Kind, Normalizer, Section, TitleSource, Warning};
 
 use crate::draft::{Draft, Extracted};
 use crate::lessons::Part;
@@ -64,6 +64,8 @@ pub struct Reader {
     normalizer: Normalizer,
     sidecars: Sidecars,
     options: ReadOptions,
+    /// The day of the run: dates after it are nobody's document's date.
+    today: Date,
 }
 
 impl Reader {
@@ -80,6 +82,7 @@ impl Reader {
             normalizer: Normalizer::load(corpus)?,
             sidecars: Sidecars::new(corpus),
             options,
+            today: Date::today(),
         })
     }
 
@@ -261,6 +264,7 @@ impl Reader {
             line,
             record,
             title_hint,
+            file_date,
         } = draft;
         let line64 = line.map(u64::from);
         own.default_line(line64);
@@ -307,20 +311,22 @@ impl Reader {
         let has_letters = |t: &str| t.chars().any(char::is_alphabetic);
         let has_text =
             sections.iter().any(Section::has_text) || parts.iter().any(|(_, t)| has_letters(t));
-        if !has_text && !own.has(Field::Title) {
+        // A record with only a title is a catalogue entry; with no real title either, there
+        // is nothing to search.
+        let real_title = own.text(Field::Title).is_some_and(crate::titles::is_real);
+        if !has_text && !real_title {
             problems.push(Problem::skipped(rel, "no text").at_line(line64));
             return None;
         }
-        doc.title = own
-            .text(Field::Title)
-            .map(str::to_string)
-            .or(title_hint)
-            .or_else(|| {
-                file.multi_record
-                    .then(|| derived_title(&sections, &parts))
-                    .flatten()
-            })
-            .unwrap_or_else(|| file_title(rel));
+        (doc.title, doc.title_source) = title(
+            own.text(Field::Title),
+            title_hint,
+            file.multi_record,
+            &sections,
+            &parts,
+            rel,
+        );
+        self.date(&mut doc, file.multi_record, file_date, &sections, &parts);
         let lang = *doc
             .lang
             .get_or_insert_with(|| detect_lang(&language_sample(&doc.title, &sections, &parts)));
@@ -463,7 +469,45 @@ fn file_title(rel: &str) -> String {
     }
 }
 
-/// For an untitled record: the start of its text, cut at a word.
+/// A document's title and where it comes from: its declared title, else its first heading,
+/// else the name of a note or text file, else the opening words of its text, else its file's
+/// name; placeholders ("Untitled", "Microsoft Word - x.docx", a PDF's own file name, a code,
+/// garbled glyphs) are passed over. An untitled record of a many-record file, or an untitled
+/// PDF or DOCX, is labelled by its opening words.
+fn title(
+    declared: Option<&str>,
+    hint: Option<String>,
+    multi_record: bool,
+    sections: &[Section],
+    parts: &[(Part, String)],
+    rel: &str,
+) -> (String, TitleSource) {
+    let real = crate::titles::is_real;
+    // A title that repeats the file's name was filled in by the program that wrote a PDF or
+    // DOCX, but chosen by whoever wrote a note's front matter or a record.
+    let from_properties = !multi_record && crate::titles::has_properties(rel);
+    let declared_real =
+        |t: &&str| real(t) && !(from_properties && crate::titles::same_as_file_name(t, rel));
+    if let Some(t) = declared.filter(declared_real) {
+        return (t.to_string(), TitleSource::Metadata);
+    }
+    if let Some(h) = hint.filter(|h| real(h)) {
+        return (h, TitleSource::Heading);
+    }
+    // A note's or a text file's name was chosen by its author (`informe-de-cierre.md`); a
+    // PDF's or a record's name is a code or the same for every record, and its first line
+    // (page 1, the record's start) says more.
+    let file = file_title(rel);
+    if !multi_record && !from_properties && real(&file) {
+        return (file, TitleSource::File);
+    }
+    if let Some(t) = derived_title(sections, parts).filter(|t| real(t)) {
+        return (t, TitleSource::Text);
+    }
+    (file, TitleSource::File)
+}
+
+/// For an untitled document or record: the start of its text, cut at a word.
 fn derived_title(sections: &[Section], parts: &[(Part, String)]) -> Option<String> {
     let text = sections
         .iter()
@@ -487,6 +531,60 @@ fn derived_title(sections: &[Section], parts: &[(Part, String)]) -> Option<Strin
     }
     title.push('…');
     Some(title)
+}
+
+impl Reader {
+    /// Settles a document's date and its source: declared metadata wins; else, for a single
+    /// document, a date written on its title page or a year in its title; else its file's
+    /// creation date if the text does not contradict it. Never the day of the run.
+    fn date(
+        &self,
+        doc: &mut Document,
+        multi_record: bool,
+        file_date: Option<Date>,
+        sections: &[Section],
+        parts: &[(Part, String)],
+    ) {
+        if doc.date.is_some() {
+            doc.date_source = Some(DateSource::Metadata);
+            return;
+        }
+        if multi_record && file_date.is_none() {
+            return;
+        }
+        let text = {
+            let mut text = doc.title.clone();
+            for s in sections {
+                text.push_str("\n\n");
+                if let Some(h) = &s.heading {
+                    text.push_str(h);
+                    text.push('\n');
+                }
+                for block in &s.blocks {
+                    text.push_str(&block.text);
+                    text.push('\n');
+                }
+            }
+            for (_, t) in parts {
+                text.push_str(t);
+                text.push('\n');
+            }
+            text
+        };
+        if !multi_record {
+            let written = crate::dating::in_text(&text, self.today)
+                .or_else(|| crate::dating::year_in_title(&doc.title, self.today));
+            if let Some(date) = written {
+                (doc.date, doc.date_source) = (Some(date), Some(DateSource::Text));
+                return;
+            }
+        }
+        if let Some(date) =
+            file_date.filter(|d| crate::dating::plausible_file_date(*d, &text, self.today))
+        {
+            (doc.date, doc.date_source) = (Some(date), Some(DateSource::File));
+        }
+    }
 }
 
 /// `70.5 MB`, `12 KB`, `300 bytes`.

@@ -185,6 +185,23 @@
     return KINDS.includes(kind) ? t("kind_" + kind) : kind;
   }
 
+  // A date at the precision its source gives ("2024", "2024-05", "2024-05-24") as a reader
+  // says it ("mayo de 2024"), marked when it is only the file's creation date.
+  function dateLabel(date, source) {
+    const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(date || "");
+    if (!m) return date || "";
+    const months = t("months").split("|");
+    const month = m[2] ? months[Number(m[2]) - 1] : null;
+    let text = m[1];
+    if (m[3]) text = t("date_day", { day: String(Number(m[3])), month, year: m[1] });
+    else if (month) text = t("date_month", { month, year: m[1] });
+    return source === "file" ? t("date_file", { date: text }) : text;
+  }
+
+  function dateTitle(source) {
+    return source === "file" ? t("date_source_file") : source === "text" ? t("date_source_text") : null;
+  }
+
   function langLabel(lang) {
     return lang === "es" || lang === "en" ? t("lang_" + lang) : lang;
   }
@@ -429,7 +446,14 @@
     const badges = el("div", { className: "badges" }, [
       el("span", { className: "badge kind kind-" + hit.kind, text: kindLabel(hit.kind) }),
       el("span", { className: "badge lang", text: hit.lang.toUpperCase(), title: langLabel(hit.lang) }),
-      hit.date ? el("span", { className: "badge date", text: hit.date }) : null,
+      hit.date
+        ? el("span", {
+            className: "badge date" + (hit.date_source === "file" ? " date-file" : ""),
+            text: dateLabel(hit.date, hit.date_source),
+            title: dateTitle(hit.date_source),
+            dataset: { date: hit.date },
+          })
+        : null,
     ]);
     const where = [];
     const places = regionNames(hit.regions);
@@ -653,7 +677,7 @@
     };
     add("meta_kind", kindLabel(head.kind));
     add("meta_lang", langLabel(head.lang));
-    add("meta_date", head.date);
+    add("meta_date", head.date ? dateLabel(head.date, head.date_source) : "");
     add("meta_country", head.country);
     add("meta_regions", regionNames(head.regions));
     add("meta_institutions", head.institutions);

@@ -331,13 +331,13 @@ impl SearchParams {
             .from
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim().parse::<Date>().map_err(|_| date_error("from", s)))
+            .map(|s| Date::parse_start(s.trim()).map_err(|_| date_error("from", s)))
             .transpose()?;
         let to = self
             .to
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| Date::parse_end(s).map_err(|_| date_error("to", s)))
+            .map(|s| Date::parse_end(s.trim()).map_err(|_| date_error("to", s)))
             .transpose()?;
         if let Some(year) = self.year.iter().find(|y| !DATE_YEARS.contains(y)) {
             return Err(bad(

@@ -18,6 +18,10 @@ const MARKUP_NOTE: &str = "---\ntitle: \"Nota con <b>marcas</b> & símbolos\"\nk
 lang: es\ncountry: Chile\nregions: [Biobío]\ndate: 2023-02-01\n---\n\n# Marcas\n\n\
 El texto trae `<script>alert(\"x\")</script>` y la palabra zarandaja & otras <b>negritas</b>.\n";
 
+/// A note dated to a month only, as its author wrote it.
+const MONTH_NOTE: &str = "---\ntitle: Mesa de la zampoña\nkind: other\nlang: es\n\
+date: 2024-05\n---\n\nLa mesa de la zampoña acordó una feria regional.\n";
+
 /// The index shared by the tests of this file (built once; tests only read it). A static is
 /// never dropped, so it lives under `target/tmp` rather than the system's temporary folder.
 fn shared_index() -> &'static Path {
@@ -30,6 +34,8 @@ fn shared_index() -> &'static Path {
             copy_dir(&repo_corpus(), &corpus);
             std::fs::write(corpus.join("notas-de-sesion/zz-marcas.md"), MARKUP_NOTE)
                 .expect("write the markup note");
+            std::fs::write(corpus.join("notas-de-sesion/zz-mes.md"), MONTH_NOTE)
+                .expect("write the month note");
             let index = dir.path().join("index");
             build_index(&corpus, &index);
             (dir, index)
@@ -349,6 +355,32 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
     for hit in dated["hits"].as_array().expect("hits") {
         assert_eq!(hit["date"], "2023-01-24", "{hit}");
     }
+}
+
+#[tokio::test]
+async fn a_month_stays_a_month_and_filters_as_the_range_of_its_days() {
+    let server = TestServer::new().await;
+    let (status, body) = server.get("/api/search?q=zampoña").await;
+    assert_eq!(status, 200, "{body}");
+    let hit = &body["hits"][0];
+    assert_eq!(hit["date"], "2024-05", "{hit}");
+    assert_eq!(hit["date_source"], "metadata", "{hit}");
+    for (range, found) in [
+        ("from=2024-05-31", true),
+        ("from=2024-05-20&to=2024-06-10", true),
+        ("to=2024-05-01", true),
+        ("from=2024-06-01", false),
+        ("to=2024-04-30", false),
+    ] {
+        let (status, body) = server.get(&format!("/api/search?q=zampoña&{range}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["total"].as_u64() == Some(1), found, "{range}: {body}");
+    }
+    let id = hit["id"].as_str().expect("an id");
+    let (status, doc) = server.get(&format!("/api/documents/{id}")).await;
+    assert_eq!(status, 200, "{doc}");
+    assert!(doc.to_string().contains("\"2024-05\""), "{doc}");
+    assert!(!doc.to_string().contains("2024-05-01"), "{doc}");
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 use super::parse::{FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
@@ -827,21 +827,35 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// Passages dated in an inclusive range of days; open ends are unbounded.
+    /// Passages whose date overlaps an inclusive range of days (`from`'s first day to `to`'s
+    /// last); open ends are unbounded. A passage dated `2024` is within May 2024, and one
+    /// dated `2024-05` within 2024.
     pub fn dates(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
-        let field = self.fields.date;
-        let bound = |date: Option<Date>, end_of_day: bool| match date {
-            Some(d) => {
-                let seconds = d.unix_timestamp() + if end_of_day { 86_399 } else { 0 };
-                Bound::Included(Term::from_field_date(
-                    field,
-                    DateTime::from_timestamp_secs(seconds),
-                ))
-            }
+        let at = |field: Field, seconds: i64| {
+            Bound::Included(Term::from_field_date(
+                field,
+                crate::indexer::index_date(seconds),
+            ))
+        };
+        // Dated on or before `to`'s last day, and until on or after `from`'s first: with
+        // neither, every dated passage.
+        let starts = match to {
+            Some(to) => at(self.fields.date, to.last_day().unix_timestamp() + 86_399),
             None => Bound::Unbounded,
         };
-        let q = RangeQuery::new(bound(from, false), bound(to, true));
-        Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+        let from = from.map_or(i64::MIN, |from| from.first_day().unix_timestamp());
+        let ends = RangeQuery::new(at(self.fields.date_end, from), Bound::Unbounded);
+        let q: Box<dyn Query> = match starts {
+            Bound::Unbounded => Box::new(ends),
+            starts => Box::new(BooleanQuery::new(vec![
+                (
+                    TOccur::Must,
+                    Box::new(RangeQuery::new(Bound::Unbounded, starts)) as Box<dyn Query>,
+                ),
+                (TOccur::Must, Box::new(ends)),
+            ])),
+        };
+        Box::new(ConstScoreQuery::new(q, 0.0))
     }
 }
 

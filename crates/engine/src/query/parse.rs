@@ -453,7 +453,7 @@ fn range(value: &str) -> (Option<&str>, Option<&str>) {
 
 /// The first day of a date written at day, month or year precision.
 fn period_start(text: &str) -> Result<Date, String> {
-    text.parse::<Date>().map_err(|e| e.to_string())
+    Date::parse_start(text).map_err(|e| e.to_string())
 }
 
 /// The last day of a date written at day, month or year precision.

@@ -111,8 +111,10 @@ fn read_pages(
         Err(_) => return Err(skip("could not parse PDF".into())),
     };
 
+    let (meta, file_date) = guard::guarded(|| info(&doc)).unwrap_or_default();
     let mut extracted = Extracted::single(Draft {
-        meta: guard::guarded(|| info(&doc)).unwrap_or_default(),
+        meta,
+        file_date,
         ..Draft::default()
     });
     let mut pages = Vec::with_capacity(count);
@@ -330,11 +332,12 @@ pub(crate) fn clean_text(text: &str) -> String {
     }
 }
 
-/// Title, Author, Subject, Keywords and CreationDate of the Info dictionary.
-fn info(doc: &PdfDocument) -> crate::meta::Metadata {
+/// Title, Author, Subject and Keywords of the Info dictionary, and its CreationDate apart
+/// (a file property, not the document's declared date).
+fn info(doc: &PdfDocument) -> (crate::meta::Metadata, Option<minga_core::Date>) {
     let mut meta = crate::meta::Metadata::default();
     let Some(dict) = info_dictionary(doc) else {
-        return meta;
+        return (meta, None);
     };
     let text = |key: &str| -> Option<String> {
         let object = dict.get(key)?;
@@ -345,15 +348,14 @@ fn info(doc: &PdfDocument) -> crate::meta::Metadata {
         let decoded = decode_text_string(object.as_string()?);
         Some(collapse_spaces(&clean_text(&decoded))).filter(|s| !s.is_empty())
     };
-    if let Some(title) = text("Title").filter(|t| meaningful_title(t)) {
+    if let Some(title) = text("Title") {
         meta.insert(Field::Title, Value::One(title), None);
     }
     if let Some(author) = text("Author") {
-        meta.insert(
-            Field::Authors,
-            Value::Many(split_list(&author, &[';', '|'])),
-            None,
-        );
+        let authors = crate::titles::real_authors(&author);
+        if !authors.is_empty() {
+            meta.insert(Field::Authors, Value::Many(authors), None);
+        }
     }
     let mut topics = text("Keywords")
         .map(|k| split_list(&k, &[',', ';', '|']))
@@ -364,10 +366,10 @@ fn info(doc: &PdfDocument) -> crate::meta::Metadata {
     if !topics.is_empty() {
         meta.insert(Field::Topics, Value::Many(topics), None);
     }
-    if let Some(date) = text("CreationDate").and_then(|d| pdf_date(&d)) {
-        meta.insert(Field::Date, Value::One(date), None);
-    }
-    meta
+    let created = text("CreationDate")
+        .and_then(|d| pdf_date(&d))
+        .and_then(|d| d.parse().ok());
+    (meta, created)
 }
 
 fn info_dictionary(doc: &PdfDocument) -> Option<HashMap<String, Object>> {
@@ -450,22 +452,6 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Titles that are file names or placeholders (`Microsoft Word - informe.docx`, `untitled`)
-/// say nothing.
-fn meaningful_title(title: &str) -> bool {
-    let lower = title.to_lowercase();
-    let placeholder = matches!(
-        lower.as_str(),
-        "untitled" | "sin título" | "sin titulo" | "documento1" | "document1"
-    );
-    let file_name = [
-        ".doc", ".docx", ".pdf", ".ppt", ".pptx", ".xls", ".xlsx", ".odt", ".indd", ".tex",
-    ]
-    .iter()
-    .any(|ext| lower.ends_with(ext));
-    !(placeholder || file_name || lower.starts_with("microsoft word - "))
-}
-
 /// `D:20230124103000-05'00'` as `2023-01-24`.
 fn pdf_date(value: &str) -> Option<String> {
     let digits: String = value
@@ -523,9 +509,6 @@ mod tests {
         );
         assert_eq!(pdf_date("D:2023").as_deref(), Some("2023"));
         assert_eq!(pdf_date("hoy"), None);
-        assert!(meaningful_title("Informe de la pasantía"));
-        assert!(!meaningful_title("Microsoft Word - informe_final.docx"));
-        assert!(!meaningful_title("untitled"));
         // Ligatures, odd spaces, decomposed accents, control characters and unmapped glyphs.
         assert_eq!(
             clean_text("e\u{FB03}cient\u{A0}planiﬁcación\u{1}\u{FFFD} Ano\u{301}"),
