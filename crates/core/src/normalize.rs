@@ -5,9 +5,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::mentions::{MentionIndex, Mentions};
-use crate::{
-    Document, Gazetteer, Glossary, Institutions, Result, Topics, fold_key, topic_key,
-};
+use crate::{Document, Gazetteer, Glossary, Institutions, Result, Topics, fold_key, topic_key};
 
 /// File names, inside a corpus folder, of the data files the normalizer reads.
 pub const GAZETTEER_FILE: &str = "_gazetteer.csv";

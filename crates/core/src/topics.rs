@@ -92,10 +92,16 @@ mod tests {
 
     #[test]
     fn singular_plural_case_accents_and_language_are_one_key() {
-        assert_eq!(topic_key("Cadenas productivas"), topic_key("cadena productiva"));
+        assert_eq!(
+            topic_key("Cadenas productivas"),
+            topic_key("cadena productiva")
+        );
         assert_eq!(topic_key("Innovación"), topic_key("innovaciones"));
         assert_eq!(topic_key("value chains"), topic_key("Value chain"));
-        assert_eq!(topic_key("  Gobernanza  regional "), topic_key("gobernanza regional"));
+        assert_eq!(
+            topic_key("  Gobernanza  regional "),
+            topic_key("gobernanza regional")
+        );
         assert_ne!(topic_key("cadena de valor"), topic_key("cadena productiva"));
     }
 
@@ -111,8 +117,15 @@ mod tests {
             assert_eq!(topics.canonical(form), "cadena de valor", "{form}");
         }
         for form in ["pyme", "SME", "pequeñas y medianas empresas", "Pymes"] {
-            assert_eq!(topics.canonical(form), "pequeña y mediana empresa", "{form}");
+            assert_eq!(
+                topics.canonical(form),
+                "pequeña y mediana empresa",
+                "{form}"
+            );
         }
-        assert_eq!(topics.canonical(" Cadenas productivas "), "Cadenas productivas");
+        assert_eq!(
+            topics.canonical(" Cadenas productivas "),
+            "Cadenas productivas"
+        );
     }
 }
