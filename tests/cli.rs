@@ -585,6 +585,20 @@ fn topics_the_glossary_says_are_the_same_are_one_facet_value() {
     }
     let r = w.json(&["search", "mesa", "--topic", "cadena productiva"]);
     assert_eq!(hit_ids(&r).len(), 2, "{r:#}");
+
+    // The name is the corpus's, not the last file's: two more notes that write the plural
+    // rename the value after an incremental run, as a rebuild would.
+    for n in 5..7 {
+        std::fs::write(
+            notes.join(format!("nota-{n}.md")),
+            format!("---\ntitle: Mesa {n}\ntopics: [cadenas productivas]\n---\nAcuerdos.\n"),
+        )
+        .unwrap();
+    }
+    w.ok(&["index"]);
+    let facets = w.json(&["facets"]);
+    assert_eq!(facets["topic"]["cadenas productivas"], 4, "{facets:#}");
+    assert_eq!(facets["topic"].as_object().unwrap().len(), 2, "{facets:#}");
 }
 
 #[test]
