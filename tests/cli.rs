@@ -530,6 +530,78 @@ fn a_new_folder_without_data_files_knows_peru_and_chile_from_the_built_in_lists(
 }
 
 #[test]
+fn topics_the_glossary_says_are_the_same_are_one_facet_value() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let notes = w.corpus().join("notas");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        w.corpus().join("_glossary.csv"),
+        "es,en,acronyms,note\ncadena de valor,value chain,,\n",
+    )
+    .unwrap();
+    let topics = [
+        "cadena de valor",
+        "Cadenas de Valor",
+        "value chains",
+        "cadenas productivas",
+        "Cadena productiva",
+    ];
+    for (n, topic) in topics.iter().enumerate() {
+        std::fs::write(
+            notes.join(format!("nota-{n}.md")),
+            format!("---\ntitle: Mesa {n}\ntopics: [{topic}]\n---\nAcuerdos de la mesa.\n"),
+        )
+        .unwrap();
+    }
+    w.ok(&["index"]);
+    let facets = w.json(&["facets"]);
+    let counts: Vec<(String, u64)> = facets["topic"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts.len(), 2, "{facets:#}");
+    assert!(
+        counts.contains(&("cadena de valor".into(), 3)),
+        "{facets:#}"
+    );
+    // No glossary entry: the spelling most passages use, ties to the one that sorts first.
+    assert!(
+        counts.contains(&("Cadena productiva".into(), 2)),
+        "{facets:#}"
+    );
+    for topic in ["value chain", "cadenas de valor", "Cadena de Valor"] {
+        let r = w.json(&["search", "mesa", "--topic", topic]);
+        let mut ids = hit_ids(&r);
+        ids.sort();
+        assert_eq!(
+            ids,
+            ["notas.nota-0", "notas.nota-1", "notas.nota-2"],
+            "{topic}: {r:#}"
+        );
+    }
+    let r = w.json(&["search", "mesa", "--topic", "cadena productiva"]);
+    assert_eq!(hit_ids(&r).len(), 2, "{r:#}");
+
+    // The name is the corpus's, not the last file's: two more notes that write the plural
+    // rename the value after an incremental run, as a rebuild would.
+    for n in 5..7 {
+        std::fs::write(
+            notes.join(format!("nota-{n}.md")),
+            format!("---\ntitle: Mesa {n}\ntopics: [cadenas productivas]\n---\nAcuerdos.\n"),
+        )
+        .unwrap();
+    }
+    w.ok(&["index"]);
+    let facets = w.json(&["facets"]);
+    assert_eq!(facets["topic"]["cadenas productivas"], 4, "{facets:#}");
+    assert_eq!(facets["topic"].as_object().unwrap().len(), 2, "{facets:#}");
+}
+
+#[test]
 fn a_dublin_core_export_and_nested_json_records_are_indexed_and_found() {
     let w = Workspace::new("tests/fixtures/corpus");
     let repo = w.corpus().join("repositorio");

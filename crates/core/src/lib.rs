@@ -1,6 +1,6 @@
 //! The shared vocabulary of Minga: what a document and a passage are, and the data files that
 //! make their metadata canonical (the gazetteer of regions, the directory of institutions and
-//! the bilingual glossary).
+//! the bilingual glossary, which also names topics).
 //!
 //! This crate owns the document model that readers produce and the engine indexes. It has no
 //! search engine, no HTTP and no file-format parsing; its only I/O is reading its own data files.
@@ -17,6 +17,7 @@ mod lang;
 mod mentions;
 mod model;
 mod normalize;
+mod topics;
 
 pub use date::{Date, DateSource, MONTHS_EN, MONTHS_ES, Precision};
 pub use durable::sync_folder;
@@ -34,3 +35,4 @@ pub use model::{
 pub use normalize::{
     DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning,
 };
+pub use topics::{Topics, topic_key};

@@ -1,11 +1,11 @@
-//! Making a document's metadata canonical: one spelling per region, country and institution,
-//! whatever the source file wrote.
+//! Making a document's metadata canonical: one spelling per region, country, institution and
+//! glossary topic, whatever the source file wrote.
 
 use std::fmt;
 use std::path::Path;
 
 use crate::mentions::{MentionIndex, Mentions};
-use crate::{Document, Gazetteer, Institutions, Result, fold_key};
+use crate::{Document, Gazetteer, Glossary, Institutions, Result, Topics, fold_key, topic_key};
 
 /// File names, inside a corpus folder, of the data files the normalizer reads.
 pub const GAZETTEER_FILE: &str = "_gazetteer.csv";
@@ -77,24 +77,27 @@ fn csv_field(value: &str) -> String {
     }
 }
 
-/// Rewrites document metadata to canonical names with a gazetteer and an institutions
-/// directory.
+/// Rewrites document metadata to canonical names with a gazetteer, an institutions
+/// directory and the glossary's topic names.
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer {
     pub gazetteer: Gazetteer,
     pub institutions: Institutions,
+    /// The glossary's names for topics (none by default).
+    pub topics: Topics,
     mentions: MentionIndex,
 }
 
 impl Normalizer {
     /// The built-in gazetteer and institutions directory with the corpus folder's data files
     /// ([`GAZETTEER_FILE`], [`INSTITUTIONS_FILE`]) merged over them (see
-    /// [`Gazetteer::with_builtin`], [`Institutions::with_builtin`]); a missing file adds
-    /// nothing, a malformed one is an error. The countries the folder's files name rank first
-    /// among the places that share a name.
+    /// [`Gazetteer::with_builtin`], [`Institutions::with_builtin`]), and the topic names of
+    /// its [`GLOSSARY_FILE`]; a missing file adds nothing, a malformed one is an error. The
+    /// countries the folder's files name rank first among the places that share a name.
     pub fn load(corpus: &Path) -> Result<Normalizer> {
         let gazetteer_path = corpus.join(GAZETTEER_FILE);
         let institutions_path = corpus.join(INSTITUTIONS_FILE);
+        let glossary_path = corpus.join(GLOSSARY_FILE);
         let gazetteer = if gazetteer_path.is_file() {
             Gazetteer::load(&gazetteer_path)?
         } else {
@@ -113,7 +116,23 @@ impl Normalizer {
             .filter_map(|c| gazetteer.lookup(c).map(|p| p.country.clone()))
             .collect();
         gazetteer.prefer_countries(named.iter().map(String::as_str));
-        Ok(Normalizer::new(gazetteer, institutions.with_builtin()))
+        let topics = if glossary_path.is_file() {
+            Topics::new(&Glossary::load(&glossary_path)?)
+        } else {
+            Topics::default()
+        };
+        Ok(Normalizer::new(gazetteer, institutions.with_builtin()).with_topics(topics))
+    }
+
+    /// The same normalizer, naming topics with `topics`.
+    pub fn with_topics(self, topics: Topics) -> Normalizer {
+        Normalizer { topics, ..self }
+    }
+
+    /// The name a topic is indexed under: the glossary's (see [`Topics::canonical`]), else
+    /// the topic as written.
+    pub fn topic(&self, topic: &str) -> String {
+        self.topics.canonical(topic)
     }
 
     /// A normalizer over a gazetteer and an institutions directory, as they are (nothing
@@ -123,6 +142,7 @@ impl Normalizer {
             mentions: MentionIndex::new(&gazetteer, &institutions),
             gazetteer,
             institutions,
+            topics: Topics::default(),
         }
     }
 
@@ -142,8 +162,9 @@ impl Normalizer {
         self.mentions.find(text)
     }
 
-    /// Canonical country, regions and institutions for `doc`; deduplicated, in the order the
-    /// document gave them. A region can be given by its name, an alias, or a city in
+    /// Canonical country, regions, institutions and topics for `doc`; deduplicated, in the
+    /// order the document gave them (topics that share a [`topic_key`] are one, the first
+    /// spelling kept). A region can be given by its name, an alias, or a city in
     /// `location` when no region is given; a name that is a country sets the country.
     pub fn normalize(&self, doc: &mut Document) -> Vec<Warning> {
         let mut warnings = Vec::new();
@@ -198,7 +219,12 @@ impl Normalizer {
             }
         }
         doc.institutions = dedup(institutions);
-        doc.topics = dedup(std::mem::take(&mut doc.topics));
+        let mut seen = std::collections::HashSet::new();
+        doc.topics = std::mem::take(&mut doc.topics)
+            .iter()
+            .map(|t| self.topic(t))
+            .filter(|t| !t.is_empty() && seen.insert(topic_key(t)))
+            .collect();
         doc.authors = dedup(std::mem::take(&mut doc.authors));
         warnings
     }
@@ -244,6 +270,22 @@ mod tests {
         assert_eq!(doc.country.as_deref(), Some("Chile"));
         assert_eq!(doc.institutions, ["CDPR Biobío"]);
         assert_eq!(doc.topics, ["innovación"]);
+    }
+
+    #[test]
+    fn topics_take_the_glossary_name_and_plurals_are_one() {
+        let glossary = "es,en,acronyms,note\ncadena de valor|cadenas de valor,value chain,,\n";
+        let glossary = Glossary::from_reader(glossary.as_bytes(), Path::new("g")).unwrap();
+        let normalizer = normalizer().with_topics(Topics::new(&glossary));
+        let mut doc = Document::new("d", "d.md");
+        doc.topics = vec![
+            "Value chains".into(),
+            "Cadena productiva".into(),
+            "CADENAS DE VALOR".into(),
+            "cadenas productivas".into(),
+        ];
+        normalizer.normalize(&mut doc);
+        assert_eq!(doc.topics, ["cadena de valor", "Cadena productiva"]);
     }
 
     #[test]

@@ -123,11 +123,13 @@ pub struct DocumentView {
 #[derive(Debug, Default)]
 pub(crate) struct Vocabulary {
     paths: HashMap<FacetName, Vec<Vec<String>>>,
+    /// The name each topic key is shown by (see [`Vocabulary::topic_name`]).
+    topic_names: HashMap<String, String>,
 }
 
 impl Vocabulary {
     fn load(searcher: &Searcher, fields: &Fields) -> Result<Vocabulary> {
-        let mut paths = HashMap::new();
+        let mut paths: HashMap<FacetName, Vec<Vec<String>>> = HashMap::new();
         for name in FacetName::ALL {
             let field = facet_field(fields, name);
             let mut values = BTreeSet::new();
@@ -149,13 +151,61 @@ impl Vocabulary {
                     }
                 }
             }
-            let depth = if name == FacetName::Region { 2 } else { 1 };
+            let depth = match name {
+                FacetName::Region | FacetName::Topic => 2,
+                _ => 1,
+            };
             paths.insert(
                 name,
                 values.into_iter().filter(|p| p.len() == depth).collect(),
             );
         }
-        Ok(Vocabulary { paths })
+        let topics = paths.get(&FacetName::Topic).map_or(&[][..], Vec::as_slice);
+        let topic_names = Vocabulary::topic_names(searcher, fields, topics)?;
+        Ok(Vocabulary { paths, topic_names })
+    }
+
+    /// For each topic key (a topic is indexed as `[key, spelling]`), the spelling most
+    /// passages of the index carry, ties to the one that sorts first. Counted over the
+    /// whole index each time it changes, so an incremental run names topics as a rebuild
+    /// would.
+    fn topic_names(
+        searcher: &Searcher,
+        fields: &Fields,
+        paths: &[Vec<String>],
+    ) -> Result<HashMap<String, String>> {
+        let keys: BTreeSet<&String> = paths.iter().filter_map(|p| p.first()).collect();
+        let mut collector = FacetCollector::for_field(fields.schema.get_field_name(fields.topic));
+        for key in &keys {
+            collector.add_facet(Facet::from_path([String::as_str(key)]));
+        }
+        let counts = searcher.search(&tantivy::query::AllQuery, &collector)?;
+        let mut names = HashMap::new();
+        for key in keys {
+            let best = counts
+                .get(Facet::from_path([String::as_str(key)]))
+                .filter_map(|(facet, count)| Some((count, facet.to_path().last()?.to_string())))
+                .min_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.cmp(y)));
+            if let Some((_, name)) = best {
+                names.insert(key.clone(), name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// The topic keys of the index (a topic is indexed as `[key, spelling]`), in order.
+    pub(crate) fn topic_keys(&self) -> impl Iterator<Item = &str> {
+        let keys: BTreeSet<&str> = self
+            .values(FacetName::Topic)
+            .iter()
+            .filter_map(|p| p.first().map(String::as_str))
+            .collect();
+        keys.into_iter()
+    }
+
+    /// The name a topic key is shown by; the key itself if the index holds none.
+    pub(crate) fn topic_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.topic_names.get(key).map_or(key, String::as_str)
     }
 
     /// The indexed facet path whose last step (or whole path, `Perú/Cusco`) is `name`,
@@ -829,6 +879,10 @@ impl Engine {
             for country in countries {
                 collector.add_facet(Facet::from_path([country]));
             }
+        } else if facet == FacetName::Topic {
+            for key in vocabulary.topic_keys() {
+                collector.add_facet(Facet::from_path([key]));
+            }
         } else {
             collector.add_facet(Facet::root());
         }
@@ -857,6 +911,17 @@ impl Engine {
                 .collect();
             for country in countries {
                 add(Facet::from_path([country]));
+            }
+        } else if facet == FacetName::Topic {
+            // A passage has one spelling per topic key, so the key counts its spellings.
+            for key in vocabulary.topic_keys() {
+                let count: u64 = counts
+                    .get(Facet::from_path([key]))
+                    .map(|(_, count)| count)
+                    .sum();
+                if count > 0 {
+                    out.insert(vocabulary.topic_name(key).to_string(), count);
+                }
             }
         } else {
             add(Facet::root());

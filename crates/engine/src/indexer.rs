@@ -543,8 +543,12 @@ impl Indexer {
         for institution in &p.institutions {
             doc.add_facet(f.institution, Facet::from_path([institution]));
         }
+        // A topic as `[key, spelling]`: spellings that differ only in case, accents or number
+        // are counted and filtered as one key, shown by the spelling most passages use.
         for topic in &p.topics {
-            doc.add_facet(f.topic, Facet::from_path([topic]));
+            let key = minga_core::topic_key(topic);
+            let key = if key.is_empty() { topic.clone() } else { key };
+            doc.add_facet(f.topic, Facet::from_path([key.as_str(), topic.as_str()]));
         }
         doc.add_facet(f.kind, Facet::from_path([p.kind.as_str()]));
         doc.add_facet(f.lang, Facet::from_path([p.lang.code()]));

@@ -16,8 +16,9 @@ use crate::analysis::Analyzer;
 /// reader's layout, lessons as records of their own from every format and ids that keep
 /// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
 /// copies are found; 8: and the band keys and copy cluster found at index time; 9: and the
-/// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words.)
-pub const SCHEMA_VERSION: u32 = 11;
+/// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words; 12:
+/// topics are read anew, named by the glossary and indexed under their key.)
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).

@@ -358,6 +358,53 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
 }
 
 #[tokio::test]
+async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filter() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("create the corpus");
+    std::fs::write(
+        corpus.join("_glossary.csv"),
+        "es,en,acronyms,note\ncadena de valor,value chain,,\n",
+    )
+    .expect("write the glossary");
+    let topics = [
+        "cadena de valor",
+        "Cadenas de Valor",
+        "value chains",
+        "cadenas productivas",
+        "Cadena productiva",
+    ];
+    for (n, topic) in topics.iter().enumerate() {
+        let note = format!("---\ntitle: Mesa {n}\ntopics: [{topic}]\n---\nAcuerdos de la mesa.\n");
+        std::fs::write(corpus.join(format!("nota-{n}.md")), note).expect("write a note");
+    }
+    let index = dir.path().join("index");
+    build_index(&corpus, &index);
+    let state = AppState::open(&index, Limits::default()).expect("open the index");
+    let server = TestServer::start(state).await;
+
+    let (status, facets) = server.get("/api/facets").await;
+    assert_eq!(status, 200, "{facets}");
+    assert_eq!(
+        facets["facets"]["topic"],
+        json!({"cadena de valor": 3, "Cadena productiva": 2}),
+        "{facets}"
+    );
+    for topic in ["value+chain", "cadenas+de+valor", "VALUE+CHAINS"] {
+        let (status, body) = server
+            .get(&format!("/api/search?q=mesa&topic={topic}"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["total"], 3, "{topic}: {body}");
+        assert_eq!(body["facets"]["topic"]["cadena de valor"], 3, "{body}");
+    }
+    let (_, body) = server
+        .get("/api/search?q=mesa&topic=cadena+productiva")
+        .await;
+    assert_eq!(body["total"], 2, "{body}");
+}
+
+#[tokio::test]
 async fn a_month_stays_a_month_and_filters_as_the_range_of_its_days() {
     let server = TestServer::new().await;
     let (status, body) = server.get("/api/search?q=zampoña").await;

@@ -770,10 +770,16 @@ impl QueryBuilder<'_> {
                     return Err(unknown("institution", "institution"));
                 }
             }
-            FacetName::Topic => match self.vocabulary.find(FacetName::Topic, value) {
-                Some(path) => self.facet_filter(f.topic, path),
-                None => self.facet_filter(f.topic, [value.trim()]),
-            },
+            FacetName::Topic => {
+                // Indexed as `[key, spelling]`: the key of the glossary's name, else of the
+                // topic as written, finds every spelling.
+                let key = minga_core::topic_key(&self.tables.normalizer.topic(value));
+                if key.is_empty() {
+                    self.facet_filter(f.topic, [value.trim()])
+                } else {
+                    self.facet_filter(f.topic, [key])
+                }
+            }
             FacetName::Kind => {
                 let kind: minga_core::Kind = value.parse().map_err(|e| Error::Filter {
                     name: "kind",
