@@ -137,6 +137,10 @@ pub(crate) fn recurring_threshold(documents: u64) -> u64 {
     RECURRING_MIN_DOCUMENTS.max(documents.div_ceil(RECURRING_SHARE))
 }
 
+/// Sentences a [`Boilerplate`] remembers before it starts over (a few MB): a server that
+/// runs long on one generation of a large index still holds a bounded set.
+const KNOWN_SENTENCES: usize = 100_000;
+
 /// What one generation of the index knows of its boilerplate: the sentences found to recur,
 /// or not, so far, each looked up once.
 #[derive(Debug)]
@@ -160,19 +164,17 @@ impl Boilerplate {
     /// sentence `key`. The term's document frequency counts deleted passages too, so only
     /// a key it puts over the threshold has its living passages counted.
     pub(crate) fn recurs(&self, searcher: &Searcher, key: u64) -> bool {
-        if let Some(&known) = self
-            .known
-            .lock()
-            .ok()
-            .and_then(|k| k.get(&key).copied())
-            .as_ref()
-        {
+        let known = self.known.lock().ok().and_then(|k| k.get(&key).copied());
+        if let Some(known) = known {
             return known;
         }
         let term = Term::from_field_u64(self.field, key);
         let recurs = searcher.doc_freq(&term).is_ok_and(|n| n >= self.threshold)
             && self.living(searcher, &term) >= self.threshold;
         if let Ok(mut known) = self.known.lock() {
+            if known.len() >= KNOWN_SENTENCES {
+                known.clear();
+            }
             known.insert(key, recurs);
         }
         recurs
