@@ -425,6 +425,32 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
     screenshot(&tab, "shared-link.png");
 
+    // A word that matches nothing in the index is named, while the other word's hits show;
+    // the word is the page's text, not markup.
+    tab.navigate_to(&server.url("/?q=gobernanza%20Tacna%3Cb%3E"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open a search with a word the index lacks");
+    wait_until(
+        &tab,
+        "the words that matched nothing",
+        "document.querySelector('#understood .unmatched') !== null && \
+         document.querySelectorAll('#hits > *').length > 0",
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#understood .unmatched').textContent"
+        ),
+        "Sin resultados para: Tacna<b"
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "String(document.querySelectorAll('#understood b').length)"
+        ),
+        "0"
+    );
+
     // A misspelt word: the page says what else it searched and offers the index's own word,
     // which a click searches.
     tab.navigate_to(&server.url("/?q=innvoacion"))

@@ -740,3 +740,43 @@ fn dates_keep_their_precision_and_their_source_and_placeholder_titles_are_passed
     let out = w.ok(&["search", "mesa", "del", "agua"]);
     assert!(out.contains("2022-04-02 (file date)"), "{out}");
 }
+
+/// Notes that open with the same sample disclaimer: a search shows the sentence with the
+/// word searched, and names the word that nothing matched.
+#[test]
+fn snippets_pass_over_a_shared_disclaimer_and_unmatched_words_are_named() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let notes = w.corpus().join("notas");
+    std::fs::create_dir_all(&notes).unwrap();
+    let disclaimer = "Nota de muestra: el contenido de la quinua y sus cifras es ilustrativo.";
+    let topics = ["la papa", "el café", "el cacao", "la alpaca", "la trucha"];
+    for (i, topic) in topics.iter().enumerate() {
+        std::fs::write(
+            notes.join(format!("nota-{i}.md")),
+            format!("---\ntitle: Nota {i}\n---\n{disclaimer} Se trató {topic} en la mesa.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        notes.join("quinua.md"),
+        format!(
+            "---\ntitle: Mesa del altiplano\n---\n{disclaimer} Se visitaron dos \
+             cooperativas. La quinua orgánica de Puno se vende en ferias regionales.\n"
+        ),
+    )
+    .unwrap();
+    w.ok(&["index"]);
+    let out = w.ok(&["search", "quinua", "Tacna", "--all-copies"]);
+    assert!(out.contains("No results for: Tacna"), "{out}");
+    let hit = out
+        .lines()
+        .skip_while(|l| !l.contains("Mesa del altiplano"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no snippet for the note: {out}"));
+    assert!(hit.contains("La **quinua** orgánica de Puno"), "{out}");
+    assert!(!hit.contains("Nota de muestra"), "{out}");
+    let json = w.json(&["search", "quinua", "Tacna"]);
+    assert_eq!(json["unmatched"], serde_json::json!(["Tacna"]));
+}

@@ -164,6 +164,10 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
         terminal::clean(&r.parsed),
         r.took_ms
     );
+    if !r.unmatched.is_empty() {
+        let words: Vec<_> = r.unmatched.iter().map(|w| terminal::clean(w)).collect();
+        let _ = writeln!(out, "No results for: {}", words.join(", "));
+    }
     if let Some(suggestion) = &r.suggestion {
         let _ = writeln!(out, "Did you mean: {}", terminal::clean(suggestion));
     }

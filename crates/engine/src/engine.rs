@@ -26,7 +26,7 @@ use crate::indexer::FileRecord;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION};
-use crate::snippet::snippet;
+use crate::snippet::{Boilerplate, snippet};
 use crate::stats::LanguageStatistics;
 use crate::tables::Tables;
 use crate::{
@@ -237,6 +237,7 @@ struct Generation {
     tables: Arc<Tables>,
     vocabulary: Arc<Vocabulary>,
     glossary: Arc<GlossaryIndex>,
+    boilerplate: Arc<Boilerplate>,
 }
 
 /// An open index, ready to search. Cheap to share between threads; it picks up new commits
@@ -425,8 +426,13 @@ impl Engine {
                 format!("its copy of the data files cannot be read: {e}"),
             )
         })?;
+        let documents = CommitInfo::of(&self.index, &self.dir)
+            .ok()
+            .flatten()
+            .map_or(0, |info| info.documents as u64);
         let generation = Arc::new(Generation {
             id,
+            boilerplate: Arc::new(Boilerplate::new(self.fields.sentences, documents)),
             glossary: Arc::new(GlossaryIndex::new(&tables.glossary)),
             tables: Arc::new(tables),
             vocabulary: Arc::new(Vocabulary::load(searcher, &self.fields)?),
@@ -520,6 +526,8 @@ impl Engine {
             highlight: Default::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),
+            typed: Vec::new(),
+            alternates: Vec::new(),
         };
         let text = builder.node(node)?;
         let groups = self.filter_groups(&builder, request)?;
@@ -640,7 +648,12 @@ impl Engine {
         };
         let mut hits = Vec::with_capacity(pages.len());
         for group in pages {
-            hits.push(self.hit(&searcher, &group, &builder.highlight)?);
+            hits.push(self.hit(
+                &searcher,
+                &group,
+                &builder.highlight,
+                &generation.boilerplate,
+            )?);
         }
         // A word the index has never seen, close to one it has: whatever else matched, nothing
         // matched that word as typed, so offer the query with the word most likely meant.
@@ -651,11 +664,13 @@ impl Engine {
             }
             text
         });
+        let unmatched = builder.unmatched()?;
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: node.to_string(),
             expanded: builder.expansions,
             suggestion,
+            unmatched,
             hits,
             total,
             copies: unfolded.saturating_sub(total),
@@ -737,13 +752,23 @@ impl Engine {
     }
 
     /// The hit for a document's matching passages, best first.
-    fn hit(&self, searcher: &Searcher, group: &Group, highlight: &Highlight) -> Result<Hit> {
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        group: &Group,
+        highlight: &Highlight,
+        boilerplate: &Boilerplate,
+    ) -> Result<Hit> {
         // The ids of the passages read, by address: a copy's original is most often one of
         // the hit's own passages, read already (each read is a block of the store to unpack).
         let mut ids: HashMap<DocAddress, String> = HashMap::new();
         let mut snippets = Vec::new();
+        // The best passage's opening, for when no passage has a query word in its text (it
+        // matched on its title or heading alone).
+        let mut opening = None;
         let mut other_passages = Vec::new();
         let mut best = None;
+        let mut recurs = |key: u64| boilerplate.recurs(searcher, key);
         for (i, &(score, address)) in group
             .passages
             .iter()
@@ -752,17 +777,26 @@ impl Engine {
         {
             let passage = self.passage(searcher, address)?;
             ids.insert(address, passage.id.clone());
-            if i < SNIPPETS_PER_HIT {
-                let s = snippet(&passage.text, passage.lang, highlight, &self.analyzers);
+            if snippets.len() < SNIPPETS_PER_HIT {
+                let s = snippet(
+                    &passage.text,
+                    passage.lang,
+                    highlight,
+                    &self.analyzers,
+                    &mut recurs,
+                );
                 let chars = |byte: usize| passage.text[..byte].chars().count();
+                let s = PassageSnippet {
+                    passage: passage.id.clone(),
+                    start: chars(s.start),
+                    end: chars(s.end),
+                    html: s.html,
+                };
                 // A passage that matched on its title or heading alone adds no snippet.
-                if i == 0 || s.html.contains("<mark>") {
-                    snippets.push(PassageSnippet {
-                        passage: passage.id.clone(),
-                        start: chars(s.start),
-                        end: chars(s.end),
-                        html: s.html,
-                    });
+                if s.html.contains("<mark>") {
+                    snippets.push(s);
+                } else if i == 0 {
+                    opening = Some(s);
                 }
             }
             if i == 0 {
@@ -770,6 +804,9 @@ impl Engine {
             } else {
                 other_passages.push(passage.id);
             }
+        }
+        if snippets.is_empty() {
+            snippets.extend(opening);
         }
         let mut duplicates = Vec::with_capacity(group.copies.len().min(MAX_DUPLICATES));
         for &(address, original) in group.copies.iter().take(MAX_DUPLICATES) {

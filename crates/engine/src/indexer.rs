@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use minga_core::{Kind, Passage};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
@@ -25,6 +26,7 @@ use crate::engine::CommitInfo;
 use crate::schema::{
     ENTRY_FILE, ENTRY_PASSAGE, Fields, SCHEMA_VERSION, group_key, group_keys, id_key, work_key,
 };
+use crate::snippet::sentence_keys;
 use crate::tables::{TABLES_DIR, Tables};
 use crate::{Error, Result};
 
@@ -408,12 +410,16 @@ impl Indexer {
         // indexing thread.
         let mut batch: Vec<UserOperation> = Vec::new();
         let mut parent: Option<&str> = None;
+        // The sentence keys the document's passages so far have: each goes on one passage.
+        let mut sentences = FxHashSet::default();
         for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
             if parent.is_some_and(|p| p != passage.parent) {
                 self.writer.run(std::mem::take(&mut batch))?;
+                sentences.clear();
             }
             parent = Some(&passage.parent);
-            batch.push(UserOperation::Add(self.passage_doc(passage, write.file)?));
+            let doc = self.passage_doc(passage, write.file, &mut sentences)?;
+            batch.push(UserOperation::Add(doc));
             write.passages += 1;
         }
         if !batch.is_empty() {
@@ -471,8 +477,14 @@ impl Indexer {
         }
     }
 
-    /// A passage as the index holds it; `file` is its file's number in `Copies`.
-    fn passage_doc(&mut self, p: &Passage, file: u32) -> Result<TantivyDocument> {
+    /// A passage as the index holds it; `file` is its file's number in `Copies`; `sentences`,
+    /// the sentence keys its document's earlier passages hold (its own are added).
+    fn passage_doc(
+        &mut self,
+        p: &Passage,
+        file: u32,
+        sentences: &mut FxHashSet<u64>,
+    ) -> Result<TantivyDocument> {
         // A lesson is known by its title as much as by its text: a register restating a
         // session's lesson keeps its title.
         let lesson_title = match (p.kind, p.heading.as_deref()) {
@@ -526,6 +538,11 @@ impl Indexer {
         }
         doc.add_text(f.body.stemmed(p.lang), &p.text);
         doc.add_text(f.body.exact, &p.text);
+        for key in sentence_keys(&p.text) {
+            if sentences.insert(key) {
+                doc.add_u64(f.sentences, key);
+            }
+        }
         let gazetteer = &self.tables.normalizer.gazetteer;
         if let Some(country) = &p.country {
             doc.add_facet(f.country, Facet::from_path([country]));

@@ -222,7 +222,9 @@ pub struct Hit {
     pub source: SourceRef,
     /// Passages of this document that matched (in grouped results; 1 otherwise).
     pub matches: usize,
-    /// Snippets of the best matching passages of the document, the hit's own first.
+    /// Snippets of the best matching passages of the document whose text has a query word,
+    /// best first; the best passage's opening when none has (it matched on its title or
+    /// heading alone).
     pub snippets: Vec<PassageSnippet>,
     /// Ids of the document's other matching passages, best first.
     pub other_passages: Vec<String>,
@@ -281,6 +283,11 @@ pub struct SearchResponse {
     /// index and close to a word it holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// The words of the query, as typed, that no passage of the index matches in any form
+    /// or expansion (whatever the filters): "No results for: Tacna". Excluded words and
+    /// stop words are never listed; a misspelt word is, beside its `suggestion`.
+    #[serde(default)]
+    pub unmatched: Vec<String>,
     pub hits: Vec<Hit>,
     /// Hits in all: documents when grouped, passages otherwise; a copy folded into the hit
     /// it copies is not counted, and neither is it in the facets.

@@ -16,8 +16,10 @@ use crate::analysis::Analyzer;
 /// reader's layout, lessons as records of their own from every format and ids that keep
 /// the extension of files other than Markdown; 7: passages carry a MinHash sketch, so
 /// copies are found; 8: and the band keys and copy cluster found at index time; 9: and the
-/// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words; 12:
-/// topics are read anew, named by the glossary and indexed under their key.)
+/// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words; 11:
+/// dates keep their precision and the last day they cover (`date_end`); 12:
+/// topics are read anew, named by the glossary and indexed under their key, and the keys
+/// of a document's sentences are kept, so boilerplate is known.)
 pub const SCHEMA_VERSION: u32 = 12;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
@@ -93,6 +95,10 @@ pub struct Fields {
     /// document that declares itself an edition of another (`edition_of`), the one the
     /// other's passages have (see `work_key`). Grouped results show a work once.
     pub work: Field,
+    /// The keys of the passage's sentences (see `snippet::sentence_key`), indexed, each on
+    /// the first passage of its document that has it: a key's document frequency is the
+    /// number of documents holding the sentence, which tells boilerplate from text.
+    pub sentences: Field,
     /// The whole passage (or file record) as JSON, for display.
     pub record: Field,
 }
@@ -150,6 +156,7 @@ impl Fields {
         let bands = builder.add_u64_field("bands", INDEXED);
         let cluster = builder.add_u64_field("cluster", FAST);
         let work = builder.add_u64_field("work", FAST);
+        let sentences = builder.add_u64_field("sentences", INDEXED);
         let record = builder.add_text_field("record", STORED);
         Fields {
             schema: builder.build(),
@@ -176,6 +183,7 @@ impl Fields {
             bands,
             cluster,
             work,
+            sentences,
             record,
         }
     }

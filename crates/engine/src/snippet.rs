@@ -1,13 +1,22 @@
 //! Snippets: the sentences of a passage that best show why it matched, HTML-escaped, with
 //! the matched words in `<mark>`.
+//!
+//! A sentence that recurs across many documents (a disclaimer, a funding line, a running
+//! header) is boilerplate: it is never the snippet, nor shown beside it, while another
+//! sentence of the passage matches. Sentences are known by [`sentence_key`], which the
+//! indexer stores once per document, so how many documents hold one is a term lookup.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use minga_core::{Lang, fold_into};
 use serde::{Deserialize, Serialize};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use crate::analysis::words;
 use crate::query::build::{Analyzers, Highlight};
+use crate::schema::{FNV_OFFSET, fnv};
 
 /// Longest snippet, in characters, before it is cut.
 pub const SNIPPET_CHARS: usize = 280;
@@ -111,13 +120,131 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Fewest documents that hold a sentence for it to be boilerplate, however small the index.
+/// Five is more than a text and its editions or the registers quoting it usually make, and
+/// what a sample folder's disclaimer already reaches.
+pub const RECURRING_MIN_DOCUMENTS: u64 = 5;
+
+/// In a larger index, the share of its documents that must hold a sentence for it to be
+/// boilerplate: one in this many (0.5%: 250 of 50,000 documents, a publisher's series'
+/// funding line; no text is quoted that often). A sentence wrongly taken for boilerplate
+/// costs little: it is still the snippet when no other sentence of the passage matches.
+pub const RECURRING_SHARE: u64 = 200;
+
+/// How many documents must hold a sentence, in an index of `documents`, for it to be
+/// boilerplate.
+pub(crate) fn recurring_threshold(documents: u64) -> u64 {
+    RECURRING_MIN_DOCUMENTS.max(documents.div_ceil(RECURRING_SHARE))
+}
+
+/// Sentences a [`Boilerplate`] remembers before it starts over (a few MB): a server that
+/// runs long on one generation of a large index still holds a bounded set.
+const KNOWN_SENTENCES: usize = 100_000;
+
+/// What one generation of the index knows of its boilerplate: the sentences found to recur,
+/// or not, so far, each looked up once.
+#[derive(Debug)]
+pub(crate) struct Boilerplate {
+    field: Field,
+    threshold: u64,
+    known: Mutex<HashMap<u64, bool>>,
+}
+
+impl Boilerplate {
+    /// For an index of `documents` whose sentence keys are in `field`.
+    pub(crate) fn new(field: Field, documents: u64) -> Boilerplate {
+        Boilerplate {
+            field,
+            threshold: recurring_threshold(documents),
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether at least the threshold's number of documents still in the index hold the
+    /// sentence `key`. The term's document frequency counts deleted passages too, so only
+    /// a key it puts over the threshold has its living passages counted.
+    pub(crate) fn recurs(&self, searcher: &Searcher, key: u64) -> bool {
+        let known = self.known.lock().ok().and_then(|k| k.get(&key).copied());
+        if let Some(known) = known {
+            return known;
+        }
+        let term = Term::from_field_u64(self.field, key);
+        let recurs = searcher.doc_freq(&term).is_ok_and(|n| n >= self.threshold)
+            && self.living(searcher, &term) >= self.threshold;
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= KNOWN_SENTENCES {
+                known.clear();
+            }
+            known.insert(key, recurs);
+        }
+        recurs
+    }
+
+    /// The passages not deleted that hold `term`, counted up to the threshold.
+    fn living(&self, searcher: &Searcher, term: &Term) -> u64 {
+        let mut count = 0;
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.field) else {
+                continue;
+            };
+            let Ok(Some(mut postings)) = inverted.read_postings(term, IndexRecordOption::Basic)
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    count += 1;
+                    if count >= self.threshold {
+                        return count;
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+        count
+    }
+}
+
+/// Fewest words a sentence has for [`sentence_key`] to know it: shorter lines (a heading,
+/// `Nada.`) are too common to say anything and would only fill the index.
+const SENTENCE_KEY_WORDS: usize = 3;
+
+/// A sentence's identity across documents: a hash of its words folded (case, accents), with
+/// every digit as `0` (a running header with its page number is one sentence on every page).
+/// `None` for a sentence of fewer than [`SENTENCE_KEY_WORDS`] words.
+pub(crate) fn sentence_key(sentence: &str) -> Option<u64> {
+    let mut normal = String::new();
+    let mut count = 0;
+    for (_, word) in words(sentence) {
+        fold_into(word, &mut normal);
+        normal.push(' ');
+        count += 1;
+    }
+    let bytes = normal
+        .bytes()
+        .map(|b| if b.is_ascii_digit() { b'0' } else { b });
+    (count >= SENTENCE_KEY_WORDS).then(|| fnv(bytes, FNV_OFFSET))
+}
+
+/// The keys of the sentences of `text` (see [`sentence_key`]), in order.
+pub(crate) fn sentence_keys(text: &str) -> impl Iterator<Item = u64> + '_ {
+    sentences(text)
+        .into_iter()
+        .filter_map(|(s, e)| sentence_key(&text[s..e]))
+}
+
 /// The best extract of `text` for the query: the sentence with the most distinct matched
 /// terms, with its neighbours while they fit; the opening of the text when nothing matches.
+/// A sentence for which `recurring` says yes (boilerplate, given its [`sentence_key`]) is
+/// passed over while another matches, and is not shown as a neighbour of one that does.
 pub(crate) fn snippet(
     text: &str,
     lang: Lang,
     highlight: &Highlight,
     analyzers: &Analyzers,
+    recurring: &mut dyn FnMut(u64) -> bool,
 ) -> Snippet {
     let found = matches(text, lang, highlight, analyzers);
     let sentences = sentences(text);
@@ -128,6 +255,10 @@ pub(crate) fn snippet(
             end: 0,
         };
     }
+    let boilerplate: Vec<bool> = sentences
+        .iter()
+        .map(|&(s, e)| sentence_key(&text[s..e]).is_some_and(&mut *recurring))
+        .collect();
     // One pass over the matches, in order, scoring the sentence each falls in.
     let mut scores = vec![0usize; sentences.len()];
     let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); sentences.len()];
@@ -144,17 +275,31 @@ pub(crate) fn snippet(
             distinct[sentence].insert(m.2.as_str());
         }
     }
+    // Matching sentences first, boilerplate last among them; with no match at all, the
+    // opening, from its first sentence that is not boilerplate.
     let best = (0..sentences.len())
-        .max_by_key(|&i| (distinct[i].len() * 16 + scores[i], std::cmp::Reverse(i)))
+        .max_by_key(|&i| {
+            let score = distinct[i].len() * 16 + scores[i];
+            (score > 0, !boilerplate[i], score, std::cmp::Reverse(i))
+        })
         .unwrap_or(0);
+    // Neighbours shown for context are never boilerplate, unless the best sentence is.
+    let context = |i: usize| boilerplate[best] || !boilerplate[i];
     let chars = |s: usize, e: usize| text[s..e].chars().count();
     let (mut start, mut end) = sentences[best];
     let mut last = best;
-    while last + 1 < sentences.len() && chars(start, sentences[last + 1].1) <= SNIPPET_CHARS {
+    while last + 1 < sentences.len()
+        && context(last + 1)
+        && chars(start, sentences[last + 1].1) <= SNIPPET_CHARS
+    {
         last += 1;
         end = sentences[last].1;
     }
-    if best > 0 && last == best && chars(sentences[best - 1].0, end) <= SNIPPET_CHARS {
+    if best > 0
+        && last == best
+        && context(best - 1)
+        && chars(sentences[best - 1].0, end) <= SNIPPET_CHARS
+    {
         start = sentences[best - 1].0;
     }
     let (mut cut_start, mut cut_end) = (false, false);
@@ -266,6 +411,7 @@ mod tests {
             Lang::Es,
             &highlight(&["agencia", "regional"]),
             &Analyzers::new(),
+            &mut |_| false,
         );
         assert!(
             s.html
@@ -282,7 +428,13 @@ mod tests {
         let analyzers = Analyzers::new();
         let mut h = Highlight::default();
         h.exact.extend(analyzers.exact.terms("3,5 tasa_base"));
-        let s = snippet("Sube 3,5 puntos (tasa_base).", Lang::Es, &h, &analyzers);
+        let s = snippet(
+            "Sube 3,5 puntos (tasa_base).",
+            Lang::Es,
+            &h,
+            &analyzers,
+            &mut |_| false,
+        );
         assert_eq!(
             s.html,
             "Sube <mark>3,5</mark> puntos (<mark>tasa_base</mark>).",
@@ -300,6 +452,7 @@ mod tests {
             Lang::Es,
             &highlight(&["articulacion", "interinstitucional", "biobio"]),
             &Analyzers::new(),
+            &mut |_| false,
         );
         assert!(
             s.html.contains(
@@ -324,6 +477,7 @@ mod tests {
             Lang::Es,
             &highlight(&["innovacion"]),
             &Analyzers::new(),
+            &mut |_| false,
         );
         assert!(
             s.html.starts_with('…') && s.html.ends_with('…'),
@@ -372,7 +526,77 @@ mod tests {
             Lang::Es,
             &Highlight::default(),
             &Analyzers::new(),
+            &mut |_| false,
         );
         assert_eq!(s.html, "Primera frase. Segunda frase.");
+    }
+
+    #[test]
+    fn boilerplate_is_passed_over_while_another_sentence_matches() {
+        let disclaimer = "Contenido de muestra sobre el cacao con fines de demostración.";
+        let text = format!("{disclaimer} Otra frase. El cacao de Piura se exporta en grano.");
+        let key = sentence_key(disclaimer).unwrap();
+        let s = snippet(
+            &text,
+            Lang::Es,
+            &highlight(&["cacao"]),
+            &Analyzers::new(),
+            &mut |k| k == key,
+        );
+        assert!(
+            s.html.contains("El <mark>cacao</mark> de Piura"),
+            "{}",
+            s.html
+        );
+        assert!(!s.html.contains("muestra"), "{}", s.html);
+        // Only the boilerplate matches: it is the snippet.
+        let s = snippet(
+            &format!("{disclaimer} Otra frase."),
+            Lang::Es,
+            &highlight(&["cacao"]),
+            &Analyzers::new(),
+            &mut |k| k == key,
+        );
+        assert!(s.html.contains("<mark>cacao</mark>"), "{}", s.html);
+    }
+
+    #[test]
+    fn boilerplate_is_neither_the_opening_nor_beside_the_match() {
+        let disclaimer = "Nota de sesión de muestra.";
+        let key = sentence_key(disclaimer).unwrap();
+        let mut recurs = |k| k == key;
+        let text = format!("{disclaimer} La mesa trató el financiamiento regional.");
+        let s = snippet(
+            &text,
+            Lang::Es,
+            &highlight(&["financiamiento"]),
+            &Analyzers::new(),
+            &mut recurs,
+        );
+        assert_eq!(
+            s.html,
+            "La mesa trató el <mark>financiamiento</mark> regional."
+        );
+        let s = snippet(
+            &text,
+            Lang::Es,
+            &Highlight::default(),
+            &Analyzers::new(),
+            &mut recurs,
+        );
+        assert_eq!(s.html, "La mesa trató el financiamiento regional.");
+    }
+
+    #[test]
+    fn a_sentence_is_known_whatever_its_case_accents_and_page_number() {
+        assert_eq!(
+            sentence_key("Informe anual 2023, página 12."),
+            sentence_key("INFORME ANUAL 2023 — Pagina 13")
+        );
+        assert_ne!(
+            sentence_key("Nota de sesión de muestra."),
+            sentence_key("Nota de sesión ilustrativa.")
+        );
+        assert_eq!(sentence_key("Muy corta."), None);
     }
 }

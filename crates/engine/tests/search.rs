@@ -351,3 +351,142 @@ fn a_page_of_documents_is_full_even_when_one_document_has_many_matching_passages
     assert_eq!(second.hits.len(), 1);
     assert_ne!(second.hits[0].parent, "informe");
 }
+
+/// Six sample notes that open with the same disclaimer, as a sample folder's do; the
+/// disclaimer happens to name cacao.
+fn notes_with_a_disclaimer() -> Vec<Passage> {
+    let disclaimer = "Nota de muestra: el cacao y las cifras citadas son ilustrativos.";
+    let mut notes: Vec<Passage> = (1..=6)
+        .map(|i| {
+            passage(
+                &format!("nota-{i}"),
+                Lang::Es,
+                &format!("Nota {i}"),
+                &format!("{disclaimer} Se visitó la cooperativa número {i} del valle."),
+            )
+        })
+        .collect();
+    notes[0].text = format!(
+        "{disclaimer} Se visitó la cooperativa del valle. El cacao fino de aroma de Piura se \
+         exporta en grano a Europa."
+    );
+    notes
+}
+
+#[test]
+fn a_sentence_many_documents_share_is_not_the_snippet_while_another_matches() {
+    let notes = notes_with_a_disclaimer();
+    let (dir, engine) = build(&notes);
+    // The notes are near copies of one another: every one shown.
+    let request = SearchRequest {
+        dedupe: false,
+        ..SearchRequest::new("cacao")
+    };
+    let response = engine.search(&request).unwrap();
+    let hit = response.hits.iter().find(|h| h.id == "nota-1").unwrap();
+    assert!(
+        hit.snippet
+            .contains("El <mark>cacao</mark> fino de aroma de Piura"),
+        "{}",
+        hit.snippet
+    );
+    assert!(!hit.snippet.contains("muestra"), "{}", hit.snippet);
+    // Where the disclaimer is the only sentence that matches, it is the snippet.
+    let other = response.hits.iter().find(|h| h.id == "nota-2").unwrap();
+    assert!(
+        other.snippet.contains("<mark>cacao</mark>"),
+        "{}",
+        other.snippet
+    );
+
+    // Four of the notes deleted: two documents sharing a sentence is no boilerplate.
+    drop(engine);
+    let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    for note in &notes[2..] {
+        indexer.remove(&note.source.path);
+    }
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let response = engine.search(&request).unwrap();
+    let hit = response.hits.iter().find(|h| h.id == "nota-1").unwrap();
+    assert!(
+        hit.snippet
+            .starts_with("Nota de muestra: el <mark>cacao</mark>"),
+        "{}",
+        hit.snippet
+    );
+}
+
+#[test]
+fn a_document_shows_its_matching_passage_not_one_that_matched_by_heading_alone() {
+    let mut notes = notes_with_a_disclaimer();
+    // The first note in two passages: the disclaimer under a heading that names the query,
+    // then the text.
+    let mut opening = notes[0].clone();
+    opening.id = "nota-1:p1".into();
+    opening.heading = Some("Financiamiento de la cooperativa".into());
+    opening.text = "Nota de muestra: el cacao y las cifras citadas son ilustrativos.".into();
+    let mut body = notes[0].clone();
+    body.id = "nota-1:p2".into();
+    body.position = 2;
+    body.text = "El financiamiento vino de un fondo regional concursable.".into();
+    notes.splice(0..1, [opening, body]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+    indexer.put(record(&notes[0]), &notes[..2]).unwrap();
+    for note in &notes[2..] {
+        indexer
+            .put(record(note), std::slice::from_ref(note))
+            .unwrap();
+    }
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let response = engine
+        .search(&SearchRequest::new("financiamiento cooperativa"))
+        .unwrap();
+    let hit = response.hits.iter().find(|h| h.parent == "nota-1").unwrap();
+    assert!(
+        hit.snippet
+            .starts_with("El <mark>financiamiento</mark> vino"),
+        "{}",
+        hit.snippet
+    );
+    assert_eq!(hit.snippets[0].passage, "nota-1:p2");
+}
+
+#[test]
+fn words_that_match_nothing_are_named() {
+    let (_dir, engine) = build(&corpus());
+    let response = engine
+        .search(&SearchRequest::new("articulación Tacna de -Moquegua"))
+        .unwrap();
+    assert!(response.total > 0);
+    assert_eq!(response.unmatched, ["Tacna"]);
+    // Filters aside: a word the index holds is not named, even where the filters leave
+    // nothing.
+    let filtered = engine
+        .search(&SearchRequest {
+            filters: Filters {
+                regions: vec!["Cusco".into()],
+                ..Filters::default()
+            },
+            ..SearchRequest::new("articulación")
+        })
+        .unwrap();
+    assert_eq!(filtered.total, 0);
+    assert!(filtered.unmatched.is_empty(), "{:?}", filtered.unmatched);
+    // A word found only as its translation matched.
+    let translated = engine.search(&SearchRequest::new("coffee")).unwrap();
+    assert!(translated.total > 0);
+    assert!(
+        translated.unmatched.is_empty(),
+        "{:?}",
+        translated.unmatched
+    );
+    let quoted = engine
+        .search(&SearchRequest::new("\"agencia Tacna\" zzqx"))
+        .unwrap();
+    assert_eq!(quoted.unmatched, ["Tacna", "zzqx"]);
+}

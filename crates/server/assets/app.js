@@ -389,10 +389,15 @@
     renderExport();
   }
 
-  // How the query was understood: a "did you mean" from the index's own words, and the
-  // expansions (acronyms, glossary, translations, typos) that were searched too.
+  // How the query was understood: the words that matched nothing in the whole index, a
+  // "did you mean" from the index's own words, and the expansions (acronyms, glossary,
+  // translations, typos) that were searched too.
   function renderUnderstood(response) {
     const parts = [];
+    const unmatched = response.unmatched || [];
+    if (unmatched.length > 0) {
+      parts.push(el("span", { className: "unmatched", text: t("noResultsFor") + " " + unmatched.join(", ") }));
+    }
     if (response.suggestion) {
       const link = el("a", {
         href: urlFromState({ ...state, q: response.suggestion, page: 1, doc: null }),

@@ -443,6 +443,63 @@ async fn snippets_escape_markup_and_keep_only_marks() {
     assert!(!without_marks.contains('<'), "unescaped markup: {snippet}");
 }
 
+/// The sample notes open with a disclaimer under a heading that names their subject: the
+/// hits show a sentence with the words searched, never the disclaimer.
+#[tokio::test]
+async fn snippets_show_the_words_searched_not_the_sample_disclaimer() {
+    let server = TestServer::new().await;
+    let (status, body) = server
+        .get("/api/search?q=articulaci%C3%B3n+interinstitucional&limit=20")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let hits = body["hits"].as_array().expect("hits");
+    assert!(hits.len() >= 10, "{body}");
+    for hit in hits {
+        let snippet = hit["snippet"].as_str().expect("a snippet");
+        assert!(snippet.contains("<mark>"), "{}: {snippet}", hit["id"]);
+        assert!(!snippet.contains("Nota de sesión de muestra"), "{snippet}");
+        assert_eq!(hit["snippets"][0]["html"].as_str(), Some(snippet));
+    }
+}
+
+#[tokio::test]
+async fn words_that_match_nothing_are_named() {
+    let server = TestServer::new().await;
+    let (status, body) = server.get("/api/search?q=gobernanza+Tacna").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["total"].as_u64() > Some(0), "gobernanza matched");
+    assert_eq!(body["unmatched"], json!(["Tacna"]));
+    // Filters aside: a word the index holds is not named where the filters leave nothing.
+    let (_, body) = server
+        .get("/api/search?q=zarandaja&region=Cusco&facets=region")
+        .await;
+    assert_eq!(body["total"], 0, "{body}");
+    assert_eq!(body["unmatched"], json!([]));
+    let (_, body) = server.get("/api/search?q=gobernanza+-Tacna").await;
+    assert_eq!(body["unmatched"], json!([]));
+}
+
+/// Every field of a search response is in the description, and every field it says is
+/// required is there.
+#[tokio::test]
+async fn the_description_names_every_field_of_a_search_response() {
+    let server = TestServer::new().await;
+    let (_, doc) = server.get("/openapi.json").await;
+    let schema = &doc["components"]["schemas"]["SearchResponse"];
+    let (_, body) = server.get("/api/search?q=innovacin+Tacna").await;
+    let fields = body.as_object().expect("an object");
+    for name in fields.keys() {
+        assert!(
+            schema["properties"][name].is_object(),
+            "{name} is not described"
+        );
+    }
+    for name in schema["required"].as_array().expect("required fields") {
+        let name = name.as_str().expect("a name");
+        assert!(fields.contains_key(name), "{name} is missing: {body}");
+    }
+}
+
 #[tokio::test]
 async fn post_answers_what_get_answers() {
     let server = TestServer::new().await;

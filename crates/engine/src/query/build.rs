@@ -11,12 +11,13 @@ use std::ops::Bound;
 
 use minga_core::{Date, Lang, fold, fold_key};
 use tantivy::collector::TopDocs;
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur as TOccur,
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::parse::{FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
@@ -93,6 +94,12 @@ pub(crate) struct QueryBuilder<'a> {
     pub expansions: Vec<Expansion>,
     /// Misspelt words with the index word most likely meant, for "did you mean".
     pub corrections: Vec<(String, String)>,
+    /// The words typed (not excluded ones, not stop words), each with its query, for telling
+    /// which matched nothing.
+    pub typed: Vec<(String, Box<dyn Query>)>,
+    /// What the glossary and the dictionary searched words as: the words (folded), and the
+    /// query of what they were searched as.
+    pub alternates: Vec<(Vec<String>, Box<dyn Query>)>,
 }
 
 impl QueryBuilder<'_> {
@@ -107,8 +114,24 @@ impl QueryBuilder<'_> {
     /// The query for a parsed node; `None` when it asks for nothing (an empty query).
     pub fn node(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>> {
         match node {
-            Node::Word(word) => Ok(self.word(word, true)),
-            Node::Phrase(phrase) => Ok(self.phrase(phrase)),
+            Node::Word(word) => {
+                let query = self.word(word, true);
+                if let Some(q) = &query {
+                    self.typed.push((bare(word).to_string(), q.box_clone()));
+                }
+                Ok(query)
+            }
+            Node::Phrase(phrase) => {
+                let words: Vec<(String, Box<dyn Query>)> = {
+                    let mut muted = self.muted();
+                    phrase
+                        .split_whitespace()
+                        .filter_map(|w| Some((bare(w).to_string(), muted.word(w, false)?)))
+                        .collect()
+                };
+                self.typed.extend(words);
+                Ok(self.phrase(phrase))
+            }
             Node::Filter(filter) => self.field_filter(filter).map(Some),
             Node::Or(nodes) => {
                 let mut alternatives = Vec::new();
@@ -222,7 +245,33 @@ impl QueryBuilder<'_> {
             highlight: Highlight::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),
+            typed: Vec::new(),
+            alternates: Vec::new(),
         }
+    }
+
+    /// The words typed that no passage of the whole index matches, filters aside: in no
+    /// form, and in none of what the glossary or the dictionary searched them as (a typo's
+    /// correction is another word: the suggestion names it). Each once, as typed.
+    pub fn unmatched(&self) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        for (word, query) in &self.typed {
+            let folded = fold(word);
+            if !seen.insert(folded.clone()) || matches_any(self.searcher, query.as_ref())? {
+                continue;
+            }
+            let mut alternates = self
+                .alternates
+                .iter()
+                .filter(|(words, _)| words.contains(&folded));
+            if !alternates.try_fold(false, |found, (_, q)| {
+                Ok::<_, Error>(found || matches_any(self.searcher, q.as_ref())?)
+            })? {
+                out.push(word.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// A word's query; `typed`: the user typed it (its stems are reported in the response).
@@ -354,10 +403,10 @@ impl QueryBuilder<'_> {
             if alternatives.is_empty() {
                 continue;
             }
-            out.push(Box::new(BoostQuery::new(
-                Box::new(DisjunctionMaxQuery::new(alternatives)),
-                r.glossary,
-            )));
+            let query: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(alternatives));
+            let folded = matched.split_whitespace().map(fold).collect();
+            self.alternates.push((folded, query.box_clone()));
+            out.push(Box::new(BoostQuery::new(query, r.glossary)));
             self.expansions.push(Expansion {
                 rule: if acronym {
                     Rule::Acronym
@@ -404,10 +453,10 @@ impl QueryBuilder<'_> {
                 }
             }
             if !alternatives.is_empty() {
-                out.push(Box::new(BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::new(alternatives)),
-                    r.translation,
-                )));
+                let query: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(alternatives));
+                self.alternates
+                    .push((vec![folded.clone()], query.box_clone()));
+                out.push(Box::new(BoostQuery::new(query, r.translation)));
                 self.expansions.push(Expansion {
                     rule: Rule::Translation,
                     from: word.to_string(),
@@ -866,6 +915,23 @@ impl QueryBuilder<'_> {
 }
 
 /// A word without the punctuation typed around it (`¿Cuándo`, `Vasilyev?`).
+/// Whether any passage still in the index (not deleted) matches `query`; stops at the first.
+fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
+}
+
 fn bare(word: &str) -> &str {
     word.trim_matches(|c: char| !c.is_alphanumeric())
 }
