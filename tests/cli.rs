@@ -780,3 +780,52 @@ fn snippets_pass_over_a_shared_disclaimer_and_unmatched_words_are_named() {
     let json = w.json(&["search", "quinua", "Tacna"]);
     assert_eq!(json["unmatched"], serde_json::json!(["Tacna"]));
 }
+
+#[test]
+fn a_warning_repeated_on_every_record_of_an_export_is_printed_once_with_its_lines() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir_all(w.corpus()).unwrap();
+    let mut lines = String::new();
+    for i in 1..=120 {
+        // Every record names the same unknown institution; 60 name one of their own.
+        let own = if i <= 60 {
+            format!(", \"Consorcio {i}\"")
+        } else {
+            String::new()
+        };
+        lines.push_str(&format!(
+            "{{\"id\": \"r{i}\", \"text\": \"Registro {i} sobre riego.\", \
+             \"institutions\": [\"Fundación Inexistente\"{own}]}}\n"
+        ));
+    }
+    std::fs::write(w.corpus().join("export.jsonl"), lines).unwrap();
+    let out = w.ok(&["index"]);
+    assert!(out.contains("warnings (indexed as written): 180"), "{out}");
+    assert!(
+        out.contains(
+            "export.jsonl:1, 2, 3 … (120 times): unknown institution \"Fundación Inexistente\""
+        ),
+        "{out}"
+    );
+    // One line per distinct warning, at most 50 of them, and where to find the rest.
+    assert_eq!(out.matches("unknown institution").count(), 50, "{out}");
+    assert!(
+        out.contains("… and 11 more (`minga index --json` lists every one)"),
+        "{out}"
+    );
+    let json = w.json(&["index", "--rebuild"]);
+    let repeated = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("unknown institution \"Fundación Inexistente\"")
+        })
+        .count();
+    assert_eq!(repeated, 120, "{json:#}");
+}

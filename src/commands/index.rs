@@ -1,11 +1,12 @@
 //! `minga index`: bring the index in step with the corpus folder.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use minga_ingest::Severity;
+use minga_ingest::{Problem, Severity};
 use minga_pipeline::{Progress, Summary, SyncOptions, sync};
 
 use super::IndexDir;
@@ -157,8 +158,16 @@ pub fn report(corpus: &Path, index: &Path, s: &Summary) -> String {
             Severity::Ignored => "ignored (not a document type Minga reads)",
         };
         let _ = writeln!(out, "  {label}: {}", problems.len());
-        for p in problems {
-            let _ = writeln!(out, "    {p}");
+        let groups = grouped(&problems);
+        for (path, reason, places) in groups.iter().take(MAX_PROBLEM_LINES) {
+            let _ = writeln!(out, "    {}", problem_line(path, reason, places));
+        }
+        if groups.len() > MAX_PROBLEM_LINES {
+            let _ = writeln!(
+                out,
+                "    … and {} more (`minga index --json` lists every one)",
+                groups.len() - MAX_PROBLEM_LINES
+            );
         }
     }
     let earlier: Vec<_> = s
@@ -177,4 +186,59 @@ pub fn report(corpus: &Path, index: &Path, s: &Summary) -> String {
         }
     }
     out
+}
+
+/// How many lines of one kind of problem the summary prints; `--json` has them all.
+const MAX_PROBLEM_LINES: usize = 50;
+
+/// Problems with the same file and reason, in the order first met: a large export that names
+/// one unknown institution on 20,000 lines says so once, with where.
+fn grouped<'a>(problems: &[&'a Problem]) -> Vec<(&'a str, &'a str, Vec<String>)> {
+    let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    for p in problems {
+        let place = match (p.line, p.page) {
+            (Some(line), _) => line.to_string(),
+            (None, Some(page)) => format!("page {page}"),
+            (None, None) => String::new(),
+        };
+        let key = (p.path.as_str(), p.reason.as_str());
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push((key.0, key.1, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].2.push(place);
+    }
+    groups
+}
+
+/// `file:12: reason`, or `file:12, 40, 41 … (3,210 times): reason` for a repeated one.
+fn problem_line(path: &str, reason: &str, places: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let named: Vec<&str> = places
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut line = path.to_string();
+    if !named.is_empty() {
+        let sep = if named[0].starts_with("page") {
+            " ("
+        } else {
+            ":"
+        };
+        line.push_str(sep);
+        line.push_str(&named[..named.len().min(SHOWN)].join(", "));
+        if sep == " (" {
+            line.push(')');
+        }
+    }
+    if places.len() > SHOWN {
+        line.push_str(&format!(" … ({} times)", places.len()));
+    } else if places.len() > 1 && named.is_empty() {
+        line.push_str(&format!(" ({} times)", places.len()));
+    }
+    line.push_str(": ");
+    line.push_str(reason);
+    line
 }
