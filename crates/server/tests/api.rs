@@ -405,6 +405,74 @@ async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filte
 }
 
 #[tokio::test]
+async fn a_new_folder_without_data_files_gives_places_institutions_and_repository_records() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("create the corpus");
+    let write = |name: &str, text: &str| {
+        std::fs::write(corpus.join(name), text).expect("write a file");
+    };
+    write(
+        "puno.md",
+        "---\ntitle: Mesa de Puno\ncountry: Perú\nregions: [Puno]\n\
+         institutions: [Gobierno Regional de Puno, MEF]\n---\nAcuerdos sobre la quinua.\n",
+    );
+    write(
+        "biobio.md",
+        "---\ntitle: Comité del Biobío\nregions: [Región del Biobío]\n\
+         institutions: [CORFO]\n---\nLecciones sobre la quinua del sur.\n",
+    );
+    // A DSpace export: Dublin Core columns with language suffixes and `||` lists.
+    write(
+        "dspace.csv",
+        "id,dc.title[es],dc.description.abstract[es],dc.date.issued,dc.subject[es]\n\
+         dc-1,Informe de piscicultura,La quinua y las truchas de Puno.,2021-03,acuicultura||truchas\n",
+    );
+    // Records nested under keys, their text in `resumen`.
+    write(
+        "api.json",
+        r#"{"data": {"items": [{"titulo": "Ficha de quinua", "resumen": "La quinua orgánica de Puno."}]}}"#,
+    );
+    let index = dir.path().join("index");
+    build_index(&corpus, &index);
+    let state = AppState::open(&index, Limits::default()).expect("open the index");
+    let server = TestServer::start(state).await;
+
+    let (status, body) = server.get("/api/search?q=quinua&limit=10").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 4, "{body}");
+    let facets = &body["facets"];
+    let keys = |name: &str| -> Vec<String> {
+        facets[name]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys("country"), ["Chile", "Perú"], "{facets}");
+    assert_eq!(keys("region"), ["Chile/Biobío", "Perú/Puno"], "{facets}");
+    for name in ["CORFO", "Gobierno Regional de Puno", "MEF"] {
+        assert!(
+            keys("institution").iter().any(|i| i == name),
+            "{name}: {facets}"
+        );
+    }
+    let (_, biobio) = server.get("/api/search?q=quinua&region=Biobio").await;
+    assert_eq!(biobio["total"], 1, "{biobio}");
+    let (_, record) = server.get("/api/documents/dc-1").await;
+    let text = record.to_string();
+    for expected in [
+        "Informe de piscicultura",
+        "2021-03",
+        "acuicultura",
+        "truchas",
+    ] {
+        assert!(text.contains(expected), "{expected}: {record}");
+    }
+    let (_, nested) = server.get("/api/search?q=orgánica").await;
+    assert_eq!(nested["hits"][0]["title"], "Ficha de quinua", "{nested}");
+}
+
+#[tokio::test]
 async fn a_month_stays_a_month_and_filters_as_the_range_of_its_days() {
     let server = TestServer::new().await;
     let (status, body) = server.get("/api/search?q=zampoña").await;
