@@ -97,6 +97,22 @@ impl TestServer {
         TestServer::with_limits(Limits::default()).await
     }
 
+    /// A server on an index of its own, built from `files` (path in the corpus, content);
+    /// the folder lives as long as the returned guard.
+    async fn on_files(files: &[(&str, &str)]) -> (tempfile::TempDir, TestServer) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let corpus = dir.path().join("corpus");
+        for (path, text) in files {
+            let path = corpus.join(path);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("create a folder");
+            std::fs::write(path, text).expect("write a file");
+        }
+        let index = dir.path().join("index");
+        build_index(&corpus, &index);
+        let state = AppState::open(&index, Limits::default()).expect("open the index");
+        (dir, TestServer::start(state).await)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -359,14 +375,6 @@ async fn filters_narrow_hits_and_facets_are_counted_under_the_other_filters() {
 
 #[tokio::test]
 async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filter() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).expect("create the corpus");
-    std::fs::write(
-        corpus.join("_glossary.csv"),
-        "es,en,acronyms,note\ncadena de valor,value chain,,\n",
-    )
-    .expect("write the glossary");
     let topics = [
         "cadena de valor",
         "Cadenas de Valor",
@@ -374,14 +382,21 @@ async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filte
         "cadenas productivas",
         "Cadena productiva",
     ];
-    for (n, topic) in topics.iter().enumerate() {
-        let note = format!("---\ntitle: Mesa {n}\ntopics: [{topic}]\n---\nAcuerdos de la mesa.\n");
-        std::fs::write(corpus.join(format!("nota-{n}.md")), note).expect("write a note");
-    }
-    let index = dir.path().join("index");
-    build_index(&corpus, &index);
-    let state = AppState::open(&index, Limits::default()).expect("open the index");
-    let server = TestServer::start(state).await;
+    let notes: Vec<(String, String)> = topics
+        .iter()
+        .enumerate()
+        .map(|(n, topic)| {
+            let note =
+                format!("---\ntitle: Mesa {n}\ntopics: [{topic}]\n---\nAcuerdos de la mesa.\n");
+            (format!("nota-{n}.md"), note)
+        })
+        .collect();
+    let mut files = vec![(
+        "_glossary.csv",
+        "es,en,acronyms,note\ncadena de valor,value chain,,\n",
+    )];
+    files.extend(notes.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let (_dir, server) = TestServer::on_files(&files).await;
 
     let (status, facets) = server.get("/api/facets").await;
     assert_eq!(status, 200, "{facets}");
@@ -406,37 +421,30 @@ async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filte
 
 #[tokio::test]
 async fn a_new_folder_without_data_files_gives_places_institutions_and_repository_records() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).expect("create the corpus");
-    let write = |name: &str, text: &str| {
-        std::fs::write(corpus.join(name), text).expect("write a file");
-    };
-    write(
-        "puno.md",
-        "---\ntitle: Mesa de Puno\ncountry: Perú\nregions: [Puno]\n\
-         institutions: [Gobierno Regional de Puno, MEF]\n---\nAcuerdos sobre la quinua.\n",
-    );
-    write(
-        "biobio.md",
-        "---\ntitle: Comité del Biobío\nregions: [Región del Biobío]\n\
-         institutions: [CORFO]\n---\nLecciones sobre la quinua del sur.\n",
-    );
-    // A DSpace export: Dublin Core columns with language suffixes and `||` lists.
-    write(
-        "dspace.csv",
-        "id,dc.title[es],dc.description.abstract[es],dc.date.issued,dc.subject[es]\n\
-         dc-1,Informe de piscicultura,La quinua y las truchas de Puno.,2021-03,acuicultura||truchas\n",
-    );
-    // Records nested under keys, their text in `resumen`.
-    write(
-        "api.json",
-        r#"{"data": {"items": [{"titulo": "Ficha de quinua", "resumen": "La quinua orgánica de Puno."}]}}"#,
-    );
-    let index = dir.path().join("index");
-    build_index(&corpus, &index);
-    let state = AppState::open(&index, Limits::default()).expect("open the index");
-    let server = TestServer::start(state).await;
+    let (_dir, server) = TestServer::on_files(&[
+        (
+            "puno.md",
+            "---\ntitle: Mesa de Puno\ncountry: Perú\nregions: [Puno]\n\
+             institutions: [Gobierno Regional de Puno, MEF]\n---\nAcuerdos sobre la quinua.\n",
+        ),
+        (
+            "biobio.md",
+            "---\ntitle: Comité del Biobío\nregions: [Región del Biobío]\n\
+             institutions: [CORFO]\n---\nLecciones sobre la quinua del sur.\n",
+        ),
+        // A DSpace export: Dublin Core columns with language suffixes and `||` lists.
+        (
+            "dspace.csv",
+            "id,dc.title[es],dc.description.abstract[es],dc.date.issued,dc.subject[es]\n\
+             dc-1,Informe de piscicultura,La quinua y las truchas de Puno.,2021-03,acuicultura||truchas\n",
+        ),
+        // Records nested under keys, their text in `resumen`.
+        (
+            "api.json",
+            r#"{"data": {"items": [{"titulo": "Ficha de quinua", "resumen": "La quinua orgánica de Puno."}]}}"#,
+        ),
+    ])
+    .await;
 
     let (status, body) = server.get("/api/search?q=quinua&limit=10").await;
     assert_eq!(status, 200, "{body}");
@@ -1244,18 +1252,11 @@ async fn briefs_download_in_every_format_with_their_type_and_file_name() {
 
 #[tokio::test]
 async fn a_brief_escapes_markup_from_the_corpus() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).expect("create the corpus");
-    std::fs::write(
-        corpus.join("lecciones.jsonl"),
+    let (_dir, server) = TestServer::on_files(&[(
+        "lecciones.jsonl",
         r#"{"id": "lec-x", "title": "Marcas <b>y</b> \"comillas\"", "lang": "es", "lesson": "La lección <script>alert('x')</script> & más.", "context": "Un contexto, con coma."}"#,
-    )
-    .expect("write the corpus");
-    let index = dir.path().join("index");
-    build_index(&corpus, &index);
-    let state = AppState::open(&index, Limits::default()).expect("open the index");
-    let server = TestServer::start(state).await;
+    )])
+    .await;
     let response = server
         .client
         .get(server.url("/api/brief?q=leccion&format=html"))
