@@ -405,6 +405,59 @@ async fn topics_the_glossary_says_are_the_same_are_one_facet_value_and_one_filte
 }
 
 #[tokio::test]
+async fn documents_in_other_languages_filter_and_count_under_their_own_code() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("create the corpus");
+    let notes = [
+        (
+            "de",
+            "Die regionale Entwicklung hängt von der Zusammenarbeit zwischen den Gemeinden \
+             und dem Staat ab, die ihre Mittel gemeinsam teilen müssen.",
+        ),
+        (
+            "es",
+            "El desarrollo regional depende de la cooperación entre los municipios y el Estado.",
+        ),
+        (
+            "en",
+            "Regional development depends on the cooperation between the towns and the state.",
+        ),
+    ];
+    for (name, text) in notes {
+        std::fs::write(
+            corpus.join(format!("{name}.md")),
+            format!("---\ntitle: Nota {name}\n---\n{text}\n"),
+        )
+        .expect("write a note");
+    }
+    let index = dir.path().join("index");
+    build_index(&corpus, &index);
+    let state = AppState::open(&index, Limits::default()).expect("open the index");
+    let server = TestServer::start(state).await;
+
+    let (status, facets) = server.get("/api/facets").await;
+    assert_eq!(status, 200, "{facets}");
+    assert_eq!(
+        facets["facets"]["lang"],
+        json!({"de": 1, "en": 1, "es": 1}),
+        "{facets}"
+    );
+    // `Gemeinde` is found in `Gemeinden` by the German stemmer.
+    let (status, body) = server.get("/api/search?q=Gemeinde&lang=de").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["hits"][0]["lang"], "de", "{body}");
+    assert_eq!(body["facets"]["lang"], json!({"de": 1}), "{body}");
+    let (_, body) = server.get("/api/search?q=regional&lang=Deutsch").await;
+    assert_eq!(body["total"], 1, "{body}");
+    let (_, body) = server.get("/api/search?q=regional&lang=es").await;
+    assert_eq!(body["hits"][0]["lang"], "es", "{body}");
+    let (status, body) = server.get("/api/search?q=regional&lang=xx").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
 async fn a_month_stays_a_month_and_filters_as_the_range_of_its_days() {
     let server = TestServer::new().await;
     let (status, body) = server.get("/api/search?q=zampoña").await;
