@@ -829,3 +829,91 @@ fn a_warning_repeated_on_every_record_of_an_export_is_printed_once_with_its_line
         .count();
     assert_eq!(repeated, 120, "{json:#}");
 }
+
+#[test]
+fn notes_in_other_languages_are_told_apart_filtered_and_stemmed_in_their_own() {
+    let w = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let notes = w.corpus().join("notas");
+    std::fs::create_dir_all(&notes).unwrap();
+    let note = |name: &str, title: &str, text: &str| {
+        std::fs::write(
+            notes.join(name),
+            format!("---\ntitle: {title}\n---\n{text}\n"),
+        )
+        .unwrap();
+    };
+    note(
+        "fr.md",
+        "Coopération des communes",
+        "Le développement régional dépend de la coopération entre les communes et l'État, \
+         qui doivent partager leurs ressources pour réussir ensemble.",
+    );
+    note(
+        "de.md",
+        "Zusammenarbeit der Gemeinden",
+        "Die regionale Entwicklung hängt von der Zusammenarbeit zwischen den Gemeinden und \
+         dem Staat ab, die ihre Mittel gemeinsam teilen müssen.",
+    );
+    note(
+        "pt.md",
+        "Cooperação dos municípios",
+        "O desenvolvimento regional depende da cooperação entre os municípios e o governo, \
+         que precisam partilhar os seus recursos para ter sucesso.",
+    );
+    note(
+        "cs.md",
+        "Spolupráce obcí",
+        "Regionální rozvoj závisí na spolupráci mezi obcemi a státem, které musí sdílet své \
+         zdroje, aby společně uspěly.",
+    );
+    note(
+        "ja.md",
+        "自治体の協力",
+        "地域開発は、自治体と国の協力にかかっています。資源を共有しなければなりません。",
+    );
+    note(
+        "es.md",
+        "Cooperación de los municipios",
+        "El desarrollo regional depende de la cooperación entre los municipios y el Estado.",
+    );
+    note(
+        "en.md",
+        "Water committee",
+        "This note is about the water committee and its regional development plans.",
+    );
+    w.ok(&["index", "--quiet"]);
+
+    let facets = w.json(&["facets"]);
+    let langs: Vec<&str> = facets["lang"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for code in ["es", "en", "fr", "de", "pt", "cs", "ja"] {
+        assert!(langs.contains(&code), "{code} in {facets:#}");
+    }
+
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.insert(0, "search");
+        w.json(&args)["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The filter keeps the French note alone, by code or by name.
+    assert_eq!(ids(&["régional", "--lang", "fr"]), ["notas.fr"]);
+    assert_eq!(ids(&["régional", "idioma:francés"]), ["notas.fr"]);
+    assert_eq!(ids(&["Zusammenarbeit", "--lang", "de"]), ["notas.de"]);
+    // French words are stemmed as French: the plural finds the singular.
+    assert_eq!(ids(&["développements"]), ["notas.fr"]);
+    assert_eq!(ids(&["coopérations", "--lang", "fr"]), ["notas.fr"]);
+    // Czech has no stemmer: its words are found as written.
+    assert_eq!(ids(&["spolupráci"]), ["notas.cs"]);
+    assert!(ids(&["spolupráce", "--lang", "es"]).is_empty());
+}

@@ -54,7 +54,7 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Language of the brief's headings and labels: es or en (`--lang` filters documents).
-    #[arg(long, value_name = "es|en", default_value = "es", alias = "labels")]
+    #[arg(long, value_name = "es|en", default_value = "es", alias = "labels", value_parser = ui_lang)]
     pub ui: Lang,
     /// A title of your own, instead of "Lecciones aprendidas: QUERY — REGION".
     #[arg(long)]
@@ -119,4 +119,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An interface language: Spanish or English (the brief has labels in no other).
+fn ui_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+        .ok()
+        .filter(|lang| Lang::UI.contains(lang))
+        .ok_or_else(|| format!("{s:?}: the labels are in es or en"))
 }

@@ -26,7 +26,7 @@ pub struct Args {
     /// Only this kind: session_note, agency_profile, report, lesson, other (repeatable).
     #[arg(long, value_name = "K")]
     pub kind: Vec<Kind>,
-    /// Only this language: es or en.
+    /// Only this language: a code (es, en, fr, pt, de, cs, ja…) or a name (francés, French).
     #[arg(long, value_name = "L")]
     pub lang: Vec<Lang>,
     /// Only this topic (repeatable).

@@ -142,9 +142,9 @@ const EN: Labels = Labels {
 
 /// The labels in `lang`.
 pub(crate) fn labels(lang: Lang) -> &'static Labels {
-    match lang {
+    match lang.ui() {
         Lang::Es => &ES,
-        Lang::En => &EN,
+        _ => &EN,
     }
 }
 
@@ -189,14 +189,9 @@ impl Labels {
         if self.es() { es } else { en }
     }
 
-    /// A language's name: `español`, `Spanish`.
+    /// A language's name: `español`, `Spanish`, `francés`.
     pub fn lang(&self, lang: Lang) -> &'static str {
-        match (lang, self.es()) {
-            (Lang::Es, true) => "español",
-            (Lang::En, true) => "inglés",
-            (Lang::Es, false) => "Spanish",
-            (Lang::En, false) => "English",
-        }
+        lang.name(self.lang)
     }
 
     /// "the 20 best of 40 matching", or "18, every one that matches".

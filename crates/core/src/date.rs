@@ -135,12 +135,12 @@ impl Date {
     pub fn label(self, lang: Lang) -> String {
         let month = usize::from(self.month()) - 1;
         let (year, day) = (self.year(), self.day.day());
-        match (self.precision, lang) {
+        match (self.precision, lang.ui()) {
             (Precision::Year, _) => year.to_string(),
             (Precision::Month, Lang::Es) => format!("{} de {year}", MONTHS_ES[month]),
-            (Precision::Month, Lang::En) => format!("{} {year}", MONTHS_EN[month]),
+            (Precision::Month, _) => format!("{} {year}", MONTHS_EN[month]),
             (Precision::Day, Lang::Es) => format!("{day} de {} de {year}", MONTHS_ES[month]),
-            (Precision::Day, Lang::En) => format!("{day} {} {year}", MONTHS_EN[month]),
+            (Precision::Day, _) => format!("{day} {} {year}", MONTHS_EN[month]),
         }
     }
 }

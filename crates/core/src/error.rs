@@ -23,8 +23,8 @@ pub enum Error {
     /// A value that should be a document kind is not one.
     #[error("unknown kind {0:?}: expected session_note, agency_profile, report, lesson or other")]
     InvalidKind(String),
-    /// A value that should be a language is not one Minga analyses.
-    #[error("unknown language {0:?}: expected es or en")]
+    /// A value that should be a language is not one Minga knows.
+    #[error("unknown language {0:?}: expected an ISO 639-1 code (es, en, fr, pt, de…) or a name")]
     InvalidLang(String),
 }
 

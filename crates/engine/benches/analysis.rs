@@ -69,10 +69,7 @@ static ES: LazyLock<String> = LazyLock::new(|| text_of("es"));
 static EN: LazyLock<String> = LazyLock::new(|| text_of("en"));
 
 fn text(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Es => &ES,
-        Lang::En => &EN,
-    }
+    if lang == Lang::Es { &ES } else { &EN }
 }
 
 const LANGS: [Lang; 2] = [Lang::Es, Lang::En];

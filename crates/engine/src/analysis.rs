@@ -8,6 +8,11 @@
 //! afterwards, so `Apurímac`, `apurimac` and `APURIMAC` meet. The exact analyzer folds without
 //! stemming or dropping anything, for phrases and exact-form boosts.
 //!
+//! The languages with a Snowball stemmer ([`STEMMED`]) each have their analyzer; Spanish and
+//! English also drop stop words (the others keep them: BM25's idf weighs them down). A
+//! language without a stemmer (Czech, Polish, Japanese, Chinese…) is indexed by the exact
+//! analyzer alone.
+//!
 //! A user who types without accents still reaches the stems of accented words:
 //! [`Analyzer::stem_variants`] gives, for a query word, the stems of the word as typed, folded,
 //! and with each accent it could have carried (`innovacion` → `innovación` → `innov`); the
@@ -95,16 +100,67 @@ fn stop_set(words: &[&str]) -> StopSet {
         .collect()
 }
 
+/// The languages with a Snowball stemmer, Spanish and English first: each has a stemmed
+/// field per kind of text in the index.
+pub const STEMMED: [Lang; 18] = [
+    Lang::Es,
+    Lang::En,
+    Lang::Pt,
+    Lang::Fr,
+    Lang::De,
+    Lang::It,
+    Lang::Nl,
+    Lang::Sv,
+    Lang::Da,
+    Lang::No,
+    Lang::Fi,
+    Lang::Ro,
+    Lang::Hu,
+    Lang::Tr,
+    Lang::Ru,
+    Lang::El,
+    Lang::Ar,
+    Lang::Ta,
+];
+
+/// A language's Snowball stemmer and the name its analyzer is registered under, if it has
+/// one.
+fn stemmer(lang: Lang) -> Option<(Algorithm, &'static str)> {
+    Some(match lang {
+        Lang::Es => (Algorithm::Spanish, "minga_es"),
+        Lang::En => (Algorithm::English, "minga_en"),
+        Lang::Pt => (Algorithm::Portuguese, "minga_pt"),
+        Lang::Fr => (Algorithm::French, "minga_fr"),
+        Lang::De => (Algorithm::German, "minga_de"),
+        Lang::It => (Algorithm::Italian, "minga_it"),
+        Lang::Nl => (Algorithm::Dutch, "minga_nl"),
+        Lang::Sv => (Algorithm::Swedish, "minga_sv"),
+        Lang::Da => (Algorithm::Danish, "minga_da"),
+        Lang::No => (Algorithm::Norwegian, "minga_no"),
+        Lang::Fi => (Algorithm::Finnish, "minga_fi"),
+        Lang::Ro => (Algorithm::Romanian, "minga_ro"),
+        Lang::Hu => (Algorithm::Hungarian, "minga_hu"),
+        Lang::Tr => (Algorithm::Turkish, "minga_tr"),
+        Lang::Ru => (Algorithm::Russian, "minga_ru"),
+        Lang::El => (Algorithm::Greek, "minga_el"),
+        Lang::Ar => (Algorithm::Arabic, "minga_ar"),
+        Lang::Ta => (Algorithm::Tamil, "minga_ta"),
+        Lang::Cs | Lang::Pl | Lang::Uk | Lang::Ca | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Und => {
+            return None;
+        }
+    })
+}
+
 impl Analyzer {
-    /// The analyzer of a language: stop words dropped, stemmed, then folded.
+    /// The analyzer of a language: stop words dropped (Spanish, English), stemmed, then
+    /// folded. A language without a stemmer (not in [`STEMMED`]) gets the exact analyzer.
     pub fn stemmed(lang: Lang) -> Analyzer {
-        let algorithm = match lang {
-            Lang::Es => Algorithm::Spanish,
-            Lang::En => Algorithm::English,
-        };
-        Analyzer {
-            mode: Mode::Stemmed(lang),
-            stemmer: Some(Arc::new(Stemmer::create(algorithm))),
+        match stemmer(lang) {
+            Some((algorithm, _)) => Analyzer {
+                mode: Mode::Stemmed(lang),
+                stemmer: Some(Arc::new(Stemmer::create(algorithm))),
+            },
+            None => Analyzer::exact(),
         }
     }
 
@@ -119,8 +175,7 @@ impl Analyzer {
     /// The name it is registered under in the index.
     pub fn name(&self) -> &'static str {
         match self.mode {
-            Mode::Stemmed(Lang::Es) => "minga_es",
-            Mode::Stemmed(Lang::En) => "minga_en",
+            Mode::Stemmed(lang) => stemmer(lang).map_or("minga_exact", |(_, name)| name),
             Mode::Exact => "minga_exact",
         }
     }
@@ -199,7 +254,7 @@ impl Analyzer {
         match self.mode {
             Mode::Stemmed(Lang::Es) => Some(&*STOP_ES),
             Mode::Stemmed(Lang::En) => Some(&*STOP_EN),
-            Mode::Exact => None,
+            Mode::Stemmed(_) | Mode::Exact => None,
         }
     }
 

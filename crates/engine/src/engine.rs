@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use minga_core::{Kind, Passage};
+use minga_core::{Kind, Lang, Passage};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{
     Collector, Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs,
@@ -125,6 +125,10 @@ pub(crate) struct Vocabulary {
     paths: HashMap<FacetName, Vec<Vec<String>>>,
     /// The name each topic key is shown by (see [`Vocabulary::topic_name`]).
     topic_names: HashMap<String, String>,
+    /// The languages whose stemmed fields a query searches: Spanish and English always (so
+    /// their collections are searched the same whatever else they hold), then each other
+    /// language with a stemmer that the index holds passages in.
+    langs: Vec<Lang>,
 }
 
 impl Vocabulary {
@@ -162,7 +166,21 @@ impl Vocabulary {
         }
         let topics = paths.get(&FacetName::Topic).map_or(&[][..], Vec::as_slice);
         let topic_names = Vocabulary::topic_names(searcher, fields, topics)?;
-        Ok(Vocabulary { paths, topic_names })
+        let held = paths.get(&FacetName::Lang).map_or(&[][..], Vec::as_slice);
+        let langs = crate::analysis::STEMMED
+            .into_iter()
+            .filter(|lang| {
+                matches!(lang, Lang::Es | Lang::En)
+                    || held
+                        .iter()
+                        .any(|path| path.first().is_some_and(|c| c == lang.code()))
+            })
+            .collect();
+        Ok(Vocabulary {
+            paths,
+            topic_names,
+            langs,
+        })
     }
 
     /// For each topic key (a topic is indexed as `[key, spelling]`), the spelling most
@@ -194,6 +212,16 @@ impl Vocabulary {
     }
 
     /// The topic keys of the index (a topic is indexed as `[key, spelling]`), in order.
+    /// The languages whose stemmed fields a query searches (see `langs`).
+    pub(crate) fn langs(&self) -> &[Lang] {
+        if self.langs.is_empty() {
+            // An empty vocabulary (`Default`): Spanish and English, as every index has.
+            &[Lang::Es, Lang::En]
+        } else {
+            &self.langs
+        }
+    }
+
     pub(crate) fn topic_keys(&self) -> impl Iterator<Item = &str> {
         let keys: BTreeSet<&str> = self
             .values(FacetName::Topic)

@@ -93,9 +93,20 @@ struct Direction {
 const TRANSLATIONS_PER_WORD: usize = 3;
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
-    en_to_es: Dictionary::parse(include_str!("../../../data/dictionary/en-es.tsv"), Lang::En),
-    es_to_en: Dictionary::parse(include_str!("../../../data/dictionary/es-en.tsv"), Lang::Es),
+    en_to_es: Dictionary::parse(
+        include_str!("../../../data/dictionary/en-es.tsv"),
+        Lang::En,
+        Lang::Es,
+    ),
+    es_to_en: Dictionary::parse(
+        include_str!("../../../data/dictionary/es-en.tsv"),
+        Lang::Es,
+        Lang::En,
+    ),
 });
+
+/// The translations of the languages the dictionary has no direction for: none.
+static NO_DIRECTION: LazyLock<Direction> = LazyLock::new(Direction::default);
 
 impl Dictionary {
     /// The dictionary shipped with Minga, parsed on first use.
@@ -103,9 +114,9 @@ impl Dictionary {
         &DICTIONARY
     }
 
-    fn parse(text: &str, from: Lang) -> Direction {
+    fn parse(text: &str, from: Lang, to: Lang) -> Direction {
         let source = Analyzer::stemmed(from);
-        let target = Analyzer::stemmed(from.other());
+        let target = Analyzer::stemmed(to);
         let mut direction = Direction::default();
         let add = |entry: &mut Vec<Terms>, terms: &Terms| {
             if entry.len() < TRANSLATIONS_PER_WORD && !entry.iter().any(|t| t.stems == terms.stems)
@@ -140,6 +151,7 @@ impl Dictionary {
         match from {
             Lang::Es => &self.es_to_en,
             Lang::En => &self.en_to_es,
+            _ => &NO_DIRECTION,
         }
     }
 

@@ -522,22 +522,26 @@ impl Indexer {
         // A title made of the text's opening words is a label, not a title: searched as one,
         // those words would count three times.
         let title = Some(p.title.as_str()).filter(|_| p.title_source.is_searchable());
+        // Each text goes to its language's stemmed field (a language without a stemmer has
+        // none: its words are searched in the exact field) and to the exact field.
+        let mut add = |fields: &crate::schema::TextFields, text: &str| {
+            if let Some(stemmed) = fields.stemmed(p.lang) {
+                doc.add_text(stemmed, text);
+            }
+            doc.add_text(fields.exact, text);
+        };
         if let Some(title) = title {
-            doc.add_text(f.title.stemmed(p.lang), title);
-            doc.add_text(f.title.exact, title);
+            add(&f.title, title);
         }
         if let Some(heading) = p.heading.as_deref().filter(|h| !opens(&p.text, h)) {
-            doc.add_text(f.heading.stemmed(p.lang), heading);
-            doc.add_text(f.heading.exact, heading);
+            add(&f.heading, heading);
         }
         // The title belongs to every passage's text too: a passage about a paper, a report or
         // a lesson is read together with its title (SciFact train: 0.68 -> 0.69 nDCG@10).
         if let Some(title) = title {
-            doc.add_text(f.body.stemmed(p.lang), title);
-            doc.add_text(f.body.exact, title);
+            add(&f.body, title);
         }
-        doc.add_text(f.body.stemmed(p.lang), &p.text);
-        doc.add_text(f.body.exact, &p.text);
+        add(&f.body, &p.text);
         for key in sentence_keys(&p.text) {
             if sentences.insert(key) {
                 doc.add_u64(f.sentences, key);

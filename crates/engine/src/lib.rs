@@ -25,7 +25,9 @@ mod stats;
 mod stopwords;
 mod tables;
 
-pub use analysis::{AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES};
+pub use analysis::{
+    AnalyzedStream, AnalyzedTerm, Analyzer, AnalyzerTokenizer, MAX_TERM_BYTES, STEMMED,
+};
 pub use copies::{MAX_PENDING_PASSAGES, clustered_pairs};
 pub use damage::{RecordCheck, VerifiedFiles, set_aside};
 pub use engine::{DocumentView, Engine, Stats};

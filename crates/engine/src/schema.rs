@@ -7,7 +7,7 @@ use tantivy::schema::{
     STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, STEMMED};
 
 /// Bumped whenever the schema or an analyzer changes in a way that needs a rebuild; an index
 /// written with another version is refused with a message that says to rebuild it. (4: the
@@ -19,30 +19,34 @@ use crate::analysis::Analyzer;
 /// work a passage belongs to, from `edition_of`; 10: lessons are sketched over words; 11:
 /// dates keep their precision and the last day they cover (`date_end`); 12:
 /// topics are read anew, named by the glossary and indexed under their key, and the keys
-/// of a document's sentences are kept, so boilerplate is known.)
-pub const SCHEMA_VERSION: u32 = 12;
+/// of a document's sentences are kept, so boilerplate is known; 13: languages beyond Spanish
+/// and English are detected, and those with a Snowball stemmer have stemmed fields.)
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
 pub(crate) const ENTRY_PASSAGE: &str = "passage";
 pub(crate) const ENTRY_FILE: &str = "file";
 
-/// Text fields of one kind (title, heading or body): one stemmed field per language and one
-/// exact field.
+/// Text fields of one kind (title, heading or body): one stemmed field per language with a
+/// stemmer (`title_es`, `title_fr`…, in the order of [`STEMMED`]) and one exact field.
 #[derive(Debug, Clone, Copy)]
 pub struct TextFields {
-    pub es: Field,
-    pub en: Field,
+    stemmed: [Field; STEMMED.len()],
     pub exact: Field,
 }
 
 impl TextFields {
-    /// The stemmed field of a language.
-    pub fn stemmed(&self, lang: Lang) -> Field {
-        match lang {
-            Lang::Es => self.es,
-            Lang::En => self.en,
-        }
+    /// The stemmed field of a language, if it has a stemmer.
+    pub fn stemmed(&self, lang: Lang) -> Option<Field> {
+        let i = STEMMED.iter().position(|&l| l == lang)?;
+        Some(self.stemmed[i])
+    }
+
+    /// The field a language's words are searched in: its stemmed field, or the exact field
+    /// for a language without a stemmer.
+    pub fn field(&self, lang: Lang) -> Field {
+        self.stemmed(lang).unwrap_or(self.exact)
     }
 }
 
@@ -123,8 +127,7 @@ impl Fields {
                 )
             };
             TextFields {
-                es: field("es", Analyzer::stemmed(Lang::Es)),
-                en: field("en", Analyzer::stemmed(Lang::En)),
+                stemmed: STEMMED.map(|lang| field(lang.code(), Analyzer::stemmed(lang))),
                 exact: field("exact", Analyzer::exact()),
             }
         };
@@ -196,11 +199,11 @@ impl Fields {
     /// Registers Minga's analyzers with an index, as every open must before use.
     pub(crate) fn register_analyzers(index: &Index) {
         let manager = index.tokenizers();
-        for analyzer in [
-            Analyzer::stemmed(Lang::Es),
-            Analyzer::stemmed(Lang::En),
-            Analyzer::exact(),
-        ] {
+        for analyzer in STEMMED
+            .into_iter()
+            .map(Analyzer::stemmed)
+            .chain([Analyzer::exact()])
+        {
             manager.register(analyzer.name(), analyzer.tokenizer());
         }
     }

@@ -397,8 +397,8 @@ mod tests {
         let analyzers = Analyzers::new();
         let mut h = Highlight::default();
         for w in words {
-            h.es.extend(analyzers.es.stem_variants(w));
-            h.en.extend(analyzers.en.stem_variants(w));
+            h.stems_mut(Lang::Es).extend(analyzers.es.stem_variants(w));
+            h.stems_mut(Lang::En).extend(analyzers.en.stem_variants(w));
         }
         h
     }

@@ -1,6 +1,6 @@
 //! BM25 statistics that treat each language as its own collection.
 //!
-//! Spanish and English passages are indexed in separate stemmed fields. Tantivy's BM25 takes
+//! Each language's passages are indexed in its own stemmed fields. Tantivy's BM25 takes
 //! the number of documents and the average field length over the whole index, so a language
 //! that holds 20% of the passages would see its average length divided by five (every other
 //! passage counting as empty) and its words' rarity overstated: its passages would be
@@ -39,7 +39,10 @@ impl<'a> LanguageStatistics<'a> {
                 continue;
             }
             for text in [&fields.title, &fields.heading, &fields.body] {
-                language_docs.insert(text.stemmed(lang), docs);
+                // A language without a stemmer shares the exact field with all the others.
+                if let Some(field) = text.stemmed(lang) {
+                    language_docs.insert(field, docs);
+                }
             }
         }
         Ok(LanguageStatistics {

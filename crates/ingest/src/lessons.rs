@@ -70,15 +70,16 @@ pub(crate) enum Part {
 }
 
 impl Part {
-    /// The heading a lesson record's part section carries, in the document's language.
+    /// The heading a lesson record's part section carries, in the document's language (in
+    /// English for a language other than Spanish).
     pub(crate) fn heading(self, lang: minga_core::Lang) -> &'static str {
-        match (self, lang) {
+        match (self, lang.ui()) {
             (Part::Lesson, minga_core::Lang::Es) => "Lección",
             (Part::Context, minga_core::Lang::Es) => "Contexto",
             (Part::Recommendation, minga_core::Lang::Es) => "Recomendación",
-            (Part::Lesson, minga_core::Lang::En) => "Lesson",
-            (Part::Context, minga_core::Lang::En) => "Context",
-            (Part::Recommendation, minga_core::Lang::En) => "Recommendation",
+            (Part::Lesson, _) => "Lesson",
+            (Part::Context, _) => "Context",
+            (Part::Recommendation, _) => "Recommendation",
         }
     }
 }

@@ -4,7 +4,7 @@
 //! [`discover`] lists a corpus's files; a [`Reader`] turns each file's bytes into normalised
 //! documents, reporting what it skipped or repaired as [`Problem`]s instead of failing;
 //! [`passages()`] splits a document into the pieces the engine indexes, lessons learned
-//! among them; [`detect_lang`] tells Spanish from English.
+//! among them; [`detect_lang`] tells their language.
 //!
 //! Formats: Markdown (YAML front matter), JSON, JSON Lines, CSV, plain text, HTML, PDF and
 //! DOCX. Folder metadata comes from `_meta.yaml` sidecars.

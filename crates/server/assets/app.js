@@ -202,8 +202,20 @@
     return source === "file" ? t("date_source_file") : source === "text" ? t("date_source_text") : null;
   }
 
+  // A language's name in the interface's language: ours for Spanish and English, the
+  // browser's (Intl.DisplayNames) for the others, the code where neither knows it.
+  const langNames = {};
   function langLabel(lang) {
-    return lang === "es" || lang === "en" ? t("lang_" + lang) : lang;
+    if (lang === "es" || lang === "en") return t("lang_" + lang);
+    if (lang === "und") return t("lang_und");
+    try {
+      langNames[ui] = langNames[ui] || new Intl.DisplayNames([ui], { type: "language" });
+      const name = langNames[ui].of(lang);
+      if (name && name !== lang) return name.charAt(0).toLocaleUpperCase(ui) + name.slice(1);
+    } catch (e) {
+      // An old browser without Intl.DisplayNames, or a code it refuses.
+    }
+    return lang;
   }
 
   function applyLanguage() {

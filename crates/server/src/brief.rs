@@ -107,7 +107,8 @@ impl BriefParams {
                         .map_err(|_| bad("md, html, json, csv or ris"))?;
                 }
                 "ui" if !blank => {
-                    params.ui = Some(value.parse().map_err(|_| bad("es or en"))?);
+                    let ui = value.parse().ok().filter(|l| Lang::UI.contains(l));
+                    params.ui = Some(ui.ok_or_else(|| bad("es or en"))?);
                 }
                 "title" if !blank => params.title = Some(value),
                 "date" if !blank => {

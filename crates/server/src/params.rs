@@ -323,8 +323,13 @@ impl SearchParams {
             .iter()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
-                l.parse::<Lang>()
-                    .map_err(|_| bad("lang", l, "expected es or en"))
+                l.parse::<Lang>().map_err(|_| {
+                    bad(
+                        "lang",
+                        l,
+                        "expected a language code such as es, en, fr or pt",
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let from = self
@@ -548,7 +553,7 @@ mod tests {
             ("year=207698529", "year", "207698529"),
             ("from=9999-12-31", "from", "9999-12-31"),
             ("kind=memo", "kind", "memo"),
-            ("lang=fr", "lang", "fr"),
+            ("lang=xx", "lang", "xx"),
             ("sort=random", "sort", "random"),
             ("facets=colour", "facets", "colour"),
             ("expand=maybe", "expand", "maybe"),

@@ -481,6 +481,48 @@ async fn a_new_folder_without_data_files_gives_places_institutions_and_repositor
 }
 
 #[tokio::test]
+async fn documents_in_other_languages_filter_and_count_under_their_own_code() {
+    let notes = [
+        (
+            "de.md",
+            "---\ntitle: Nota de\n---\nDie regionale Entwicklung hängt von der Zusammenarbeit \
+             zwischen den Gemeinden und dem Staat ab, die ihre Mittel gemeinsam teilen müssen.\n",
+        ),
+        (
+            "es.md",
+            "---\ntitle: Nota es\n---\nEl desarrollo regional depende de la cooperación entre \
+             los municipios y el Estado.\n",
+        ),
+        (
+            "en.md",
+            "---\ntitle: Nota en\n---\nRegional development depends on the cooperation \
+             between the towns and the state.\n",
+        ),
+    ];
+    let (_dir, server) = TestServer::on_files(&notes).await;
+
+    let (status, facets) = server.get("/api/facets").await;
+    assert_eq!(status, 200, "{facets}");
+    assert_eq!(
+        facets["facets"]["lang"],
+        json!({"de": 1, "en": 1, "es": 1}),
+        "{facets}"
+    );
+    // `Gemeinde` is found in `Gemeinden` by the German stemmer.
+    let (status, body) = server.get("/api/search?q=Gemeinde&lang=de").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["hits"][0]["lang"], "de", "{body}");
+    assert_eq!(body["facets"]["lang"], json!({"de": 1}), "{body}");
+    let (_, body) = server.get("/api/search?q=regional&lang=Deutsch").await;
+    assert_eq!(body["total"], 1, "{body}");
+    let (_, body) = server.get("/api/search?q=regional&lang=es").await;
+    assert_eq!(body["hits"][0]["lang"], "es", "{body}");
+    let (status, body) = server.get("/api/search?q=regional&lang=xx").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
 async fn a_month_stays_a_month_and_filters_as_the_range_of_its_days() {
     let server = TestServer::new().await;
     let (status, body) = server.get("/api/search?q=zampoña").await;

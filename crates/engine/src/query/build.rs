@@ -6,8 +6,9 @@
 //! are alternatives, ranked by how many match and how well (BM25); `+` and `-` require and
 //! exclude; filters restrict without changing the ranking.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::LazyLock;
 
 use minga_core::{Date, Lang, fold, fold_key};
 use tantivy::collector::TopDocs;
@@ -37,6 +38,9 @@ pub(crate) struct Analyzers {
     pub es: Analyzer,
     pub en: Analyzer,
     pub exact: Analyzer,
+    /// Every language's analyzer, in the order of `Lang::ALL` (the exact analyzer for a
+    /// language without a stemmer).
+    by_lang: Vec<Analyzer>,
 }
 
 impl Analyzers {
@@ -45,17 +49,25 @@ impl Analyzers {
             es: Analyzer::stemmed(Lang::Es),
             en: Analyzer::stemmed(Lang::En),
             exact: Analyzer::exact(),
+            by_lang: Lang::ALL.into_iter().map(Analyzer::stemmed).collect(),
         }
     }
 
+    /// A language's analyzer: stemmed, or exact for a language without a stemmer.
     pub fn stemmed(&self, lang: Lang) -> &Analyzer {
         match lang {
             Lang::Es => &self.es,
             Lang::En => &self.en,
+            _ => Lang::ALL
+                .iter()
+                .position(|&l| l == lang)
+                .and_then(|i| self.by_lang.get(i))
+                .unwrap_or(&self.exact),
         }
     }
 
-    /// Whether a word is a stop word in either language.
+    /// Whether a word is a stop word in Spanish or English (the only languages with a stop
+    /// list).
     pub fn is_stop_word(&self, word: &str) -> bool {
         self.es.is_stop_word(word) || self.en.is_stop_word(word)
     }
@@ -64,17 +76,22 @@ impl Analyzers {
 /// The terms a query looks for, so snippets can mark them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Highlight {
-    pub es: HashSet<String>,
-    pub en: HashSet<String>,
+    /// Stems, per language.
+    pub stems: HashMap<Lang, HashSet<String>>,
     pub exact: HashSet<String>,
 }
 
+/// What a language without stems to mark marks: nothing.
+static NO_STEMS: LazyLock<HashSet<String>> = LazyLock::new(HashSet::new);
+
 impl Highlight {
     pub fn stems(&self, lang: Lang) -> &HashSet<String> {
-        match lang {
-            Lang::Es => &self.es,
-            Lang::En => &self.en,
-        }
+        self.stems.get(&lang).unwrap_or(&NO_STEMS)
+    }
+
+    /// The stems of a language, to add to.
+    pub fn stems_mut(&mut self, lang: Lang) -> &mut HashSet<String> {
+        self.stems.entry(lang).or_default()
     }
 }
 
@@ -295,7 +312,7 @@ impl QueryBuilder<'_> {
         let mut searched = Vec::new();
         let mut accent = false;
         let shown = bare(word).to_string();
-        for lang in Lang::ALL {
+        for &lang in self.vocabulary.langs() {
             let stems = self.stems(lang, word);
             let primary = self.analyzers.stemmed(lang).terms(word);
             if typed
@@ -313,14 +330,11 @@ impl QueryBuilder<'_> {
             searched.extend(stems.iter().filter(|s| **s != exact).cloned());
             for stem in stems {
                 disjuncts.extend(self.text_fields(
-                    |f| f.stemmed(lang),
+                    |f| f.field(lang),
                     &stem,
                     [r.title, r.heading, r.body],
                 ));
-                match lang {
-                    Lang::Es => self.highlight.es.insert(stem),
-                    Lang::En => self.highlight.en.insert(stem),
-                };
+                self.highlight.stems_mut(lang).insert(stem);
             }
         }
         if disjuncts.is_empty() {
@@ -351,7 +365,7 @@ impl QueryBuilder<'_> {
         ])))
     }
 
-    /// Whether the index holds a word in any form (stemmed in either language, or exact).
+    /// Whether the index holds a word in any form (stemmed in a language searched, or exact).
     fn indexed(&self, word: &str) -> bool {
         let df = |field: Field, term: &str| {
             self.searcher
@@ -359,7 +373,7 @@ impl QueryBuilder<'_> {
                 .is_ok_and(|n| n > 0)
         };
         let f = self.fields;
-        Lang::ALL.into_iter().any(|lang| {
+        self.vocabulary.langs().iter().any(|&lang| {
             self.analyzers
                 .stemmed(lang)
                 .stem_variants(word)
@@ -367,7 +381,7 @@ impl QueryBuilder<'_> {
                 .any(|s| {
                     [&f.title, &f.heading, &f.body]
                         .iter()
-                        .any(|t| df(t.stemmed(lang), s))
+                        .any(|t| df(t.field(lang), s))
                 })
         }) || self.analyzers.exact.terms(word).iter().any(|t| {
             [&f.title, &f.heading, &f.body]
@@ -446,8 +460,10 @@ impl QueryBuilder<'_> {
             let folded = fold(word);
             let mut alternatives = Vec::new();
             let mut shown = Vec::new();
+            // Only Spanish and English have a dictionary, each of the other.
+            let Some(to) = from.other() else { continue };
             for t in translations.iter().filter(|t| fold(&t.display) != folded) {
-                if let Some(q) = self.terms_query(Some(from.other()), t) {
+                if let Some(q) = self.terms_query(Some(to), t) {
                     alternatives.push(q);
                     shown.push(t.display.clone());
                 }
@@ -473,7 +489,7 @@ impl QueryBuilder<'_> {
         let r = self.ranking;
         let f = self.fields;
         let pick = |fields: &TextFields| match lang {
-            Some(lang) => fields.stemmed(lang),
+            Some(lang) => fields.field(lang),
             None => fields.exact,
         };
         let queries: Vec<Box<dyn Query>> = match terms.stems.as_slice() {
@@ -495,8 +511,7 @@ impl QueryBuilder<'_> {
                 .collect(),
         };
         let set = match lang {
-            Some(Lang::Es) => &mut self.highlight.es,
-            Some(Lang::En) => &mut self.highlight.en,
+            Some(lang) => self.highlight.stems_mut(lang),
             None => &mut self.highlight.exact,
         };
         set.extend(terms.stems.iter().map(|(_, s)| s.clone()));
@@ -617,9 +632,9 @@ impl QueryBuilder<'_> {
     fn stems(&self, lang: Lang, word: &str) -> Vec<String> {
         let variants = self.analyzers.stemmed(lang).stem_variants(word);
         let fields = [
-            self.fields.title.stemmed(lang),
-            self.fields.heading.stemmed(lang),
-            self.fields.body.stemmed(lang),
+            self.fields.title.field(lang),
+            self.fields.heading.field(lang),
+            self.fields.body.field(lang),
         ];
         let indexed = |stem: &String| {
             fields.iter().any(|&field| {
@@ -717,13 +732,13 @@ impl QueryBuilder<'_> {
             return None;
         }
         let mut pairs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
-        for lang in Lang::ALL {
+        for &lang in self.vocabulary.langs() {
             let stems: Vec<String> = words
                 .iter()
                 .filter(|w| !self.analyzers.is_stop_word(w))
                 .filter_map(|w| self.stems(lang, w).into_iter().next())
                 .collect();
-            let field = self.fields.body.stemmed(lang);
+            let field = self.fields.body.field(lang);
             for pair in stems.windows(2) {
                 if pair[0] == pair[1] {
                     continue;
