@@ -25,7 +25,7 @@ use crate::{Error, Result, fold};
 
 /// The built-in world gazetteer, made by `scripts/build-gazetteer.py` from Debian's
 /// iso-codes (see `crates/core/data/README.md`).
-const BUILTIN: &str = include_str!("../data/world-gazetteer.csv");
+pub(crate) const BUILTIN: &str = include_str!("../data/world-gazetteer.csv");
 
 /// Countries whose built-in regions rank before the rest of the world's and are looked for
 /// in running text: the countries Minga's analysts work in.

@@ -19,7 +19,7 @@ use crate::data::{open, parse_rows, split_list};
 use crate::{Result, fold_key};
 
 /// The built-in directory, kept by hand (see `crates/core/data/README.md`).
-const BUILTIN: &str = include_str!("../data/institutions.csv");
+pub(crate) const BUILTIN: &str = include_str!("../data/institutions.csv");
 
 /// An institution as the directory describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,5 +34,6 @@ pub use model::{
 };
 pub use normalize::{
     DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning,
+    built_in_data,
 };
 pub use topics::{Topics, topic_key};

@@ -16,6 +16,16 @@ pub const GLOSSARY_FILE: &str = "_glossary.csv";
 /// The corpus's data files, which every document's metadata is resolved with.
 pub const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
 
+/// The list built into Minga that a corpus's data file is merged over, if any: a release
+/// that changes it resolves metadata anew, as a change of the file itself would.
+pub fn built_in_data(name: &str) -> Option<&'static str> {
+    match name {
+        GAZETTEER_FILE => Some(crate::gazetteer::BUILTIN),
+        INSTITUTIONS_FILE => Some(crate::institutions::BUILTIN),
+        _ => None,
+    }
+}
+
 /// Metadata the normalizer could not make canonical; the value is kept as written. Shown,
 /// each says which row of which data file would make the value known.
 #[derive(Debug, Clone, PartialEq, Eq)]

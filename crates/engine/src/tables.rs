@@ -71,6 +71,9 @@ pub(crate) fn differing_copies<'a>(
             let Some(hash) = recorded(name) else {
                 return false;
             };
+            // A data file's record also holds the hash of the built-in list it is merged
+            // over, after a `+` (see the pipeline's `data_hash`): the copy is the file's.
+            let hash = hash.split('+').next().unwrap_or(hash);
             match std::fs::read(dir.join(name)) {
                 Ok(bytes) => blake3::hash(&bytes).to_hex().as_str() != hash,
                 Err(_) => !hash.is_empty(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use minga_core::DATA_FILES;
 
-use crate::sync::content_hash;
+use crate::sync::{content_hash, data_hash};
 
 /// The corpus's files against the index's records of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -32,8 +32,10 @@ impl Drift {
 }
 
 /// Compares the corpus in `corpus` with `records` (each indexed file's path relative to the
-/// corpus and its content's BLAKE3 hash), reading every file. A data file the corpus does
-/// not have is recorded with an empty hash, as `sync` records it.
+/// corpus and its content's BLAKE3 hash), reading every file. A data file is recorded with
+/// the hash of the list built into Minga that it is merged over too (an empty file hash when
+/// the corpus does not have it), as `sync` records it: a release with other built-in lists
+/// shows it as changed.
 pub fn drift(
     corpus: &Path,
     records: &BTreeMap<String, String>,
@@ -48,11 +50,15 @@ pub fn drift(
         }
     }
     for name in DATA_FILES {
-        let hash = content_hash(&corpus.join(name));
+        let hash = data_hash(corpus, name);
+        let exists = corpus.join(name).is_file();
+        // A record's hash is the file's, then `+` and the built-in list's (see `data_hash`).
+        let had_file = |known: &str| !known.split('+').next().unwrap_or("").is_empty();
         match records.get(name).map_or("", String::as_str) {
-            known if known == hash => drift.same += usize::from(!hash.is_empty()),
-            "" => drift.new.push(name.to_string()),
-            _ if hash.is_empty() => drift.gone.push(name.to_string()),
+            known if known == hash => drift.same += usize::from(exists),
+            known if exists && !had_file(known) => drift.new.push(name.to_string()),
+            known if !exists && had_file(known) => drift.gone.push(name.to_string()),
+            // The file, or only the list built into this release, changed.
             _ => drift.changed.push(name.to_string()),
         }
     }

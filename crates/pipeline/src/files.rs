@@ -24,6 +24,9 @@ pub struct FileWriter {
     /// Document id → the file that owns it.
     owners: HashMap<String, String>,
     dirty: bool,
+    /// A new index: the data files it is read with are recorded with its first file, as
+    /// `sync` records them, so a later sync finds nothing to re-read.
+    fresh: bool,
 }
 
 impl FileWriter {
@@ -48,6 +51,7 @@ impl FileWriter {
         Ok(FileWriter {
             corpus: corpus.to_path_buf(),
             reader,
+            fresh: indexer.files().is_empty(),
             indexer,
             owners,
             dirty: false,
@@ -111,6 +115,12 @@ impl FileWriter {
             .collect();
         let ids: Vec<String> = outcome.documents.iter().map(|d| d.id.clone()).collect();
         let mut problems = outcome.problems;
+        if std::mem::take(&mut self.fresh) {
+            for name in minga_core::DATA_FILES {
+                self.indexer
+                    .put(crate::sync::data_record(&self.corpus, name), &[])?;
+            }
+        }
         let notes = self
             .indexer
             .put(record(&file, hash, ids, &problems), &all)?;

@@ -144,6 +144,30 @@ pub(crate) fn content_hash(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// What a data file's record in the index holds: its content's hash, and that of the list
+/// built into Minga that it is merged over (the world gazetteer, the institutions), so that a
+/// release with other built-in lists re-reads the corpus once. Empty when there is neither.
+pub(crate) fn data_hash(corpus: &Path, name: &str) -> String {
+    let file = content_hash(&corpus.join(name));
+    match minga_core::built_in_data(name) {
+        Some(list) => format!("{file}+{}", &blake3::hash(list.as_bytes()).to_hex()[..16]),
+        None => file,
+    }
+}
+
+/// The record of a data file: its name and [`data_hash`].
+pub(crate) fn data_record(corpus: &Path, name: &str) -> FileRecord {
+    FileRecord {
+        path: name.to_string(),
+        hash: data_hash(corpus, name),
+        size: 0,
+        modified: None,
+        documents: Vec::new(),
+        passages: 0,
+        problems: Vec::new(),
+    }
+}
+
 /// A file read and turned into passages, ready for the writer.
 struct Parsed {
     record: FileRecord,
@@ -178,19 +202,11 @@ pub fn sync(
     let mut data_records = Vec::new();
     // Data files: a change re-reads every document, since its metadata may resolve anew.
     for name in DATA_FILES {
-        let hash = content_hash(&corpus.join(name));
-        let known = indexer.files().get(name).map(|r| r.hash.clone());
-        if known.as_deref().unwrap_or("") != hash {
+        let record = data_record(corpus, name);
+        let known = indexer.files().get(name).map(|r| r.hash.as_str());
+        if known.unwrap_or("") != record.hash {
             data_changed = true;
-            data_records.push(FileRecord {
-                path: name.to_string(),
-                hash,
-                size: 0,
-                modified: None,
-                documents: Vec::new(),
-                passages: 0,
-                problems: Vec::new(),
-            });
+            data_records.push(record);
         }
     }
     // A garbled copy in the index is replaced too (what the documents were resolved with

@@ -1,8 +1,9 @@
 //! Syncing a real corpus folder into a real index: full runs, incremental runs, broken files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use minga_engine::{Engine, SearchRequest};
+use minga_engine::{Engine, Indexer, IndexerOptions, SearchRequest};
 use minga_ingest::Severity;
 use minga_pipeline::{SyncOptions, sync};
 
@@ -171,6 +172,33 @@ fn changing_the_gazetteer_rereads_everything() {
     let s = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
     assert_eq!(s.read, 7);
     assert!(s.committed);
+}
+
+#[test]
+fn a_release_with_other_built_in_lists_rereads_everything_once() {
+    let w = workspace();
+    sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    // The record an older release left: the same folder file, another built-in gazetteer.
+    let mut indexer = Indexer::open(&w.index, &IndexerOptions::default()).unwrap();
+    let mut record = indexer.files()["_gazetteer.csv"].clone();
+    let (file, built_in) = record.hash.split_once('+').expect("a built-in part");
+    assert_eq!(built_in.len(), 16, "{}", record.hash);
+    record.hash = format!("{file}+0000000000000000");
+    indexer.put(record, &[]).unwrap();
+    indexer.commit().unwrap();
+    indexer.finish().unwrap();
+    let records: BTreeMap<String, String> = Indexer::open(&w.index, &IndexerOptions::default())
+        .unwrap()
+        .files()
+        .iter()
+        .map(|(path, r)| (path.clone(), r.hash.clone()))
+        .collect();
+    let drift = minga_pipeline::drift(&w.corpus, &records).unwrap();
+    assert_eq!(drift.changed, ["_gazetteer.csv"], "{drift:?}");
+    let s = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(s.read, 7);
+    let again = sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
+    assert_eq!(again.read, 0);
 }
 
 #[test]
