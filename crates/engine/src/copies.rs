@@ -380,7 +380,10 @@ fn chain<'a>(links: &'a [Link], head: &'a Link) -> impl Iterator<Item = &'a Link
 }
 
 /// A text as the one passage of a document of its own, in a file of its own named after it.
-fn lone_passage(id: &str, text: &str) -> (crate::indexer::FileRecord, minga_core::Passage) {
+pub(crate) fn lone_passage(
+    id: &str,
+    text: &str,
+) -> (crate::indexer::FileRecord, minga_core::Passage) {
     use minga_core::{Kind, Lang, Passage, SourceRef};
 
     let path = format!("{id}.txt");
@@ -415,7 +418,7 @@ fn lone_passage(id: &str, text: &str) -> (crate::indexer::FileRecord, minga_core
         hash: format!("{:x}", fnv(text.bytes(), crate::schema::FNV_OFFSET)),
         size: text.len() as u64,
         modified: None,
-        documents: vec![id.to_owned()],
+        documents: [id].into_iter().collect(),
         passages: 0,
         problems: Vec::new(),
     };

@@ -393,7 +393,7 @@ impl Engine {
                             record.path
                         )),
                     }
-                    claimed.insert(id.as_str());
+                    claimed.insert(id);
                 }
                 if passages != record.passages {
                     check.problems.push(format!(

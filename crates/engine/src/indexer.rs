@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use minga_core::{Kind, Passage};
-use rustc_hash::FxHashSet;
+use minga_core::{IdDigest, Ids, Kind, Passage, id_digest};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
@@ -47,7 +47,7 @@ pub struct FileRecord {
     /// Modification time, nanoseconds since the Unix epoch.
     pub modified: Option<i64>,
     /// Ids of the documents the file produced.
-    pub documents: Vec<String>,
+    pub documents: Ids,
     /// Passages indexed from it.
     pub passages: usize,
     /// Problems met reading it.
@@ -98,7 +98,7 @@ pub struct FileWrite {
     /// The file's number in `Copies`.
     file: u32,
     /// Ids of the documents added, those another file uses left out.
-    documents: Vec<String>,
+    documents: Ids,
     passages: usize,
     /// Problems to add to the file's record.
     notes: Vec<Note>,
@@ -117,8 +117,11 @@ pub struct Indexer {
     fields: Fields,
     tables: Tables,
     files: BTreeMap<String, FileRecord>,
-    /// Document id → the file that owns it.
-    owners: HashMap<String, String>,
+    /// Document id (its digest) → the file that owns it (its number in `paths`): a table
+    /// that holds an entry per document of the corpus, kept to a few bytes each.
+    owners: FxHashMap<IdDigest, u32>,
+    /// The paths of files that own documents, numbered for `owners`.
+    paths: Paths,
     copies: Copies,
     /// Whether the index being replaced is damaged: it is kept aside, not deleted.
     damaged: bool,
@@ -129,6 +132,30 @@ pub struct Indexer {
 impl std::fmt::Debug for Indexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Indexer").field("dir", &self.dir).finish()
+    }
+}
+
+/// Paths of files, numbered in the order met.
+#[derive(Default)]
+struct Paths {
+    paths: Vec<String>,
+    numbers: HashMap<String, u32>,
+}
+
+impl Paths {
+    /// The number of `path`, given it if it has none.
+    fn number(&mut self, path: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(path) {
+            return number;
+        }
+        let number = u32::try_from(self.paths.len()).expect("fewer than 4 billion files");
+        self.paths.push(path.to_string());
+        self.numbers.insert(path.to_string(), number);
+        number
+    }
+
+    fn path(&self, number: u32) -> &str {
+        &self.paths[number as usize]
     }
 }
 
@@ -274,7 +301,8 @@ impl Indexer {
             fields,
             tables: tables.unwrap_or_default(),
             files: BTreeMap::new(),
-            owners: HashMap::new(),
+            owners: FxHashMap::default(),
+            paths: Paths::default(),
             copies,
             damaged,
             tables_readable,
@@ -312,8 +340,9 @@ impl Indexer {
                 .ok_or_else(|| Error::Corrupt("a file record has no content".into()))?;
             let record: FileRecord =
                 serde_json::from_str(json).map_err(|e| Error::Corrupt(e.to_string()))?;
-            for id in &record.documents {
-                self.owners.insert(id.clone(), record.path.clone());
+            let owner = self.paths.number(&record.path);
+            for id in record.documents.iter() {
+                self.owners.insert(id_digest(id), owner);
             }
             self.files.insert(record.path.clone(), record);
         }
@@ -356,7 +385,7 @@ impl Indexer {
     /// problems added are returned.
     pub fn put(&mut self, record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
         let mut write = self.begin(&record.path);
-        let documents = record.documents.clone();
+        let documents = record.documents.to_vec();
         self.add(&mut write, &documents, passages)?;
         self.end(write, record)
     }
@@ -370,7 +399,7 @@ impl Indexer {
         FileWrite {
             path: path.to_string(),
             file: self.copies.file(path, []),
-            documents: Vec::new(),
+            documents: Ids::new(),
             passages: 0,
             notes: Vec::new(),
         }
@@ -386,21 +415,23 @@ impl Indexer {
         passages: &[Passage],
     ) -> Result<()> {
         let mut rejected = Vec::new();
+        let path = self.paths.number(&write.path);
         for id in documents {
-            match self.owners.get(id) {
-                Some(owner) if *owner != write.path => {
+            match self.owners.get(&id_digest(id)) {
+                Some(&owner) if owner != path => {
                     write.notes.push(Note {
                         severity: "skipped".into(),
                         message: format!(
-                            "{}: duplicate id {id:?} (already used by {owner}); document skipped",
-                            write.path
+                            "{}: duplicate id {id:?} (already used by {}); document skipped",
+                            write.path,
+                            self.paths.path(owner)
                         ),
                     });
                     rejected.push(id.clone());
                 }
                 _ => {
-                    self.owners.insert(id.clone(), write.path.clone());
-                    write.documents.push(id.clone());
+                    self.owners.insert(id_digest(id), path);
+                    write.documents.push(id);
                 }
             }
         }
@@ -450,29 +481,30 @@ impl Indexer {
             serde_json::to_string(&record).map_err(|e| Error::Corrupt(e.to_string()))?,
         );
         self.writer.add_document(doc)?;
-        for id in &record.documents {
-            self.owners.insert(id.clone(), record.path.clone());
-        }
         self.files.insert(record.path.clone(), record);
         Ok(write.notes)
     }
 
     /// The file that holds the document `id`, if the index (with this run's changes) has it.
     pub fn owner(&self, id: &str) -> Option<&str> {
-        self.owners.get(id).map(String::as_str)
+        self.owners
+            .get(&id_digest(id))
+            .map(|&owner| self.paths.path(owner))
     }
 
     /// Removes everything indexed from a file; a no-op for a file the index does not hold.
     pub fn remove(&mut self, path: &str) {
         if let Some(old) = self.files.remove(path) {
-            for id in &old.documents {
-                if self.owners.get(id).is_some_and(|o| o == path) {
-                    self.owners.remove(id);
+            let number = self.paths.number(path);
+            for id in old.documents.iter() {
+                let digest = id_digest(id);
+                if self.owners.get(&digest) == Some(&number) {
+                    self.owners.remove(&digest);
                 }
             }
             self.writer
                 .delete_term(Term::from_field_text(self.fields.source, path));
-            let keys = old.documents.iter().flat_map(|id| group_keys(id));
+            let keys = old.documents.iter().flat_map(group_keys);
             self.copies.file(path, keys);
         }
     }
@@ -750,6 +782,44 @@ mod tests {
             "Articular con municipios"
         ));
         assert!(!opens("Texto.", ""));
+    }
+
+    #[test]
+    fn an_id_belongs_to_one_file_until_that_file_lets_it_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+        let (first, passage) = crate::copies::lone_passage("acta-1", "Primera acta de la mesa.");
+        assert!(indexer.put(first, &[passage]).unwrap().is_empty());
+        // The same id in another file is left out, naming the file that holds it.
+        let (mut second, mut other) = crate::copies::lone_passage("acta-1", "Otra acta.");
+        second.path = "otra.txt".into();
+        other.source.path = "otra.txt".into();
+        let notes = indexer.put(second.clone(), &[other.clone()]).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0]
+                .message
+                .starts_with("otra.txt: duplicate id \"acta-1\" (already used by acta-1.txt)"),
+            "{notes:?}"
+        );
+        assert!(indexer.files()["otra.txt"].documents.is_empty());
+        assert_eq!(indexer.owner("acta-1"), Some("acta-1.txt"));
+        indexer.commit().unwrap();
+        // Once its file is gone the id is free, and stays with its new file once the index
+        // is opened again.
+        indexer.remove("acta-1.txt");
+        assert_eq!(indexer.owner("acta-1"), None);
+        assert!(indexer.put(second, &[other]).unwrap().is_empty());
+        assert_eq!(indexer.owner("acta-1"), Some("otra.txt"));
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+        let indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+        assert_eq!(indexer.owner("acta-1"), Some("otra.txt"));
+        assert_eq!(indexer.owner("acta-2"), None);
+        assert_eq!(
+            indexer.files()["otra.txt"].documents.to_vec(),
+            ["acta-1".to_string()]
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn record(p: &Passage) -> FileRecord {
         hash: "h".into(),
         size: 1,
         modified: None,
-        documents: vec![p.parent.clone()],
+        documents: [&p.parent].into_iter().collect(),
         passages: 0,
         problems: vec![],
     }

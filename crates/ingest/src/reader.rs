@@ -271,7 +271,8 @@ impl Reader {
         own.validate(rel, problems);
 
         let id = file.id_for(&own, record, problems);
-        if let Some(first) = file.seen.get(&id) {
+        let digest = minga_core::id_digest(&id);
+        if let Some(first) = file.seen.get(&digest) {
             let first = first
                 .map(|l| format!(" (first at line {l})"))
                 .unwrap_or_default();
@@ -279,7 +280,7 @@ impl Reader {
                 .push(Problem::skipped(rel, format!("duplicate id {id:?}{first}")).at_line(line64));
             return None;
         }
-        file.seen.insert(id.clone(), line);
+        file.seen.insert(digest, line);
 
         let mut merged = file.sidecar.clone();
         merged.overlay(&own);
@@ -402,8 +403,9 @@ pub(crate) struct FileScope<'a> {
     pub(crate) multi_record: bool,
     /// Metadata inherited from the sidecars.
     pub(crate) sidecar: &'a Metadata,
-    /// Ids given so far, with the line that took them.
-    pub(crate) seen: HashMap<String, Option<u32>>,
+    /// The ids given so far (their digests: a JSON Lines export may hold millions), with
+    /// the line that took each.
+    pub(crate) seen: HashMap<minga_core::IdDigest, Option<u32>>,
 }
 
 impl FileScope<'_> {

@@ -48,7 +48,7 @@ pub struct LineBatches<'r, R> {
     input: R,
     /// The sidecars' metadata, read with the first batch.
     sidecar: Option<Metadata>,
-    seen: HashMap<String, Option<u32>>,
+    seen: HashMap<minga_core::IdDigest, Option<u32>>,
     /// The number of the last line read.
     line: usize,
     buffer: Vec<u8>,

@@ -7,7 +7,7 @@
 //! [`FileWriter::remove`], and commits. The records it writes are those a full sync writes,
 //! so a later `minga index` finds these files unchanged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minga_engine::{FileRecord, Indexer};
@@ -21,8 +21,6 @@ pub struct FileWriter {
     corpus: PathBuf,
     reader: Reader,
     indexer: Indexer,
-    /// Document id → the file that owns it.
-    owners: HashMap<String, String>,
     dirty: bool,
     /// A new index: the data files it is read with are recorded with its first file, as
     /// `sync` records them, so a later sync finds nothing to re-read.
@@ -43,17 +41,11 @@ impl FileWriter {
         let mut writer_options = options.writer.clone();
         writer_options.rebuild = false;
         let indexer = Indexer::open(index_dir, &writer_options)?;
-        let owners = indexer
-            .files()
-            .values()
-            .flat_map(|r| r.documents.iter().map(|id| (id.clone(), r.path.clone())))
-            .collect();
         Ok(FileWriter {
             corpus: corpus.to_path_buf(),
             reader,
             fresh: indexer.files().is_empty(),
             indexer,
-            owners,
             dirty: false,
         })
     }
@@ -65,7 +57,7 @@ impl FileWriter {
 
     /// The file (relative to the corpus) whose documents include `id`, if any.
     pub fn owner(&self, id: &str) -> Option<&str> {
-        self.owners.get(id).map(String::as_str)
+        self.indexer.owner(id)
     }
 
     /// Reads `bytes` as the content of the corpus file `rel` would be read, without
@@ -129,12 +121,6 @@ impl FileWriter {
                 .into_iter()
                 .map(|note| Problem::skipped(rel, note.message)),
         );
-        self.owners.retain(|_, owner| owner != rel);
-        if let Some(record) = self.indexer.files().get(rel) {
-            for id in &record.documents {
-                self.owners.insert(id.clone(), rel.to_string());
-            }
-        }
         self.dirty = true;
         Ok(problems)
     }
@@ -146,11 +132,10 @@ impl FileWriter {
             .indexer
             .files()
             .get(rel)
-            .map(|r| r.documents.clone())
+            .map(|r| r.documents.to_vec())
             .unwrap_or_default();
         if self.indexer.files().contains_key(rel) {
             self.indexer.remove(rel);
-            self.owners.retain(|_, owner| owner != rel);
             self.dirty = true;
         }
         documents

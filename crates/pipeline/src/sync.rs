@@ -3,7 +3,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use minga_core::DATA_FILES;
+use minga_core::{DATA_FILES, Ids};
 use minga_engine::{FileRecord, Indexer, IndexerOptions, Note};
 use minga_ingest::{Format, Problem, ReadOptions, Reader, Severity, SourceFile, discover};
 use rayon::prelude::*;
@@ -162,7 +162,7 @@ pub(crate) fn data_record(corpus: &Path, name: &str) -> FileRecord {
         hash: data_hash(corpus, name),
         size: 0,
         modified: None,
-        documents: Vec::new(),
+        documents: Ids::new(),
         passages: 0,
         problems: Vec::new(),
     }
@@ -572,7 +572,7 @@ pub(crate) fn record(
         hash,
         size: file.size,
         modified: nanos(file),
-        documents,
+        documents: documents.into(),
         passages: 0,
         problems: problems
             .iter()
