@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Peak memory of `minga index` on one large JSON Lines export, for two sizes, to show that it
+# Peak memory of `minga index` on one large JSON Lines export, for several sizes, to show that it
 # does not grow with the file (JSON Lines files are streamed: see the README's "Writing a
 # corpus").
 #
-#   bench/jsonl-memory.sh                    # 100 MB and 1000 MB
+#   bench/jsonl-memory.sh                    # 100 MB, 1000 MB and 2000 MB
 #   SIZES_MB="100 300" bench/jsonl-memory.sh
 #
 # For each size: generates a JSON Lines file of synthetic Spanish-looking records
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SIZES_MB="${SIZES_MB:-100 1000}"
+SIZES_MB="${SIZES_MB:-100 1000 2000}"
 minga="$root/target/release/minga"
 
 cd "$root"

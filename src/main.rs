@@ -42,6 +42,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let default_level = match &cli.command {
         Command::Serve(_) => "info",
@@ -81,3 +82,23 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Caps glibc's malloc at two arenas (unless `MALLOC_ARENA_MAX` says otherwise). By default
+/// each thread that allocates may get an arena of its own, up to eight per core, and memory
+/// freed in one is not reused by the others: with the reader, the indexing threads and the
+/// merges taking turns with large buffers, the heap of `minga index` kept growing with the
+/// size of a JSON Lines export. With two it stays nearly flat (bench/jsonl-memory.sh); a
+/// server under load answers some 4% fewer searches a second, holding a quarter less memory.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: `mallopt` only sets a tunable of the allocator; it runs first thing in
+        // `main`, before any other thread of this program exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
