@@ -487,7 +487,7 @@ pub(crate) fn linked(a: &[u64], b: &[u64]) -> bool {
 }
 
 /// The copy clusters of the passages met so far, each with what it was first met with (a
-/// hit, or nothing when only counting): `linked`'s rule against every passage met at once.
+/// hit and its passage): `linked`'s rule against every passage met at once.
 pub(crate) struct Met<V> {
     clusters: KeyMap<Roles<V>>,
 }
@@ -499,15 +499,14 @@ struct Roles<V> {
     first: Option<V>,
 }
 
-impl<V> Default for Met<V> {
-    fn default() -> Met<V> {
-        Met {
-            clusters: KeyMap::default(),
-        }
-    }
-}
-
 impl<V: Copy> Met<V> {
+    /// Room for the clusters of about `passages` passages (most have one).
+    pub(crate) fn with_capacity(passages: usize) -> Met<V> {
+        let mut clusters = KeyMap::default();
+        clusters.reserve(passages);
+        Met { clusters }
+    }
+
     /// What the passage met earlier that a passage with `clusters` copies was met with.
     pub(crate) fn original(&self, clusters: &[u64]) -> Option<V> {
         let (first, rest) = clusters.split_first()?;
@@ -518,32 +517,6 @@ impl<V: Copy> Met<V> {
                 .iter()
                 .find_map(|k| self.clusters.get(k).and_then(|roles| roles.first)),
         }
-    }
-
-    /// Meets a passage with `clusters` and says whether it copies a passage met before
-    /// (`original` and `meet` in one look-up per cluster: this runs for every match a
-    /// search counts).
-    pub(crate) fn meet_is_copy(&mut self, clusters: &[u64], value: V) -> bool {
-        let mut copy = false;
-        for (i, &k) in clusters.iter().enumerate() {
-            match self.clusters.entry(k) {
-                std::collections::hash_map::Entry::Occupied(mut met) => {
-                    let roles = met.get_mut();
-                    // Its first cluster met in any role, or another met as a first one.
-                    copy |= i == 0 || roles.first.is_some();
-                    if i == 0 && roles.first.is_none() {
-                        roles.first = Some(value);
-                    }
-                }
-                std::collections::hash_map::Entry::Vacant(new) => {
-                    new.insert(Roles {
-                        any: value,
-                        first: (i == 0).then_some(value),
-                    });
-                }
-            }
-        }
-        copy
     }
 
     /// Meets a passage with `clusters`; a cluster met before keeps what it was met with.

@@ -8,7 +8,7 @@ use std::time::Instant;
 use minga_core::{Kind, Lang, Passage};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{
-    Collector, Count, DocSetCollector, FacetCollector, MultiCollector, TopDocs,
+    Collector, Count, DocSetCollector, FacetCollector, MultiCollector, SegmentCollector, TopDocs,
 };
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -579,13 +579,19 @@ impl Engine {
         } else {
             (request.offset, request.limit)
         };
-        let by_score = (request.sort == Sort::Relevance)
+        // Folding copies ranks every match: see `every_hit`.
+        let all_ranked = request
+            .dedupe
+            .then(|| collectors.add_collector(self.all_ranked(request.sort)));
+        let by_score = (!request.dedupe && request.sort == Sort::Relevance)
             .then(|| collectors.add_collector(self.by_score(window_offset, window_limit)));
-        let by_date = (request.sort == Sort::Date)
+        let by_date = (!request.dedupe && request.sort == Sort::Date)
             .then(|| collectors.add_collector(newest_first(window_offset, window_limit)));
         let total_passages = collectors.add_collector(Count);
         // What the reader pages through is counted apart: hits (documents or passages), with
-        // copies folded as the hits are; the facets count the same.
+        // copies folded as the hits are; the facets count the same. Unless copies are folded,
+        // they are counted as the passages are collected; folding depends on the order hits
+        // rank in, so then they are counted over every hit, ranked and folded (`every_hit`).
         let mut counted = MultiCollector::new();
         let count = counted.add_collector(Count);
         let open_facets: Vec<FacetName> = request
@@ -599,8 +605,12 @@ impl Engine {
             let collector = self.facet_collector(facet, &generation.vocabulary);
             facet_handles.push((facet, counted.add_collector(collector)));
         }
-        let counted =
-            collectors.add_collector(Counted::new(counted, request.group, request.dedupe));
+        let (counted, counting) = if request.dedupe {
+            (None, Some(counted))
+        } else {
+            let counted = Counted::new(counted, request.group);
+            (Some(collectors.add_collector(counted)), None)
+        };
         let statistics = LanguageStatistics::new(&searcher, &self.fields)?;
         let mut fruits =
             searcher.search_with_statistics_provider(&*main, &collectors, &statistics)?;
@@ -611,7 +621,20 @@ impl Engine {
             _ => Vec::new(),
         };
         let total_passages = total_passages.extract(&mut fruits);
-        let (mut counted, unfolded) = counted.extract(&mut fruits);
+        let (mut counted, unfolded, every) = match (counted, counting) {
+            (Some(handle), _) => {
+                let (counted, unfolded) = handle.extract(&mut fruits);
+                (counted, unfolded, None)
+            }
+            (None, Some(counting)) => {
+                let all_ranked = all_ranked.map(|h| h.extract(&mut fruits));
+                let (every, unfolded) =
+                    self.every_hit(&searcher, all_ranked.unwrap_or_default(), request)?;
+                let counted = collect_best(&searcher, &counting, &every)?;
+                (counted, unfolded, Some(every))
+            }
+            (None, None) => unreachable!("hits are counted one way or the other"),
+        };
         let total = count.extract(&mut counted);
         let mut facets = BTreeMap::new();
         for (facet, handle) in facet_handles {
@@ -625,21 +648,33 @@ impl Engine {
         // alternatives.
         for &facet in request.facets.iter().filter(|f| !open_facets.contains(f)) {
             let query = combine(&builder, text.as_deref(), &groups, Some(facet));
-            let (counts, _) = searcher.search(
-                &*query,
-                &Counted::new(
-                    self.facet_collector(facet, &generation.vocabulary),
-                    request.group,
-                    request.dedupe,
-                ),
-            )?;
+            let collector = self.facet_collector(facet, &generation.vocabulary);
+            let counts = if request.dedupe {
+                let ranked = searcher.search_with_statistics_provider(
+                    &*query,
+                    &self.all_ranked(request.sort),
+                    &statistics,
+                )?;
+                let (every, _) = self.every_hit(&searcher, ranked, request)?;
+                collect_best(&searcher, &collector, &every)?
+            } else {
+                searcher
+                    .search(&*query, &Counted::new(collector, request.group))?
+                    .0
+            };
             facets.insert(
                 facet.to_string(),
                 self.facet_counts(facet, &counts, &generation.vocabulary),
             );
         }
 
-        let pages: Vec<Group> = if windowed {
+        let pages: Vec<Group> = if let Some(every) = every {
+            every
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .collect()
+        } else if windowed {
             // The window held too few documents for this page (a few documents with many
             // matching passages, or many copies): rank a larger one, until the page is full
             // or every matching passage has been ranked.
@@ -735,6 +770,39 @@ impl Engine {
             })
     }
 
+    /// Every hit, as paging through all of them shows them, from every matching passage
+    /// (`AllRanked`): gathered by document when `request` groups, copies folded
+    /// (`fold_copies`); and how many hits there are before folding.
+    ///
+    /// Folding is greedy in rank order and being a copy is not transitive (a report quoting
+    /// two lessons copies each, though they differ), so counting hits in any other order
+    /// (that of the index's segments, which differs between two builds of one corpus) could
+    /// count more or fewer than paging shows.
+    fn every_hit(
+        &self,
+        searcher: &Searcher,
+        ranked: Vec<(f32, DocAddress)>,
+        request: &SearchRequest,
+    ) -> Result<(Vec<Group>, usize)> {
+        let groups = if request.group {
+            self.group_by_document(searcher, ranked)?
+        } else {
+            ranked.into_iter().map(|r| vec![r]).collect()
+        };
+        let unfolded = groups.len();
+        Ok((fold_copies(searcher, groups, request.group)?, unfolded))
+    }
+
+    /// Every matching passage, ranked as `sort` says: see `AllRanked`.
+    fn all_ranked(&self, sort: Sort) -> AllRanked {
+        match sort {
+            Sort::Relevance => AllRanked::Relevance {
+                lesson: self.ranking.lesson,
+            },
+            Sort::Date => AllRanked::Date,
+        }
+    }
+
     /// Ranked passages as the hits of a page: gathered by document when the request groups,
     /// and, when it dedupes, with copies folded into the hit they copy.
     fn arrange(
@@ -761,7 +829,8 @@ impl Engine {
         ranked: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<Vec<(f32, DocAddress)>>> {
         let mut parents = SegmentColumns::new(searcher, "parent_key");
-        let mut position: HashMap<u64, usize> = HashMap::new();
+        let mut position: KeyMap<usize> = KeyMap::default();
+        position.reserve(ranked.len());
         let mut groups: Vec<Vec<(f32, DocAddress)>> = Vec::new();
         for (score, address) in ranked {
             let key = parents
@@ -1125,11 +1194,41 @@ impl Group {
     }
 }
 
+/// What `collector` collects of the best passage of each of `hits`.
+fn collect_best<C: Collector>(
+    searcher: &Searcher,
+    collector: &C,
+    hits: &[Group],
+) -> Result<C::Fruit> {
+    let mut best: Vec<(DocAddress, Score)> = hits
+        .iter()
+        .filter_map(|g| g.passages.first())
+        .map(|&(score, address)| (address, score))
+        .collect();
+    best.sort_unstable_by_key(|&(address, _)| address);
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut next = best.iter().peekable();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        let mut segment = collector.for_segment(ord, reader)?;
+        while let Some(&&(address, score)) = next.peek() {
+            if address.segment_ord != ord {
+                break;
+            }
+            segment.collect(address.doc_id, score);
+            next.next();
+        }
+        fruits.push(segment.harvest());
+    }
+    Ok(collector.merge_fruits(fruits)?)
+}
+
 /// A u64 fast field's column in each segment met, opened once.
 struct SegmentColumns<'a> {
     searcher: &'a Searcher,
     field: &'static str,
-    open: HashMap<SegmentOrdinal, Column<u64>>,
+    /// By segment ordinal (a lookup per passage read: no hashing).
+    open: Vec<Option<Column<u64>>>,
 }
 
 impl<'a> SegmentColumns<'a> {
@@ -1137,21 +1236,22 @@ impl<'a> SegmentColumns<'a> {
         SegmentColumns {
             searcher,
             field,
-            open: HashMap::new(),
+            open: vec![None; searcher.segment_readers().len()],
         }
     }
 
     /// The column of the segment `address` is in.
     fn of(&mut self, address: DocAddress) -> Result<&Column<u64>> {
-        Ok(match self.open.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+        let slot = &mut self.open[address.segment_ord as usize];
+        if slot.is_none() {
+            *slot = Some(
                 self.searcher
                     .segment_reader(address.segment_ord)
                     .fast_fields()
                     .u64(self.field)?,
-            ),
-        })
+            );
+        }
+        Ok(slot.as_ref().expect("opened above"))
     }
 }
 
@@ -1166,20 +1266,21 @@ fn fold_copies(
 ) -> Result<Vec<Group>> {
     let mut columns = SegmentColumns::new(searcher, "cluster");
     let mut work_columns = SegmentColumns::new(searcher, "work");
-    let mut clusters_of = |address: DocAddress| -> Result<Vec<u64>> {
-        Ok(columns
-            .of(address)?
-            .values_for_doc(address.doc_id)
-            .collect())
+    // A passage's clusters, read into a buffer (this runs for every hit when all are folded).
+    let mut clusters_of = |address: DocAddress, clusters: &mut Vec<u64>| -> Result<()> {
+        clusters.clear();
+        clusters.extend(columns.of(address)?.values_for_doc(address.doc_id));
+        Ok(())
     };
+    let (mut clusters, mut other) = (Vec::new(), Vec::new());
     let mut kept: Vec<Group> = Vec::new();
     // Each cluster met, with the kept group it is in and its passage there.
-    let mut met: Met<(usize, DocAddress)> = Met::default();
+    let mut met: Met<(usize, DocAddress)> = Met::with_capacity(groups.len());
     // Each work met, with the kept group it is in and that group's best passage.
     let mut met_works: KeyMap<(usize, DocAddress)> = KeyMap::default();
     for passages in groups {
         let best = passages[0].1;
-        let clusters = clusters_of(best)?;
+        clusters_of(best, &mut clusters)?;
         let work = if works {
             work_columns.of(best)?.first(best.doc_id)
         } else {
@@ -1199,7 +1300,8 @@ fn fold_copies(
         }
         if owner == kept.len() {
             for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
-                met.meet(&clusters_of(address)?, (owner, address));
+                clusters_of(address, &mut other)?;
+                met.meet(&other, (owner, address));
             }
             kept.push(Group::alone(passages));
         }
@@ -1254,6 +1356,113 @@ fn combine(
         return clauses.remove(0).1;
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Every passage a query matches, ranked as `Engine::by_score` (`Relevance`, with the lesson
+/// multiplier) or `newest_first` (`Date`) rank their top ones, ties broken alike by the id's
+/// hash: for folding copies over all the hits, so that what is counted is what paging shows.
+#[derive(Clone, Copy)]
+enum AllRanked {
+    Relevance { lesson: f32 },
+    Date,
+}
+
+/// A passage's place in `AllRanked`'s order: a key that sorts as the score (or date) does,
+/// then the id's hash.
+type RankKey = (u64, u64);
+
+struct AllRankedSegment {
+    rank: AllRanked,
+    segment: SegmentOrdinal,
+    lessons: Lessons,
+    ids: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    dates: Option<Arc<dyn tantivy::columnar::ColumnValues<DateTime>>>,
+    ranked: Vec<(RankKey, Score, DocAddress)>,
+}
+
+/// A score as a key that sorts as the score does (`f32::total_cmp`).
+fn score_key(score: Score) -> u64 {
+    let bits = score.to_bits();
+    u64::from(if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    })
+}
+
+impl Collector for AllRanked {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = AllRankedSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<AllRankedSegment> {
+        let dates = match self {
+            AllRanked::Date => reader
+                .fast_fields()
+                .date("date")
+                .map(|c| c.first_or_default_col(DateTime::MIN))
+                .ok(),
+            AllRanked::Relevance { .. } => None,
+        };
+        Ok(AllRankedSegment {
+            rank: *self,
+            segment,
+            lessons: Lessons::of(reader),
+            ids: id_keys(reader),
+            dates,
+            ranked: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        matches!(self, AllRanked::Relevance { .. })
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(RankKey, Score, DocAddress)>>,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let mut all: Vec<(RankKey, Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
+        Ok(all
+            .into_iter()
+            .map(|(_, score, address)| (score, address))
+            .collect())
+    }
+}
+
+impl SegmentCollector for AllRankedSegment {
+    type Fruit = Vec<(RankKey, Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let (primary, score) = match self.rank {
+            AllRanked::Relevance { lesson } => {
+                let score = if self.lessons.contains(doc) {
+                    score * lesson
+                } else {
+                    score
+                };
+                (score_key(score), score)
+            }
+            AllRanked::Date => {
+                let date = self
+                    .dates
+                    .as_ref()
+                    .map_or(DateTime::MIN, |d| d.get_val(doc));
+                ((date.into_timestamp_nanos() as u64) ^ (1 << 63), 0.0)
+            }
+        };
+        let address = DocAddress::new(self.segment, doc);
+        self.ranked
+            .push(((primary, self.ids.get_val(doc)), score, address));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.ranked
+    }
 }
 
 /// Which of a segment's passages are lesson records: the segment's reader of the `kind`
