@@ -157,20 +157,19 @@ fn list(paths: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Whether `dir`, which has no `meta.json`, holds what an index leaves (Tantivy's list of its
-/// files, segment files, Minga's data files): an index that lost its `meta.json`, not a
-/// folder of something else.
+/// Whether `dir`, which has no `meta.json`, holds segment files: an index that lost its
+/// `meta.json`, not a folder of something else. Tantivy's list of its files and Minga's data
+/// files alone are what a first run killed while creating the index leaves (both come before
+/// `meta.json`): no index yet, nothing lost.
 pub(crate) fn lost_its_meta(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
     entries.flatten().any(|entry| {
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let segment = name
+        name.to_string_lossy()
             .split_once('.')
-            .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
-        name == ".managed.json" || name == crate::tables::TABLES_DIR || segment
+            .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
     })
 }
 

@@ -832,6 +832,12 @@ mod tests {
             std::fs::write(index.join(name), b"[\"6c10").unwrap();
         }
         assert!(is_empty_dir(&index).unwrap());
+        // No index yet, rather than a damaged one: searching says to build it.
+        let searched = crate::Engine::open(&index).map(|_| ());
+        assert!(
+            matches!(searched, Err(Error::MissingIndex { .. })),
+            "{searched:?}"
+        );
         Indexer::open(&index, &IndexerOptions::default()).unwrap();
         std::fs::write(dir.path().join("notes.txt"), b"").unwrap();
         assert!(!is_empty_dir(dir.path()).unwrap());
