@@ -582,7 +582,7 @@ impl Engine {
         // Folding copies ranks every match: see `every_hit`.
         let all_ranked = request
             .dedupe
-            .then(|| collectors.add_collector(self.all_ranked(request.sort)));
+            .then(|| collectors.add_collector(self.all_ranked(request)));
         let by_score = (!request.dedupe && request.sort == Sort::Relevance)
             .then(|| collectors.add_collector(self.by_score(window_offset, window_limit)));
         let by_date = (!request.dedupe && request.sort == Sort::Date)
@@ -627,9 +627,8 @@ impl Engine {
                 (counted, unfolded, None)
             }
             (None, Some(counting)) => {
-                let all_ranked = all_ranked.map(|h| h.extract(&mut fruits));
-                let (every, unfolded) =
-                    self.every_hit(&searcher, all_ranked.unwrap_or_default(), request)?;
+                let all = all_ranked.map(|h| h.extract(&mut fruits));
+                let (every, unfolded) = Engine::every_hit(all.unwrap_or_default());
                 let counted = collect_best(&searcher, &counting, &every)?;
                 (counted, unfolded, Some(every))
             }
@@ -650,12 +649,12 @@ impl Engine {
             let query = combine(&builder, text.as_deref(), &groups, Some(facet));
             let collector = self.facet_collector(facet, &generation.vocabulary);
             let counts = if request.dedupe {
-                let ranked = searcher.search_with_statistics_provider(
+                let all = searcher.search_with_statistics_provider(
                     &*query,
-                    &self.all_ranked(request.sort),
+                    &self.all_ranked(request),
                     &statistics,
                 )?;
-                let (every, _) = self.every_hit(&searcher, ranked, request)?;
+                let (every, _) = Engine::every_hit(all);
                 collect_best(&searcher, &collector, &every)?
             } else {
                 searcher
@@ -771,40 +770,65 @@ impl Engine {
     }
 
     /// Every hit, as paging through all of them shows them, from every matching passage
-    /// (`AllRanked`): gathered by document when `request` groups, copies folded
-    /// (`fold_copies`); and how many hits there are before folding.
+    /// (`AllRanked`), with copies folded; and how many hits there are before folding.
     ///
-    /// Folding is greedy in rank order and being a copy is not transitive (a report quoting
-    /// two lessons copies each, though they differ), so counting hits in any other order
-    /// (that of the index's segments, which differs between two builds of one corpus) could
-    /// count more or fewer than paging shows.
-    fn every_hit(
-        &self,
-        searcher: &Searcher,
-        ranked: Vec<(f32, DocAddress)>,
-        request: &SearchRequest,
-    ) -> Result<(Vec<Group>, usize)> {
-        let groups = if request.group {
-            self.group_by_document(searcher, ranked)?
-        } else {
-            ranked.into_iter().map(|r| vec![r]).collect()
-        };
-        let unfolded = groups.len();
-        Ok((fold_copies(searcher, groups, request.group)?, unfolded))
+    /// A hit whose best passage copies a passage of a hit ranked above it (their copy clusters
+    /// linked, see `copies::Met`) is folded into that hit, and, when hits are documents, so is
+    /// each document of a work ranked above it (another edition, see `work_key`). Folding is
+    /// greedy in rank order and being a copy is not transitive (a report quoting two lessons
+    /// copies each, though they differ), so counting hits in any other order (that of the
+    /// index's segments, which differs between two builds of one corpus) could count more or
+    /// fewer than paging shows.
+    fn every_hit(all: AllHits) -> (Vec<Group>, usize) {
+        let mut kept: Vec<Group> = Vec::new();
+        // Each cluster met, with the kept hit it is in and its passage there.
+        let mut met: Met<(usize, DocAddress)> = Met::with_capacity(all.groups as usize);
+        // Each work met, with the kept hit it is in and that hit's best passage.
+        let mut met_works: KeyMap<(usize, DocAddress)> = KeyMap::default();
+        for hit in all.matches.chunk_by(|a, b| a.group == b.group) {
+            let best = &hit[0];
+            let clusters = all.clusters(best);
+            let edition = best.work.and_then(|w| met_works.get(&w).copied());
+            let owner = match edition.or_else(|| met.original(clusters)) {
+                Some((owner, original)) => {
+                    kept[owner].copies.push((best.address, original));
+                    owner
+                }
+                None => kept.len(),
+            };
+            met.meet(clusters, (owner, best.address));
+            if let Some(work) = best.work {
+                met_works.entry(work).or_insert((owner, best.address));
+            }
+            if owner == kept.len() {
+                for other in hit.iter().skip(1).take(MAX_OTHER_PASSAGES) {
+                    met.meet(all.clusters(other), (owner, other.address));
+                }
+                kept.push(Group::alone(
+                    hit.iter().map(|m| (m.score, m.address)).collect(),
+                ));
+            }
+        }
+        (kept, all.groups as usize)
     }
 
-    /// Every matching passage, ranked as `sort` says: see `AllRanked`.
-    fn all_ranked(&self, sort: Sort) -> AllRanked {
-        match sort {
-            Sort::Relevance => AllRanked::Relevance {
+    /// Every matching passage, ranked as `request` sorts, gathered as it groups: see
+    /// `AllRanked`.
+    fn all_ranked(&self, request: &SearchRequest) -> AllRanked {
+        let by = match request.sort {
+            Sort::Relevance => RankBy::Relevance {
                 lesson: self.ranking.lesson,
             },
-            Sort::Date => AllRanked::Date,
+            Sort::Date => RankBy::Date,
+        };
+        AllRanked {
+            by,
+            group: request.group,
         }
     }
 
-    /// Ranked passages as the hits of a page: gathered by document when the request groups,
-    /// and, when it dedupes, with copies folded into the hit they copy.
+    /// Ranked passages as the hits of a page, copies not folded (see `every_hit` for
+    /// those): gathered by document when the request groups.
     fn arrange(
         &self,
         searcher: &Searcher,
@@ -816,10 +840,7 @@ impl Engine {
         } else {
             ranked.into_iter().map(|r| vec![r]).collect()
         };
-        if !request.dedupe {
-            return Ok(groups.into_iter().map(Group::alone).collect());
-        }
-        fold_copies(searcher, groups, request.group)
+        Ok(groups.into_iter().map(Group::alone).collect())
     }
 
     /// Ranked passages gathered by document, in the order of each document's best passage.
@@ -1255,60 +1276,6 @@ impl<'a> SegmentColumns<'a> {
     }
 }
 
-/// Folds each group whose best passage copies a passage of a group ranked above it (its
-/// copy clusters linked, see `copies::Met`) into that group, and, when groups are documents
-/// (`works`), each document of a work ranked above it (another edition, see `work_key`). A
-/// passage's clusters and work are fast-field reads, so the cost is linear in the window.
-fn fold_copies(
-    searcher: &Searcher,
-    groups: Vec<Vec<(f32, DocAddress)>>,
-    works: bool,
-) -> Result<Vec<Group>> {
-    let mut columns = SegmentColumns::new(searcher, "cluster");
-    let mut work_columns = SegmentColumns::new(searcher, "work");
-    // A passage's clusters, read into a buffer (this runs for every hit when all are folded).
-    let mut clusters_of = |address: DocAddress, clusters: &mut Vec<u64>| -> Result<()> {
-        clusters.clear();
-        clusters.extend(columns.of(address)?.values_for_doc(address.doc_id));
-        Ok(())
-    };
-    let (mut clusters, mut other) = (Vec::new(), Vec::new());
-    let mut kept: Vec<Group> = Vec::new();
-    // Each cluster met, with the kept group it is in and its passage there.
-    let mut met: Met<(usize, DocAddress)> = Met::with_capacity(groups.len());
-    // Each work met, with the kept group it is in and that group's best passage.
-    let mut met_works: KeyMap<(usize, DocAddress)> = KeyMap::default();
-    for passages in groups {
-        let best = passages[0].1;
-        clusters_of(best, &mut clusters)?;
-        let work = if works {
-            work_columns.of(best)?.first(best.doc_id)
-        } else {
-            None
-        };
-        let edition = work.and_then(|w| met_works.get(&w).copied());
-        let owner = match edition.or_else(|| met.original(&clusters)) {
-            Some((owner, original)) => {
-                kept[owner].copies.push((best, original));
-                owner
-            }
-            None => kept.len(),
-        };
-        met.meet(&clusters, (owner, best));
-        if let Some(work) = work {
-            met_works.entry(work).or_insert((owner, best));
-        }
-        if owner == kept.len() {
-            for &(_, address) in passages.iter().skip(1).take(MAX_OTHER_PASSAGES) {
-                clusters_of(address, &mut other)?;
-                met.meet(&other, (owner, address));
-            }
-            kept.push(Group::alone(passages));
-        }
-    }
-    Ok(kept)
-}
-
 /// Whether the counts of `facet` leave out the filter group `group`: a facet is counted under
 /// every filter but its own, and the region filter (which also takes countries) is the
 /// country facet's own too.
@@ -1360,9 +1327,17 @@ fn combine(
 
 /// Every passage a query matches, ranked as `Engine::by_score` (`Relevance`, with the lesson
 /// multiplier) or `newest_first` (`Date`) rank their top ones, ties broken alike by the id's
-/// hash: for folding copies over all the hits, so that what is counted is what paging shows.
+/// hash, and gathered by document (`group`): for folding copies over all the hits, so that
+/// what is counted is what paging shows. What folding reads of each passage (its document,
+/// clusters and work) is read here, in the segment's order, where reading a column is cheap.
 #[derive(Clone, Copy)]
-enum AllRanked {
+struct AllRanked {
+    by: RankBy,
+    group: bool,
+}
+
+#[derive(Clone, Copy)]
+enum RankBy {
     Relevance { lesson: f32 },
     Date,
 }
@@ -1371,13 +1346,48 @@ enum AllRanked {
 /// then the id's hash.
 type RankKey = (u64, u64);
 
+/// A matching passage as `AllRanked` keeps it.
+struct Match {
+    key: RankKey,
+    score: Score,
+    address: DocAddress,
+    /// Its hit before folding (its document, or itself), numbered per search.
+    group: u32,
+    /// Its copy clusters: a span of `AllHits::clusters`.
+    clusters: (u32, u32),
+    /// Its work, when documents are hits.
+    work: Option<u64>,
+}
+
+/// Every match of a search in rank order, each hit's passages together (see `AllRanked`).
+#[derive(Default)]
+struct AllHits {
+    matches: Vec<Match>,
+    clusters: Vec<u64>,
+    /// How many hits (documents, or passages) before folding.
+    groups: u32,
+}
+
+impl AllHits {
+    fn clusters(&self, m: &Match) -> &[u64] {
+        &self.clusters[m.clusters.0 as usize..m.clusters.1 as usize]
+    }
+}
+
 struct AllRankedSegment {
-    rank: AllRanked,
+    by: RankBy,
     segment: SegmentOrdinal,
     lessons: Lessons,
     ids: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
     dates: Option<Arc<dyn tantivy::columnar::ColumnValues<DateTime>>>,
-    ranked: Vec<(RankKey, Score, DocAddress)>,
+    cluster: Column<u64>,
+    /// `parent_key` and `work`, when documents are hits.
+    documents: Option<(Column<u64>, Column<u64>)>,
+    /// The segment's documents met, by `parent_key`, with their group.
+    groups: KeyMap<u32>,
+    /// The last document met: its passages come one after another.
+    last: Option<(u64, u32)>,
+    hits: AllHits,
 }
 
 /// A score as a key that sorts as the score does (`f32::total_cmp`).
@@ -1391,7 +1401,7 @@ fn score_key(score: Score) -> u64 {
 }
 
 impl Collector for AllRanked {
-    type Fruit = Vec<(f32, DocAddress)>;
+    type Fruit = AllHits;
     type Child = AllRankedSegment;
 
     fn for_segment(
@@ -1399,47 +1409,72 @@ impl Collector for AllRanked {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<AllRankedSegment> {
-        let dates = match self {
-            AllRanked::Date => reader
-                .fast_fields()
+        let fast = reader.fast_fields();
+        let dates = match self.by {
+            RankBy::Date => fast
                 .date("date")
                 .map(|c| c.first_or_default_col(DateTime::MIN))
                 .ok(),
-            AllRanked::Relevance { .. } => None,
+            RankBy::Relevance { .. } => None,
+        };
+        let documents = if self.group {
+            Some((fast.u64("parent_key")?, fast.u64("work")?))
+        } else {
+            None
         };
         Ok(AllRankedSegment {
-            rank: *self,
+            by: self.by,
             segment,
             lessons: Lessons::of(reader),
             ids: id_keys(reader),
             dates,
-            ranked: Vec::new(),
+            cluster: fast.u64("cluster")?,
+            documents,
+            groups: KeyMap::default(),
+            last: None,
+            hits: AllHits::default(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        matches!(self, AllRanked::Relevance { .. })
+        matches!(self.by, RankBy::Relevance { .. })
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<Vec<(RankKey, Score, DocAddress)>>,
-    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        let mut all: Vec<(RankKey, Score, DocAddress)> = fruits.into_iter().flatten().collect();
-        all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
-        Ok(all
-            .into_iter()
-            .map(|(_, score, address)| (score, address))
-            .collect())
+    fn merge_fruits(&self, fruits: Vec<AllHits>) -> tantivy::Result<AllHits> {
+        let mut all = AllHits::default();
+        for mut fruit in fruits {
+            let offset = all.clusters.len() as u32;
+            for m in &mut fruit.matches {
+                m.group += all.groups;
+                m.clusters = (m.clusters.0 + offset, m.clusters.1 + offset);
+            }
+            all.groups += fruit.groups;
+            all.matches.append(&mut fruit.matches);
+            all.clusters.append(&mut fruit.clusters);
+        }
+        // A hit ranks as its best passage; its passages follow it, best first.
+        let mut best: Vec<RankKey> = vec![(0, 0); all.groups as usize];
+        for m in &all.matches {
+            let b = &mut best[m.group as usize];
+            *b = (*b).max(m.key);
+        }
+        all.matches.sort_unstable_by(|a, b| {
+            let (ga, gb) = (best[a.group as usize], best[b.group as usize]);
+            gb.cmp(&ga)
+                .then(a.group.cmp(&b.group))
+                .then(b.key.cmp(&a.key))
+                .then(a.address.cmp(&b.address))
+        });
+        Ok(all)
     }
 }
 
 impl SegmentCollector for AllRankedSegment {
-    type Fruit = Vec<(RankKey, Score, DocAddress)>;
+    type Fruit = AllHits;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let (primary, score) = match self.rank {
-            AllRanked::Relevance { lesson } => {
+        let (primary, score) = match self.by {
+            RankBy::Relevance { lesson } => {
                 let score = if self.lessons.contains(doc) {
                     score * lesson
                 } else {
@@ -1447,7 +1482,7 @@ impl SegmentCollector for AllRankedSegment {
                 };
                 (score_key(score), score)
             }
-            AllRanked::Date => {
+            RankBy::Date => {
                 let date = self
                     .dates
                     .as_ref()
@@ -1455,13 +1490,39 @@ impl SegmentCollector for AllRankedSegment {
                 ((date.into_timestamp_nanos() as u64) ^ (1 << 63), 0.0)
             }
         };
-        let address = DocAddress::new(self.segment, doc);
-        self.ranked
-            .push(((primary, self.ids.get_val(doc)), score, address));
+        let hits = &mut self.hits;
+        let start = hits.clusters.len() as u32;
+        hits.clusters.extend(self.cluster.values_for_doc(doc));
+        let (group, work) = match &self.documents {
+            Some((parents, works)) => {
+                let parent = parents.first(doc).unwrap_or_default();
+                let group = match self.last {
+                    Some((last, group)) if last == parent => group,
+                    _ => *self.groups.entry(parent).or_insert_with(|| {
+                        hits.groups += 1;
+                        hits.groups - 1
+                    }),
+                };
+                self.last = Some((parent, group));
+                (group, works.first(doc))
+            }
+            None => {
+                hits.groups += 1;
+                (hits.groups - 1, None)
+            }
+        };
+        hits.matches.push(Match {
+            key: (primary, self.ids.get_val(doc)),
+            score,
+            address: DocAddress::new(self.segment, doc),
+            group,
+            clusters: (start, hits.clusters.len() as u32),
+            work,
+        });
     }
 
-    fn harvest(self) -> Self::Fruit {
-        self.ranked
+    fn harvest(self) -> AllHits {
+        self.hits
     }
 }
 
