@@ -36,11 +36,6 @@ use crate::{
 
 /// Grouped results rank this many passages per hit asked for, then keep each document's best.
 const GROUP_WINDOW: usize = 5;
-/// Results that fold copies rank this many passages per hit asked for: where each text is
-/// held in many places, a window of `GROUP_WINDOW` folds into a few hits and the search is
-/// run again with a larger one (on the 100× benchmark corpus, 41 of 45 queries needed it at
-/// 5, 10 at 25); ranking more passages at once costs far less than scoring twice.
-const DEDUPE_WINDOW: usize = 25;
 /// The fewest passages grouped results rank.
 const MIN_GROUP_WINDOW: usize = 50;
 /// The most copies a hit lists (each is a stored document to read).
@@ -562,19 +557,13 @@ impl Engine {
         let main = combine(&builder, text.as_deref(), &groups, None);
 
         let mut collectors = MultiCollector::new();
-        // Grouped results rank a window of passages, then keep each document's best.
-        // So does a search that folds copies: the page is what is left after folding.
-        let windowed = request.group || request.dedupe;
+        // Grouped results rank a window of passages, then keep each document's best. (A
+        // search that folds copies ranks every match instead: see `every_hit`.)
+        let windowed = request.group && !request.dedupe;
         let (window_offset, window_limit) = if windowed {
             (
                 0,
-                ((request.offset + request.limit)
-                    * if request.dedupe {
-                        DEDUPE_WINDOW
-                    } else {
-                        GROUP_WINDOW
-                    })
-                .max(MIN_GROUP_WINDOW),
+                ((request.offset + request.limit) * GROUP_WINDOW).max(MIN_GROUP_WINDOW),
             )
         } else {
             (request.offset, request.limit)
@@ -675,15 +664,15 @@ impl Engine {
                 .collect()
         } else if windowed {
             // The window held too few documents for this page (a few documents with many
-            // matching passages, or many copies): rank a larger one, until the page is full
-            // or every matching passage has been ranked.
+            // matching passages): rank a larger one, until the page is full or every
+            // matching passage has been ranked.
             let wanted = (request.offset + request.limit).min(total);
             let mut window = window_limit;
             let mut full = ranked.len() == window;
             let mut groups = self.arrange(&searcher, ranked, request)?;
             while groups.len() < wanted && full {
                 // As many more passages as the hits found so far took, with a margin: where
-                // each text is held many times, one larger window rather than several.
+                // a document has many matching passages, one larger window, not several.
                 let found = groups.len().max(1);
                 let needed = window.saturating_mul(wanted).div_ceil(found) * 5 / 4;
                 window = needed

@@ -385,8 +385,7 @@ impl Indexer {
     /// problems added are returned.
     pub fn put(&mut self, record: FileRecord, passages: &[Passage]) -> Result<Vec<Note>> {
         let mut write = self.begin(&record.path);
-        let documents = record.documents.to_vec();
-        self.add(&mut write, &documents, passages)?;
+        self.add(&mut write, &record.documents, passages)?;
         self.end(write, record)
     }
 
@@ -411,12 +410,13 @@ impl Indexer {
     pub fn add(
         &mut self,
         write: &mut FileWrite,
-        documents: &[String],
+        documents: impl IntoIterator<Item = impl AsRef<str>>,
         passages: &[Passage],
     ) -> Result<()> {
-        let mut rejected = Vec::new();
+        let mut rejected: Vec<String> = Vec::new();
         let path = self.paths.number(&write.path);
         for id in documents {
+            let id = id.as_ref();
             match self.owners.get(&id_digest(id)) {
                 Some(&owner) if owner != path => {
                     write.notes.push(Note {
@@ -427,7 +427,7 @@ impl Indexer {
                             self.paths.path(owner)
                         ),
                     });
-                    rejected.push(id.clone());
+                    rejected.push(id.to_owned());
                 }
                 _ => {
                     self.owners.insert(id_digest(id), path);
