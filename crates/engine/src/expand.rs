@@ -5,7 +5,7 @@
 //!   in both languages: `ARD governance` finds `gobernanza de las agencias regionales de
 //!   desarrollo`.
 //! - **Dictionary**: a word known in one language only is translated with the bilingual
-//!   dictionary shipped in `data/dictionary/` (Apertium and FreeDict), so an English query
+//!   dictionary shipped in `data/dictionary/` (Apertium and FreeDict; see `dictionary`), so an English query
 //!   finds Spanish documents and the other way round.
 //! - **Typos**: a word the index has never seen, and no dictionary knows, is matched to the
 //!   index's words at edit distance 1 (5+ letters) or 2 (9+ letters), never changing its first
@@ -14,7 +14,6 @@
 //! Each rule that fires is reported, so a user can see how the query was understood.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use minga_core::{Glossary, Lang, fold};
 use serde::{Deserialize, Serialize};
@@ -61,7 +60,7 @@ pub(crate) struct Terms {
 }
 
 impl Terms {
-    fn new(display: &str, analyzer: &Analyzer) -> Option<Terms> {
+    pub(crate) fn new(display: &str, analyzer: &Analyzer) -> Option<Terms> {
         let mut stems = Vec::new();
         analyzer.analyze(display, |t| stems.push((t.position, t.text)));
         let first = stems.first()?.0;
@@ -72,128 +71,6 @@ impl Terms {
             display: display.to_string(),
             stems,
         })
-    }
-}
-
-/// Translations of words kept per source language, keyed by the source word's stem.
-pub(crate) struct Dictionary {
-    es_to_en: Direction,
-    en_to_es: Direction,
-}
-
-/// One direction of the dictionary, looked up by headword (folded) and by stem (the
-/// translations of every headword sharing it, in file order).
-#[derive(Default)]
-struct Direction {
-    by_word: HashMap<String, Vec<Terms>>,
-    by_stem: HashMap<String, Vec<Terms>>,
-}
-
-/// Translations kept per word: the dictionary lists the commonest senses first.
-const TRANSLATIONS_PER_WORD: usize = 3;
-
-static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
-    en_to_es: Dictionary::parse(
-        include_str!("../../../data/dictionary/en-es.tsv"),
-        Lang::En,
-        Lang::Es,
-    ),
-    es_to_en: Dictionary::parse(
-        include_str!("../../../data/dictionary/es-en.tsv"),
-        Lang::Es,
-        Lang::En,
-    ),
-});
-
-/// The translations of the languages the dictionary has no direction for: none.
-static NO_DIRECTION: LazyLock<Direction> = LazyLock::new(Direction::default);
-
-impl Dictionary {
-    /// The dictionary shipped with Minga, parsed on first use.
-    pub fn shipped() -> &'static Dictionary {
-        &DICTIONARY
-    }
-
-    fn parse(text: &str, from: Lang, to: Lang) -> Direction {
-        let source = Analyzer::stemmed(from);
-        let target = Analyzer::stemmed(to);
-        let mut direction = Direction::default();
-        let add = |entry: &mut Vec<Terms>, terms: &Terms| {
-            if entry.len() < TRANSLATIONS_PER_WORD && !entry.iter().any(|t| t.stems == terms.stems)
-            {
-                entry.push(terms.clone());
-            }
-        };
-        for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let Some((headword, translations)) = line.split_once('\t') else {
-                continue;
-            };
-            let stems = source.terms(headword);
-            // Single words only: a phrase's words are looked up one by one.
-            if stems.len() != 1 || headword.contains(' ') {
-                continue;
-            }
-            let translations: Vec<Terms> = translations
-                .split('|')
-                .filter_map(|t| Terms::new(t.trim(), &target))
-                .collect();
-            let by_word = direction.by_word.entry(fold(headword)).or_default();
-            translations.iter().for_each(|t| add(by_word, t));
-            let by_stem = direction.by_stem.entry(stems[0].clone()).or_default();
-            translations.iter().for_each(|t| add(by_stem, t));
-        }
-        direction.by_word.retain(|_, v| !v.is_empty());
-        direction.by_stem.retain(|_, v| !v.is_empty());
-        direction
-    }
-
-    fn direction(&self, from: Lang) -> &Direction {
-        match from {
-            Lang::Es => &self.es_to_en,
-            Lang::En => &self.en_to_es,
-            _ => &NO_DIRECTION,
-        }
-    }
-
-    /// Translations of a word stemmed in `from`, commonest first.
-    pub fn translations(&self, from: Lang, stem: &str) -> &[Terms] {
-        let map = &self.direction(from).by_stem;
-        map.get(stem).map_or(&[], Vec::as_slice)
-    }
-
-    /// Translations of a word as typed in `from`: its own headword's, or its singular's
-    /// (`agencias` → `agencia`, `agencies` → `agency`), when the dictionary has that word;
-    /// otherwise those of the headwords sharing one of its `stems` (`articulación` alone,
-    /// not also `articuladamente` and `articular`, when the user typed `articulacion`).
-    pub fn translations_of(&self, from: Lang, word: &str, stems: &[String]) -> &[Terms] {
-        let folded = fold(word);
-        let mut candidates = vec![folded.clone()];
-        if let Some(stem) = folded.strip_suffix("ies") {
-            candidates.push(format!("{stem}y"));
-        }
-        if let Some(stem) = folded.strip_suffix("es") {
-            candidates.push(stem.to_string());
-        }
-        if let Some(stem) = folded.strip_suffix('s') {
-            candidates.push(stem.to_string());
-        }
-        let by_word = &self.direction(from).by_word;
-        candidates
-            .iter()
-            .find_map(|w| by_word.get(w))
-            .map(Vec::as_slice)
-            .or_else(|| {
-                stems
-                    .iter()
-                    .map(|s| self.translations(from, s))
-                    .find(|t| !t.is_empty())
-            })
-            .unwrap_or(&[])
-    }
-
-    /// Whether the dictionary knows a word of `lang` by one of its stems.
-    pub fn knows(&self, lang: Lang, stems: &[String]) -> bool {
-        stems.iter().any(|s| !self.translations(lang, s).is_empty())
     }
 }
 
@@ -459,43 +336,6 @@ mod tests {
                 "regional development agency"
             ]
         );
-    }
-
-    #[test]
-    fn the_shipped_dictionary_translates_both_ways() {
-        let d = Dictionary::shipped();
-        let en = Analyzer::stemmed(Lang::En);
-        let es = Analyzer::stemmed(Lang::Es);
-        let agency = d.translations(Lang::En, &en.terms("agencies")[0]);
-        assert_eq!(agency[0].display, "agencia");
-        let water = d.translations(Lang::Es, &es.terms("agua")[0]);
-        assert_eq!(water[0].display, "water");
-        assert!(d.knows(Lang::En, &en.terms("river")));
-        assert!(!d.knows(Lang::En, &en.terms("zxqw")));
-    }
-
-    #[test]
-    fn a_word_is_translated_as_its_own_headword_before_its_stem() {
-        let d = Dictionary::shipped();
-        let es = Analyzer::stemmed(Lang::Es);
-        let shown = |word: &str| -> Vec<String> {
-            d.translations_of(Lang::Es, word, &es.stem_variants(word))
-                .iter()
-                .map(|t| t.display.clone())
-                .collect()
-        };
-        // `articul` is also the stem of `articuladamente` (distinctly) and `articular`.
-        let by_stem: Vec<&str> = d
-            .translations(Lang::Es, "articul")
-            .iter()
-            .map(|t| t.display.as_str())
-            .collect();
-        assert!(by_stem.len() > 1, "{by_stem:?}");
-        assert_eq!(shown("articulacion"), ["articulation"]);
-        // A plural by its singular: `agencias` is `agencia`, not also `agenciar` (obtain).
-        assert_eq!(shown("agencias"), ["agency"]);
-        // A word the dictionary lacks (a verb form) still goes by its stem.
-        assert!(!shown("articulaban").is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod analysis;
 mod collectors;
 mod copies;
 mod damage;
+mod dictionary;
 mod engine;
 mod error;
 pub mod eval;

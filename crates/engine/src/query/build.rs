@@ -22,10 +22,10 @@ use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::parse::{FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
+use crate::dictionary::Dictionary;
 use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
-    Dictionary, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang,
-    typo_distance,
+    Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang, typo_distance,
 };
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
