@@ -437,7 +437,7 @@ impl Engine {
 
     /// The data files and facet values of the searcher's generation, loaded once each.
     fn generation(&self, searcher: &Searcher) -> Result<Arc<Generation>> {
-        let id = searcher.generation().generation_id();
+        let id = Engine::generation_key(searcher);
         if let Some(current) = self.generation.read().ok().and_then(|g| g.clone())
             && current.id == id
         {
@@ -464,6 +464,17 @@ impl Engine {
             *slot = Some(generation.clone());
         }
         Ok(generation)
+    }
+
+    /// What the index holds for `searcher`: its segments and their deletes. The reader's own
+    /// generation number also changes when it reloads an unchanged index (as it does once
+    /// soon after opening), which would load the data files twice and forget answers for
+    /// nothing; what a search can find changes only with these.
+    fn generation_key(searcher: &Searcher) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        searcher.generation().segments().hash(&mut hasher);
+        hasher.finish()
     }
 
     /// The data files (gazetteer, institutions, glossary) this index was built with.
