@@ -27,6 +27,7 @@ const COMPILED: &[u8] = include_bytes!("../../../data/dictionary/compiled.bin");
 const MAGIC: &[u8] = b"minga dictionary 1\n";
 
 /// Translations kept per word: the dictionary lists the commonest senses first.
+#[cfg(test)]
 const TRANSLATIONS_PER_WORD: usize = 3;
 
 /// Translations of words kept per source language, by headword (folded) and by stem.
@@ -122,7 +123,8 @@ impl Dictionary {
             .or_else(|| {
                 stems
                     .iter()
-                    .find_map(|s| direction.lookup(&direction.by_stem, s))
+                    .map(|s| self.translations(from, s))
+                    .find(|t| !t.is_empty())
             })
             .unwrap_or_default()
     }
@@ -145,6 +147,7 @@ impl Direction {
 /// A list of translations as `entries` holds it: their count, then each translation's
 /// display form (u16 length, UTF-8), its number of stems, and each stem's position and text
 /// (a byte each for the position and the length).
+#[cfg(test)]
 fn encode(list: &[Terms], out: &mut Vec<u8>) -> Result<(), String> {
     let byte = |n: usize, what: &str| u8::try_from(n).map_err(|_| format!("{what} {n} > 255"));
     out.push(byte(list.len(), "translations")?);
