@@ -277,6 +277,79 @@ fn writes_need_the_key_and_are_searchable_once_acknowledged() {
     assert_eq!(hit_ids(&server, "tatu+carreta"), ["nota-quirquincho"]);
 }
 
+/// A search's answer, with whether it was remembered (`x-minga-answer`).
+fn searched(server: &ServerProcess, query: &str) -> (String, Value) {
+    let (status, headers, body) = answer(
+        client()
+            .get(server.url(&format!("/api/search?{query}")))
+            .send()
+            .expect("GET"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let how = headers
+        .get("x-minga-answer")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("missing")
+        .to_string();
+    (how, body)
+}
+
+/// The answer without the time it took, which is all that may differ when remembered.
+fn untimed(mut body: Value) -> Value {
+    body.as_object_mut().expect("an object").remove("took_ms");
+    body
+}
+
+#[test]
+fn a_search_asked_again_is_remembered_until_a_write_changes_the_index() {
+    let workspace = Workspace::new();
+    let server = serve_with_key(&workspace, &[]);
+    let query = "q=quirquincho%20OR%20articulacion&region=Biob%C3%ADo";
+    let (first_how, first) = searched(&server, query);
+    assert_eq!(first_how, "searched");
+    let (again_how, again) = searched(&server, query);
+    assert_eq!(again_how, "remembered");
+    assert_eq!(untimed(again), untimed(first.clone()));
+    // Anything else in the request is another search: another page, another filter.
+    let (how, _) = searched(&server, &format!("{query}&offset=1"));
+    assert_eq!(how, "searched");
+    let (how, _) = searched(&server, "q=quirquincho%20OR%20articulacion");
+    assert_eq!(how, "searched");
+
+    // A write commits: the remembered answer is forgotten, and the new document is found.
+    let record = json!({
+        "id": "nota-quirquincho-biobio",
+        "title": "El quirquincho del Biobío",
+        "text": "El quirquincho cruzó la mesa de trabajo de la agencia regional.",
+        "lang": "es",
+        "regions": ["Biobío"],
+    });
+    let (status, body) = post(
+        &server,
+        Some(KEY),
+        "application/json",
+        &serde_json::to_vec(&record).expect("JSON"),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (after_how, after) = searched(&server, query);
+    assert_eq!(after_how, "searched");
+    assert_eq!(
+        after["total"].as_u64(),
+        first["total"].as_u64().map(|t| t + 1),
+        "{after}"
+    );
+    let (how, _) = searched(&server, query);
+    assert_eq!(how, "remembered");
+    drop(server);
+
+    // With no memory for answers, every search is searched.
+    let server = serve_with_key(&workspace, &["--answer-cache-mb", "0"]);
+    for _ in 0..2 {
+        let (how, _) = searched(&server, query);
+        assert_eq!(how, "searched");
+    }
+}
+
 #[test]
 fn without_a_key_writes_are_disabled_and_reads_can_be_protected() {
     let workspace = Workspace::new();

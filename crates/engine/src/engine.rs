@@ -18,6 +18,7 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
 };
 
+use crate::answers::Answers;
 use crate::collectors::{Counted, KeyMap};
 use crate::copies::Met;
 use crate::damage::{self, RecordCheck, VerifiedFiles};
@@ -273,6 +274,8 @@ pub struct Engine {
     analyzers: Analyzers,
     ranking: Ranking,
     generation: RwLock<Option<Arc<Generation>>>,
+    /// Answers remembered (none unless [`Engine::remember_answers`] gave them room).
+    answers: Answers,
 }
 
 impl std::fmt::Debug for Engine {
@@ -313,6 +316,7 @@ impl Engine {
                 analyzers: Analyzers::new(),
                 ranking: Ranking::default(),
                 generation: RwLock::new(None),
+                answers: Answers::new(0),
             };
             // Every search reads the index's copy of the data files: loaded now, once, so that
             // a garbled one is found at open and the first search finds them ready.
@@ -487,7 +491,29 @@ impl Engine {
 
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
-        damage::guard(&self.dir, || self.search_unguarded(request))
+        let Some(key) = self.answers.key(request) else {
+            return damage::guard(&self.dir, || self.search_unguarded(request));
+        };
+        let started = Instant::now();
+        let generation = Engine::generation_key(&self.reader.searcher());
+        if let Some(answer) = self.answers.get(&key, generation) {
+            let mut response = SearchResponse::clone(&answer);
+            response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            response.remembered = true;
+            return Ok(response);
+        }
+        let response = damage::guard(&self.dir, || self.search_unguarded(request))?;
+        // Remembered only if no commit became visible while it was searched.
+        if Engine::generation_key(&self.reader.searcher()) == generation {
+            self.answers.put(key, generation, &response);
+        }
+        Ok(response)
+    }
+
+    /// Gives remembered answers up to `bytes` of memory (0: none, the default): a search
+    /// asked again while the index has not changed is answered from memory (see `answers`).
+    pub fn remember_answers(&mut self, bytes: usize) {
+        self.answers = Answers::new(bytes);
     }
 
     fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResponse> {
@@ -741,6 +767,7 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             offset: request.offset,
             limit: request.limit,
+            remembered: false,
         })
     }
 

@@ -6,6 +6,7 @@
 //! clap, no printing.
 
 mod analysis;
+mod answers;
 mod collectors;
 mod copies;
 mod damage;

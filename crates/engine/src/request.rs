@@ -302,4 +302,8 @@ pub struct SearchResponse {
     pub took_ms: f64,
     pub offset: usize,
     pub limit: usize,
+    /// Whether the answer was remembered from the same search asked before on the same
+    /// index (not part of the JSON answer: the server says it in a header).
+    #[serde(skip)]
+    pub remembered: bool,
 }

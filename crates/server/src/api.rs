@@ -18,6 +18,10 @@ use crate::state::AppState;
 /// Longest document id looked up; longer ones cannot exist.
 pub(crate) const MAX_ID_BYTES: usize = 512;
 
+/// Says whether a search was answered from memory (`remembered`: the same search was asked
+/// before on the same index) or `searched`.
+pub(crate) const ANSWER_HEADER: &str = "x-minga-answer";
+
 /// A JSON answer that must not be cached: results change as the index does.
 fn fresh<T: Serialize>(value: T) -> Response {
     let mut response = Json(value).into_response();
@@ -53,9 +57,16 @@ async fn search(state: AppState, request: SearchRequest) -> Result<Response, Api
         query = %response.query,
         total = response.total,
         took_ms = response.took_ms,
+        remembered = response.remembered,
         "search"
     );
-    Ok(fresh(response))
+    let remembered = response.remembered;
+    let mut response = fresh(response);
+    response.headers_mut().insert(
+        ANSWER_HEADER,
+        HeaderValue::from_static(if remembered { "remembered" } else { "searched" }),
+    );
+    Ok(response)
 }
 
 /// The path of `GET /api/documents/{id}`, as `/openapi.json` describes it.

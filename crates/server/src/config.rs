@@ -48,6 +48,9 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Time requests in flight get to finish after a shutdown signal unless configured
 /// otherwise; connections still open then are closed.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Memory for remembered answers unless configured otherwise: some thousands of pages of
+/// results.
+pub const DEFAULT_ANSWER_CACHE_BYTES: usize = 64 << 20;
 /// Largest request head (request line and headers) a connection reads: room for a URL of a
 /// megabyte, so that a long one is answered 414 (the HTTP layer's own answer, with no body,
 /// above 64 KiB, the most it can parse; Minga's JSON one below). A longer head is answered
@@ -99,6 +102,9 @@ pub struct Limits {
     /// Time requests in flight get to finish after a shutdown signal; connections still
     /// open then are closed ([`DEFAULT_SHUTDOWN_GRACE`]).
     pub shutdown_grace: Duration,
+    /// Memory for remembered answers, in bytes: a search asked again while the index has not
+    /// changed is answered from memory ([`DEFAULT_ANSWER_CACHE_BYTES`]; 0: none).
+    pub answer_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -118,6 +124,7 @@ impl Default for Limits {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            answer_cache_bytes: DEFAULT_ANSWER_CACHE_BYTES,
         }
     }
 }

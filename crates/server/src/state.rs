@@ -24,12 +24,14 @@ pub struct AppState {
 
 impl AppState {
     /// Serves an engine already open.
-    pub fn new(engine: Engine, limits: Limits) -> AppState {
+    pub fn new(mut engine: Engine, limits: Limits) -> AppState {
         let dir = engine.dir().to_path_buf();
+        engine.remember_answers(limits.answer_cache_bytes);
         AppState::with_slot(
             IndexSlot {
                 dir,
                 engine: RwLock::new(Some(Arc::new(engine))),
+                answer_cache_bytes: limits.answer_cache_bytes,
             },
             limits,
         )
@@ -40,7 +42,10 @@ impl AppState {
     /// that is there but cannot be used is an error. Blocks: call it off the async threads.
     pub fn open(dir: &Path, limits: Limits) -> Result<AppState, EngineError> {
         let engine = match Engine::open(dir) {
-            Ok(engine) => Some(Arc::new(engine)),
+            Ok(mut engine) => {
+                engine.remember_answers(limits.answer_cache_bytes);
+                Some(Arc::new(engine))
+            }
             Err(EngineError::MissingIndex { .. }) => {
                 tracing::warn!(index = %dir.display(), "no index yet; waiting for `minga index`");
                 None
@@ -51,6 +56,7 @@ impl AppState {
             IndexSlot {
                 dir: dir.to_path_buf(),
                 engine: RwLock::new(engine),
+                answer_cache_bytes: limits.answer_cache_bytes,
             },
             limits,
         ))
@@ -168,6 +174,8 @@ impl AppState {
 pub(crate) struct IndexSlot {
     dir: PathBuf,
     engine: RwLock<Option<Arc<Engine>>>,
+    /// Memory for the engine's remembered answers, given when it is opened.
+    answer_cache_bytes: usize,
 }
 
 impl IndexSlot {
@@ -191,7 +199,9 @@ impl IndexSlot {
         if let Some(engine) = self.engine.read().ok().and_then(|e| e.clone()) {
             return Ok(engine);
         }
-        let engine = Arc::new(Engine::open(&self.dir)?);
+        let mut engine = Engine::open(&self.dir)?;
+        engine.remember_answers(self.answer_cache_bytes);
+        let engine = Arc::new(engine);
         tracing::info!(index = %self.dir.display(), "index opened");
         if let Ok(mut slot) = self.engine.write() {
             if let Some(existing) = slot.as_ref() {
