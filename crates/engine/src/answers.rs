@@ -22,8 +22,8 @@ pub(crate) struct Answers {
 }
 
 struct Held {
-    /// The index generation the answers were given on.
-    generation: u64,
+    /// The index generation the answers were given on, once one is.
+    generation: Option<u64>,
     answers: LruCache<String, (Arc<SearchResponse>, usize)>,
     bytes: usize,
 }
@@ -33,7 +33,7 @@ impl Answers {
         Answers {
             capacity,
             held: Mutex::new(Held {
-                generation: 0,
+                generation: None,
                 answers: LruCache::unbounded(),
                 bytes: 0,
             }),
@@ -62,9 +62,11 @@ impl Answers {
             return;
         }
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        if held.generation != generation {
+        match held.generation {
             // The index changed while it was searched: the answer is already stale.
-            return;
+            Some(seen) if seen != generation => return,
+            Some(_) => {}
+            None => held.generation = Some(generation),
         }
         if let Some((_, replaced)) = held.answers.put(key, (Arc::new(answer.clone()), size.0)) {
             held.bytes -= replaced;
@@ -82,10 +84,10 @@ impl Answers {
 impl Held {
     /// Forgets every answer when the index has changed since they were given.
     fn renew(&mut self, generation: u64) {
-        if generation != self.generation {
+        if self.generation != Some(generation) {
             self.answers.clear();
             self.bytes = 0;
-            self.generation = generation;
+            self.generation = Some(generation);
         }
     }
 }
