@@ -40,6 +40,9 @@ pub enum Rule {
     Typo,
     /// An exact phrase that no passage contains was searched as its words.
     Phrase,
+    /// Words joined by a hyphen or a slash (`wing-flutter`, `costo/beneficio`) that no
+    /// passage writes together were searched as the words.
+    Split,
 }
 
 /// One expansion of the query, for showing the user how it was understood.

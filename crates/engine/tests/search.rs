@@ -490,3 +490,99 @@ fn words_that_match_nothing_are_named() {
         .unwrap();
     assert_eq!(quoted.unmatched, ["Tacna", "zzqx"]);
 }
+
+/// The expansions of a response as `(rule, from, to)`, rules as the API names them.
+fn expansions(response: &minga_engine::SearchResponse) -> Vec<(String, String, Vec<String>)> {
+    response
+        .expanded
+        .iter()
+        .map(|e| {
+            let rule = serde_json::to_value(e.rule).unwrap();
+            (
+                rule.as_str().unwrap().to_string(),
+                e.from.clone(),
+                e.to.clone(),
+            )
+        })
+        .collect()
+}
+
+fn rule<'a>(
+    found: &'a [(String, String, Vec<String>)],
+    rule: &str,
+) -> Vec<(&'a str, &'a [String])> {
+    found
+        .iter()
+        .filter(|(r, _, _)| r == rule)
+        .map(|(_, from, to)| (from.as_str(), to.as_slice()))
+        .collect()
+}
+
+#[test]
+fn a_hyphenated_or_slashed_word_no_passage_writes_is_searched_as_its_words() {
+    let (_dir, engine) = build(&[
+        passage(
+            "apart",
+            Lang::En,
+            "Bench notes",
+            "A sound test followed the shock absorber check.",
+        ),
+        passage(
+            "close",
+            Lang::En,
+            "Engines",
+            "The shock sounds of the engine were recorded.",
+        ),
+        passage("one", Lang::En, "Waves", "The sound of waves."),
+        passage("written", Lang::En, "Aircraft", "Wing-flutter tests."),
+        passage("loose", Lang::En, "Birds", "The wing and a flutter."),
+        passage(
+            "ratio",
+            Lang::Es,
+            "Evaluación",
+            "El análisis de costo y de beneficio de la cartera.",
+        ),
+        passage("cost", Lang::Es, "Presupuesto", "El costo del programa."),
+    ]);
+    // Before: `shock-sound` was searched only as the phrase `shock sound`, which no passage
+    // holds, so nothing was found (beside other words, the word was dropped without a
+    // word). Now its words are searched as any two words typed are: close together first,
+    // then both, then one.
+    let response = engine.search(&SearchRequest::new("shock-sound")).unwrap();
+    let found: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["close", "apart", "one"]);
+    let found = expansions(&response);
+    assert_eq!(
+        rule(&found, "split"),
+        [(
+            "shock-sound",
+            &["shock".to_string(), "sound".to_string()][..]
+        )]
+    );
+    // A compound some passage writes is searched as written.
+    let written = engine.search(&SearchRequest::new("wing-flutter")).unwrap();
+    let found: Vec<&str> = written.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["written"]);
+    assert!(rule(&expansions(&written), "split").is_empty());
+    // No passage writes `costo/beneficio`: it is found as its words, and required with `+`.
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("costo/beneficio")),
+        ["ratio", "cost"]
+    );
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("+costo/beneficio programa")),
+        ["ratio"]
+    );
+    // Also with expansion off: reading a word is not an expansion.
+    let plain = engine
+        .search(&SearchRequest {
+            expand: false,
+            ..SearchRequest::new("costo/beneficio")
+        })
+        .unwrap();
+    assert_eq!(plain.total, 2);
+    assert_eq!(rule(&expansions(&plain), "split").len(), 1);
+    // Numbers and other joins are searched as written.
+    let dates = engine.search(&SearchRequest::new("2022-2023")).unwrap();
+    assert!(rule(&expansions(&dates), "split").is_empty());
+}

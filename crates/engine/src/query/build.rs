@@ -132,6 +132,9 @@ impl QueryBuilder<'_> {
     pub fn node(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>> {
         match node {
             Node::Word(word) => {
+                if let Some(parts) = self.split(word)? {
+                    return Ok(self.compound(word, &parts, false));
+                }
                 let query = self.word(word, true);
                 if let Some(q) = &query {
                     self.typed.push((bare(word).to_string(), q.box_clone()));
@@ -178,15 +181,32 @@ impl QueryBuilder<'_> {
                         }
                         continue;
                     }
+                    let parts = match &clause.node {
+                        Node::Word(w) => self.split(w)?,
+                        _ => None,
+                    };
                     if let (Node::Word(w), Occur::Should) = (&clause.node, clause.occur) {
                         // `Vasilyev?`, `¿innovación`: the word without the punctuation
-                        // typed around it, for expansion and typo correction.
-                        let trimmed = bare(w);
-                        if !trimmed.is_empty() {
-                            words.push(trimmed);
+                        // typed around it, for expansion and typo correction; `wing-flutter`
+                        // as its words.
+                        match &parts {
+                            Some(parts) => words.extend(parts),
+                            None => {
+                                let trimmed = bare(w);
+                                if !trimmed.is_empty() {
+                                    words.push(trimmed);
+                                }
+                            }
                         }
                     }
-                    let Some(q) = self.node(&clause.node)? else {
+                    let query = match (&clause.node, parts) {
+                        // `+costo/beneficio`: each of its words is required.
+                        (Node::Word(w), Some(parts)) => {
+                            self.compound(w, &parts, clause.occur == Occur::Must)
+                        }
+                        (node, _) => self.node(node)?,
+                    };
+                    let Some(q) = query else {
                         if let Node::Word(w) = &clause.node {
                             stop_words.push(w.as_str());
                         }
@@ -289,6 +309,59 @@ impl QueryBuilder<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// Words joined by a hyphen or a slash that no passage writes together
+    /// ([`QueryBuilder::split`]): each word searched as a word (`required`: each required),
+    /// side by side with the others as the words of a sequence are, so neighbouring words
+    /// close together rank first; reported as a `split`. The words share the weight of the
+    /// one word typed. A compound whose words are all stop words (`y/o`) stays a phrase.
+    fn compound(&mut self, word: &str, parts: &[&str], required: bool) -> Option<Box<dyn Query>> {
+        let reported = self.expansions.len();
+        let occur = if required {
+            TOccur::Must
+        } else {
+            TOccur::Should
+        };
+        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut searched = Vec::new();
+        for part in parts {
+            if let Some(q) = self.word(part, true) {
+                self.typed.push((part.to_string(), q.box_clone()));
+                clauses.push((occur, q));
+                searched.push(part.to_string());
+            }
+        }
+        if clauses.is_empty() {
+            return self.phrase(word);
+        }
+        let share = 1.0 / clauses.len() as f32;
+        self.expansions.insert(
+            reported,
+            Expansion {
+                rule: Rule::Split,
+                from: bare(word).to_string(),
+                to: searched,
+            },
+        );
+        Some(Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            share,
+        )))
+    }
+
+    /// The words of a compound ([`compound_parts`]) when no passage of the index writes
+    /// them together, filters aside: then the phrase would find nothing and the word would
+    /// be lost. Where a passage does, the compound is searched as the phrase, as written:
+    /// `inter-institutional` is the passages that say so, not every one about institutions.
+    fn split<'w>(&self, word: &'w str) -> Result<Option<Vec<&'w str>>> {
+        let Some(parts) = compound_parts(word) else {
+            return Ok(None);
+        };
+        match self.muted().phrase(word) {
+            Some(q) if matches_any(self.searcher, q.as_ref())? => Ok(None),
+            _ => Ok(Some(parts)),
+        }
     }
 
     /// A word's query; `typed`: the user typed it (its stems are reported in the response).
@@ -946,6 +1019,29 @@ fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool> {
     }
     Ok(false)
 }
+
+/// The words of a word written with a hyphen or a slash between words (`shock-sound`,
+/// `costo/beneficio`, `SD-PCM`, `COVID-19`), each one word as the index reads it; `None` for
+/// a plain word, and for numbers (`2022-2023`, `1/2`) and other joins (`I+D+i`), searched as
+/// written.
+fn compound_parts(word: &str) -> Option<Vec<&str>> {
+    let word = bare(word);
+    if !word.contains(JOINERS) {
+        return None;
+    }
+    let parts: Vec<&str> = word.split(JOINERS).collect();
+    let one_word = |part: &&str| {
+        let mut words = crate::analysis::words(part).map(|(_, w)| w);
+        words.next() == Some(*part) && words.next().is_none()
+    };
+    (parts.len() > 1
+        && parts.iter().all(one_word)
+        && parts.iter().any(|p| p.chars().any(char::is_alphabetic)))
+    .then_some(parts)
+}
+
+/// What joins two words into a compound: hyphens (ASCII, Unicode, non-breaking) and slashes.
+const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/'];
 
 fn bare(word: &str) -> &str {
     word.trim_matches(|c: char| !c.is_alphanumeric())
