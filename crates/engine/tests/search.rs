@@ -586,3 +586,49 @@ fn a_hyphenated_or_slashed_word_no_passage_writes_is_searched_as_its_words() {
     let dates = engine.search(&SearchRequest::new("2022-2023")).unwrap();
     assert!(rule(&expansions(&dates), "split").is_empty());
 }
+
+#[test]
+fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_words() {
+    let (_dir, engine) = build(&[
+        passage(
+            "twins",
+            Lang::Es,
+            "Números",
+            "Los primos gemelos difieren en dos unidades.",
+        ),
+        passage(
+            "noise",
+            Lang::Es,
+            "Preguntas",
+            "Dime qué número sigue en la serie.",
+        ),
+    ]);
+    // Before: the phrase matched nothing, `Qué` matched a passage, so only `Qué` was
+    // searched and the answer was missing. Now the phrase is searched as its words.
+    let response = engine
+        .search(&SearchRequest::new("¿Qué es un \"primo gemelo\"?"))
+        .unwrap();
+    assert_eq!(response.hits[0].id, "twins");
+    assert_eq!(
+        rule(&expansions(&response), "phrase"),
+        [(
+            "\"primo gemelo\"",
+            &["primo".to_string(), "gemelo".to_string()][..]
+        )]
+    );
+    // A phrase some passage contains stays exact.
+    let exact = engine
+        .search(&SearchRequest::new("\"primos gemelos\""))
+        .unwrap();
+    assert_eq!(exact.hits.len(), 1);
+    assert!(rule(&expansions(&exact), "phrase").is_empty());
+    // With expansion off the phrase is searched as typed.
+    let plain = engine
+        .search(&SearchRequest {
+            expand: false,
+            ..SearchRequest::new("¿Qué es un \"primo gemelo\"?")
+        })
+        .unwrap();
+    assert!(plain.hits.iter().all(|h| h.id != "twins"));
+    assert!(rule(&expansions(&plain), "phrase").is_empty());
+}

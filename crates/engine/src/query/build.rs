@@ -20,7 +20,7 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
-use super::parse::{FieldFilter, Node, Occur};
+use super::parse::{Clause, FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
 use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
@@ -142,6 +142,10 @@ impl QueryBuilder<'_> {
                 Ok(query)
             }
             Node::Phrase(phrase) => {
+                if self.unfound(phrase)? {
+                    let words = self.phrase_as_words(phrase);
+                    return self.node(&words);
+                }
                 let words: Vec<(String, Box<dyn Query>)> = {
                     let mut muted = self.muted();
                     phrase
@@ -173,7 +177,20 @@ impl QueryBuilder<'_> {
                 let mut must_not = Vec::new();
                 let mut words = Vec::new();
                 let mut stop_words = Vec::new();
+                // A phrase nothing contains, side by side with other words: its words join
+                // them, as if typed without the quotes.
+                let mut loosened = Vec::with_capacity(clauses.len());
                 for clause in clauses {
+                    match (&clause.node, clause.occur) {
+                        (Node::Phrase(phrase), Occur::Should) if self.unfound(phrase)? => {
+                            if let Node::Seq(words) = self.phrase_as_words(phrase) {
+                                loosened.extend(words);
+                            }
+                        }
+                        _ => loosened.push(clause.clone()),
+                    }
+                }
+                for clause in &loosened {
                     if clause.occur == Occur::MustNot {
                         let mut muted = self.muted();
                         if let Some(q) = muted.node(&clause.node)? {
@@ -266,6 +283,43 @@ impl QueryBuilder<'_> {
                 Ok(Some(Box::new(BooleanQuery::new(subqueries))))
             }
         }
+    }
+
+    /// Whether a quoted phrase of several words is one that no passage of the index
+    /// contains (filters aside), to be searched as its words; only when expanding.
+    fn unfound(&self, phrase: &str) -> Result<bool> {
+        if !self.expand || self.analyzers.exact.terms(phrase).len() < 2 {
+            return Ok(false);
+        }
+        match self.muted().phrase(phrase) {
+            Some(query) => Ok(!matches_any(self.searcher, query.as_ref())?),
+            None => Ok(false),
+        }
+    }
+
+    /// A phrase as its words side by side, reported as the `phrase` rule with the words
+    /// that search something (not the stop words).
+    fn phrase_as_words(&mut self, phrase: &str) -> Node {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        self.expansions.push(Expansion {
+            rule: Rule::Phrase,
+            from: format!("\"{phrase}\""),
+            to: words
+                .iter()
+                .map(|w| bare(w))
+                .filter(|w| !w.is_empty() && !self.analyzers.is_stop_word(w))
+                .map(str::to_string)
+                .collect(),
+        });
+        Node::Seq(
+            words
+                .into_iter()
+                .map(|w| Clause {
+                    occur: Occur::Should,
+                    node: Node::Word(w.to_string()),
+                })
+                .collect(),
+        )
     }
 
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
