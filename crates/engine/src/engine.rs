@@ -551,6 +551,7 @@ impl Engine {
             ranking: &self.ranking,
             glossary: &generation.glossary,
             expand: request.expand,
+            accents: request.expand,
             highlight: Default::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),

@@ -632,3 +632,29 @@ fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_w
     assert!(plain.hits.iter().all(|h| h.id != "twins"));
     assert!(rule(&expansions(&plain), "phrase").is_empty());
 }
+
+#[test]
+fn accent_variants_are_an_expansion_and_stay_out_with_expansion_off() {
+    let (_dir, engine) = build(&[
+        passage(
+            "colonia",
+            Lang::Es,
+            "Asentamientos",
+            "La colonia agrícola creció.",
+        ),
+        passage("colonos", Lang::Es, "Historia", "Los colonos llegaron."),
+        passage("colon", Lang::Es, "Viajes", "Cristóbal Colón cruzó el mar."),
+    ]);
+    // Before: with expansion off, `colonia` still searched the stem of `Colón` (`colon`)
+    // and found the settlers too. Now only its own stem.
+    let plain = SearchRequest {
+        expand: false,
+        ..SearchRequest::new("colonia")
+    };
+    assert_eq!(ids(&engine, &plain), ["colonia"]);
+    // Expanded, the accent rule reaches them and says so.
+    let response = engine.search(&SearchRequest::new("colonia")).unwrap();
+    assert_eq!(response.hits[0].id, "colonia");
+    assert!(response.total > 1, "{:?}", response.hits);
+    assert_eq!(rule(&expansions(&response), "accent").len(), 1);
+}

@@ -106,6 +106,11 @@ pub(crate) struct QueryBuilder<'a> {
     pub glossary: &'a GlossaryIndex,
     /// Whether to expand with the glossary, the dictionary and typo tolerance.
     pub expand: bool,
+    /// Whether a word also reaches the stems of its spellings with an accent (`innovacion`
+    /// those of `innovación`, but also `colonia` that of `Colón`): an expansion, on when
+    /// expanding, and kept by the builder of excluded clauses, so `-mineria` excludes
+    /// `minería`.
+    pub accents: bool,
     pub highlight: Highlight,
     /// The expansions that fired, for the response.
     pub expansions: Vec<Expansion>,
@@ -333,6 +338,7 @@ impl QueryBuilder<'_> {
             ranking: self.ranking,
             glossary: self.glossary,
             expand: false,
+            accents: self.accents,
             highlight: Highlight::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),
@@ -754,10 +760,14 @@ impl QueryBuilder<'_> {
     }
 
     /// The stems a word may stand for in a language ([`Analyzer::stem_variants`]) that the
-    /// index holds; its own stem alone when the index holds none of them. Empty for a stop
-    /// word.
+    /// index holds; its own stem alone when the index holds none of them, or without
+    /// `accents`. Empty for a stop word.
     fn stems(&self, lang: Lang, word: &str) -> Vec<String> {
-        let variants = self.analyzers.stemmed(lang).stem_variants(word);
+        let analyzer = self.analyzers.stemmed(lang);
+        if !self.accents {
+            return analyzer.terms(word).pop().into_iter().collect();
+        }
+        let variants = analyzer.stem_variants(word);
         let fields = [
             self.fields.title.field(lang),
             self.fields.heading.field(lang),
