@@ -344,14 +344,39 @@ impl GlossaryIndex {
     }
 }
 
-/// The language a query seems to be written in, from the stop words it uses; `None` when it
-/// gives no sign.
+/// What the text of a query tells about its words beyond the words themselves.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cues {
+    /// The language the query is written in, when its words tell ([`query_lang`]): only
+    /// its stop words are dropped from the query (both languages' when it is `None`).
+    pub lang: Option<Lang>,
+}
+
+impl Cues {
+    /// The cues of a query as typed.
+    pub fn of(query: &str) -> Cues {
+        // The operators (`OR`) and filters (`idioma:en`) are not words of any language.
+        let words: Vec<String> = query
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "OR" | "AND") && !w.contains(':'))
+            .map(str::to_string)
+            .collect();
+        Cues {
+            lang: query_lang(&words),
+        }
+    }
+}
+
+/// The language a query seems to be written in, from the stop words it uses (those of one
+/// language only) and the letters only Spanish writes, as a short document's language is
+/// told when its trigrams cannot; `None` when it gives no sign.
 pub(crate) fn query_lang(words: &[String]) -> Option<Lang> {
     let es = Analyzer::stemmed(Lang::Es);
     let en = Analyzer::stemmed(Lang::En);
     let mut votes = [0i32; 2];
     for word in words {
-        let (is_es, is_en) = (es.is_stop_word(word), en.is_stop_word(word));
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let (is_es, is_en) = (es.is_stop_word(bare), en.is_stop_word(bare));
         if is_es && !is_en {
             votes[0] += 1;
         }
@@ -512,6 +537,13 @@ mod tests {
             Some(Lang::Es)
         );
         assert_eq!(query_lang(&words("Biobío")), Some(Lang::Es));
+        // Words as typed, with their punctuation; operators and filters are not words.
+        assert_eq!(
+            Cues::of("¿Quién interpretó a Doctor Who?").lang,
+            Some(Lang::Es)
+        );
+        assert_eq!(Cues::of("Who is the son of Zeus?").lang, Some(Lang::En));
+        assert_eq!(Cues::of("cusco OR piura idioma:es").lang, None);
         assert_eq!(query_lang(&words("gobernanza")), None);
     }
 

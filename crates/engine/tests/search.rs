@@ -658,3 +658,40 @@ fn accent_variants_are_an_expansion_and_stay_out_with_expansion_off() {
     assert!(response.total > 1, "{:?}", response.hits);
     assert_eq!(rule(&expansions(&response), "accent").len(), 1);
 }
+
+#[test]
+fn only_the_stop_words_of_the_query_s_language_are_dropped() {
+    let (_dir, engine) = build(&[
+        passage("son", Lang::En, "Farm", "The son inherited the farm."),
+        passage(
+            "daughter",
+            Lang::En,
+            "Land",
+            "The daughter inherited the farm.",
+        ),
+        passage(
+            "series",
+            Lang::Es,
+            "Televisión",
+            "Doctor Who es una serie británica.",
+        ),
+        passage(
+            "clinic",
+            Lang::Es,
+            "Salud",
+            "El doctor atendió a los pacientes.",
+        ),
+    ]);
+    let top = |query: &str| {
+        let response = engine.search(&SearchRequest::new(query)).unwrap();
+        let hits: Vec<(String, f32)> = response.hits.into_iter().map(|h| (h.id, h.score)).collect();
+        assert!(hits.len() > 1, "{query}: {hits:?}");
+        assert!(hits[0].1 > hits[1].1, "{query}: a tie {hits:?}");
+        hits[0].0.clone()
+    };
+    // Before: `son`, a Spanish stop word, was dropped from this English query, and both
+    // passages about the farm tied.
+    assert_eq!(top("the son who inherited the farm"), "son");
+    // Before: `who`, an English stop word, was dropped from this Spanish query.
+    assert_eq!(top("¿Quién interpretó a Doctor Who?"), "series");
+}

@@ -24,7 +24,7 @@ use super::parse::{Clause, FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
 use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
-    Dictionary, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang,
+    Cues, Dictionary, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang,
     typo_distance,
 };
 use crate::ranking::Ranking;
@@ -111,6 +111,8 @@ pub(crate) struct QueryBuilder<'a> {
     /// expanding, and kept by the builder of excluded clauses, so `-mineria` excludes
     /// `minería`.
     pub accents: bool,
+    /// What the query's text tells: its language.
+    pub cues: Cues,
     pub highlight: Highlight,
     /// The expansions that fired, for the response.
     pub expansions: Vec<Expansion>,
@@ -312,7 +314,7 @@ impl QueryBuilder<'_> {
             to: words
                 .iter()
                 .map(|w| bare(w))
-                .filter(|w| !w.is_empty() && !self.analyzers.is_stop_word(w))
+                .filter(|w| !w.is_empty() && !self.is_stop_word(w))
                 .map(str::to_string)
                 .collect(),
         });
@@ -327,6 +329,16 @@ impl QueryBuilder<'_> {
         )
     }
 
+    /// Whether a word is a stop word of the query's language; of Spanish or English (the
+    /// languages with a stop list) when the query does not tell which it is written in. So
+    /// `son` is searched in "the son of Zeus", and `who` in "¿quién es Doctor Who?".
+    fn is_stop_word(&self, word: &str) -> bool {
+        match self.cues.lang {
+            Some(lang) => self.analyzers.stemmed(lang).is_stop_word(word),
+            None => self.analyzers.is_stop_word(word),
+        }
+    }
+
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
     fn muted(&self) -> QueryBuilder<'_> {
         QueryBuilder {
@@ -339,6 +351,7 @@ impl QueryBuilder<'_> {
             glossary: self.glossary,
             expand: false,
             accents: self.accents,
+            cues: self.cues.clone(),
             highlight: Highlight::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),
@@ -432,8 +445,8 @@ impl QueryBuilder<'_> {
             return self.phrase(word);
         }
         let exact = exact.into_iter().next()?;
-        // A stop word of either language tells nothing about the other's documents.
-        if self.analyzers.is_stop_word(word) {
+        // A stop word of the query's language (of either, when the query does not tell).
+        if self.is_stop_word(word) {
             return None;
         }
         let r = self.ranking;
@@ -567,9 +580,7 @@ impl QueryBuilder<'_> {
         let guess = query_lang(&owned);
         let dictionary = Dictionary::shipped();
         for (i, word) in words.iter().enumerate() {
-            if covered[i]
-                || self.analyzers.is_stop_word(word)
-                || self.analyzers.exact.terms(word).len() != 1
+            if covered[i] || self.is_stop_word(word) || self.analyzers.exact.terms(word).len() != 1
             {
                 continue;
             }
@@ -872,7 +883,7 @@ impl QueryBuilder<'_> {
         for &lang in self.vocabulary.langs() {
             let stems: Vec<String> = words
                 .iter()
-                .filter(|w| !self.analyzers.is_stop_word(w))
+                .filter(|w| !self.is_stop_word(w))
                 .filter_map(|w| self.stems(lang, w).into_iter().next())
                 .collect();
             let field = self.fields.body.field(lang);
