@@ -695,3 +695,29 @@ fn only_the_stop_words_of_the_query_s_language_are_dropped() {
     // Before: `who`, an English stop word, was dropped from this Spanish query.
     assert_eq!(top("¿Quién interpretó a Doctor Who?"), "series");
 }
+
+#[test]
+fn a_stop_word_typed_with_its_punctuation_is_a_stop_word() {
+    let (_dir, engine) = build(&[
+        passage(
+            "twins",
+            Lang::Es,
+            "Números",
+            "Los primos gemelos difieren en dos unidades.",
+        ),
+        passage(
+            "noise",
+            Lang::Es,
+            "Preguntas",
+            "Dime qué número sigue en la serie.",
+        ),
+    ]);
+    // Before: `¿Qué` was not taken for `qué` and was searched, so every passage that says
+    // `qué` (or `que`) came up.
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("¿Qué gemelos?")),
+        ["twins"]
+    );
+    // A query of stop words alone still looks for them as typed.
+    assert_eq!(ids(&engine, &SearchRequest::new("¿Qué?")), ["noise"]);
+}

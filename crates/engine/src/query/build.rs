@@ -445,8 +445,9 @@ impl QueryBuilder<'_> {
             return self.phrase(word);
         }
         let exact = exact.into_iter().next()?;
-        // A stop word of the query's language (of either, when the query does not tell).
-        if self.is_stop_word(word) {
+        // A stop word of the query's language (of either, when the query does not tell),
+        // also typed with its punctuation (`¿Qué`, `Who?`).
+        if self.is_stop_word(bare(word)) {
             return None;
         }
         let r = self.ranking;
