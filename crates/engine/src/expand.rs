@@ -350,6 +350,9 @@ pub(crate) struct Cues {
     /// The language the query is written in, when its words tell ([`query_lang`]): only
     /// its stop words are dropped from the query (both languages' when it is `None`).
     pub lang: Option<Lang>,
+    /// Words written with a capital inside a sentence (not as its first word), folded:
+    /// names, most likely (`Panthers`, `Century City`, `Manning`).
+    pub names: HashSet<String>,
 }
 
 impl Cues {
@@ -363,8 +366,36 @@ impl Cues {
             .collect();
         Cues {
             lang: query_lang(&words),
+            names: names(&words),
         }
     }
+}
+
+/// The words of `words` (as typed, side by side) that begin with a capital letter though
+/// they do not begin a sentence, folded. A sentence begins with the first word, after a
+/// word ending in `.`, `?`, `!` or `:`, and at `¿` or `¡`.
+fn names(words: &[String]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut starts = true;
+    for word in words {
+        let opens = word
+            .trim_start_matches(['"', '(', '+', '-'])
+            .starts_with(['¿', '¡']);
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if !starts && !opens && bare.chars().next().is_some_and(char::is_uppercase) {
+            names.insert(fold(bare));
+        }
+        if !bare.is_empty() || opens {
+            starts = false;
+        }
+        if word
+            .trim_end_matches(['"', ')'])
+            .ends_with(['.', '?', '!', ':'])
+        {
+            starts = true;
+        }
+    }
+    names
 }
 
 /// The language a query seems to be written in, from the stop words it uses (those of one
@@ -545,6 +576,24 @@ mod tests {
         assert_eq!(Cues::of("Who is the son of Zeus?").lang, Some(Lang::En));
         assert_eq!(Cues::of("cusco OR piura idioma:es").lang, None);
         assert_eq!(query_lang(&words("gobernanza")), None);
+    }
+
+    #[test]
+    fn names_are_the_capitalised_words_inside_a_sentence() {
+        let names = |q: &str| {
+            let mut found: Vec<String> = Cues::of(q).names.into_iter().collect();
+            found.sort();
+            found
+        };
+        assert_eq!(
+            names("When did Manning join the Panthers?"),
+            ["manning", "panthers"]
+        );
+        assert_eq!(names("Where is Century City"), ["century", "city"]);
+        assert_eq!(names("¿Qué es la dinastía Song?"), ["song"]);
+        // The first word of a sentence is capitalised whatever it is.
+        assert!(names("Panthers. Manning? ¿Quién ganó?").is_empty());
+        assert!(names("gobernanza regional").is_empty());
     }
 
     #[test]

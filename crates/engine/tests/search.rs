@@ -721,3 +721,51 @@ fn a_stop_word_typed_with_its_punctuation_is_a_stop_word() {
     // A query of stop words alone still looks for them as typed.
     assert_eq!(ids(&engine, &SearchRequest::new("¿Qué?")), ["noise"]);
 }
+
+#[test]
+fn a_name_inside_a_sentence_is_translated_only_as_the_word_it_is() {
+    let (_dir, engine) = build(&[
+        passage(
+            "player",
+            Lang::Es,
+            "Deportes",
+            "Peyton Manning jugó en Denver.",
+        ),
+        passage("man", Lang::Es, "Calle", "El hombre camina."),
+        passage(
+            "country",
+            Lang::Es,
+            "Europa",
+            "Alemania exporta maquinaria.",
+        ),
+    ]);
+    let translated = |response: &minga_engine::SearchResponse| -> Vec<String> {
+        rule(&expansions(response), "translation")
+            .into_iter()
+            .map(|(from, _)| from.to_string())
+            .collect()
+    };
+    // Before: `Manning` was translated by the headword sharing its stem, `man` (`hombre`),
+    // and the passage about a man came up.
+    let response = engine
+        .search(&SearchRequest::new("Where did Manning play?"))
+        .unwrap();
+    let found: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["player"]);
+    assert!(
+        !translated(&response).contains(&"Manning".to_string()),
+        "{:?}",
+        response.expanded
+    );
+    // Not a name, the word still goes by its stem.
+    let response = engine
+        .search(&SearchRequest::new("manning the boats"))
+        .unwrap();
+    assert!(translated(&response).contains(&"manning".to_string()));
+    // A name the dictionary knows as itself is translated.
+    let response = engine
+        .search(&SearchRequest::new("What does Germany export?"))
+        .unwrap();
+    assert_eq!(response.hits[0].id, "country");
+    assert!(translated(&response).contains(&"Germany".to_string()));
+}

@@ -111,7 +111,7 @@ pub(crate) struct QueryBuilder<'a> {
     /// expanding, and kept by the builder of excluded clauses, so `-mineria` excludes
     /// `minería`.
     pub accents: bool,
-    /// What the query's text tells: its language.
+    /// What the query's text tells: its language, the words that are names.
     pub cues: Cues,
     pub highlight: Highlight,
     /// The expansions that fired, for the response.
@@ -601,8 +601,16 @@ impl QueryBuilder<'_> {
             };
             let Some(from) = from else { continue };
             let stems = if from == Lang::Es { &es } else { &en };
-            let translations = dictionary.translations_of(from, word, stems);
             let folded = fold(word);
+            // A name (capitalised inside a sentence: `Manning`, `Panthers`) is translated
+            // only as the word it is (`Germany`, `Queen`), never by a headword that merely
+            // shares its stem (`Manning` is not `man`).
+            let stems: &[String] = if self.cues.names.contains(&folded) {
+                &[]
+            } else {
+                stems
+            };
+            let translations = dictionary.translations_of(from, word, stems);
             let mut alternatives = Vec::new();
             let mut shown = Vec::new();
             // Only Spanish and English have a dictionary, each of the other.
