@@ -917,3 +917,48 @@ fn notes_in_other_languages_are_told_apart_filtered_and_stemmed_in_their_own() {
     assert_eq!(ids(&["spolupráci"]), ["notas.cs"]);
     assert!(ids(&["spolupráce", "--lang", "es"]).is_empty());
 }
+
+#[test]
+fn eval_measures_with_and_without_expansion_and_prints_a_json_summary() {
+    // A Spanish collection judged for an English query: only the dictionary finds it.
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("cafe");
+    std::fs::create_dir_all(&collection).unwrap();
+    std::fs::write(
+        collection.join("docs.jsonl"),
+        "{\"id\":\"d1\",\"title\":\"Cosecha\",\"text\":\"La cosecha del café en Cusco.\",\"lang\":\"es\"}\n\
+         {\"id\":\"d2\",\"title\":\"Turismo\",\"text\":\"El turismo rural en Piura.\",\"lang\":\"es\"}\n",
+    )
+    .unwrap();
+    std::fs::write(collection.join("queries.tsv"), "q1\tcoffee harvest\n").unwrap();
+    std::fs::write(collection.join("qrels.tsv"), "q1\td1\t1\n").unwrap();
+    let eval = |extra: &[&str]| -> Value {
+        let out = Command::new(BIN)
+            .arg("eval")
+            .arg(&collection)
+            .args(extra)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let expanded = eval(&[]);
+    assert_eq!(expanded["collection"], collection.display().to_string());
+    assert_eq!(expanded["documents"], 2);
+    assert_eq!(expanded["expand"], true);
+    assert_eq!(expanded["queries"], 1);
+    assert_eq!(expanded["ndcg_at_10"], 1.0, "{expanded:#}");
+    for figure in [
+        "mrr_at_10",
+        "recall_at_100",
+        "mean_latency_ms",
+        "p99_latency_ms",
+    ] {
+        assert!(expanded[figure].is_number(), "{figure} in {expanded:#}");
+    }
+    // Without expansion the English words find nothing in the Spanish documents.
+    let plain = eval(&["--no-expand"]);
+    assert_eq!(plain["expand"], false);
+    assert_eq!(plain["ndcg_at_10"], 0.0, "{plain:#}");
+}

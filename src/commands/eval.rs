@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use minga_engine::Engine;
-use minga_engine::eval::{Collection, evaluate};
+use minga_engine::eval::{Collection, Report, evaluate_with};
 use minga_pipeline::{SyncOptions, sync};
 
 use crate::terminal;
@@ -38,9 +38,27 @@ pub struct Args {
     /// one.
     #[arg(long = "index", value_name = "DIR")]
     pub index: Option<PathBuf>,
-    /// Print the figures as JSON.
+    /// Search the words as typed: no glossary, dictionary, typo, accent or phrase
+    /// expansion (the API's `expand=false`), to measure what expansion earns.
+    #[arg(long)]
+    pub no_expand: bool,
+    /// Print the figures as JSON: the collection, its documents, whether queries were
+    /// expanded, and every figure of the text summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The figures of one collection, as `--json` prints them.
+#[derive(Debug, serde::Serialize)]
+struct Summary<'a> {
+    /// The collection folder, as given.
+    collection: String,
+    /// Documents indexed.
+    documents: usize,
+    /// Whether queries were expanded (the product's default).
+    expand: bool,
+    #[serde(flatten)]
+    report: &'a Report,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -67,6 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = sync(documents, &index, &SyncOptions::default(), &())
         .with_context(|| format!("cannot index {}", documents.display()))?;
     let engine = Engine::open(&index)?;
+    let expand = !args.no_expand;
     let tag = args.collection.file_name().map_or_else(
         || "minga".into(),
         |n| format!("minga-{}", n.to_string_lossy()),
@@ -76,22 +95,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            let report = evaluate(&engine, &collection, Some((&mut out, &tag)))?;
+            let report = evaluate_with(&engine, &collection, Some((&mut out, &tag)), expand)?;
             out.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             report
         }
-        None => evaluate(&engine, &collection, None)?,
+        None => evaluate_with(&engine, &collection, None, expand)?,
     };
     if args.json {
-        terminal::emit_json(&report)?;
+        terminal::emit_json(&Summary {
+            collection: args.collection.display().to_string(),
+            documents: summary.total_documents,
+            expand,
+            report: &report,
+        })?;
     } else {
         terminal::emit(&format!(
-            "{}: {} documents, {} judged queries\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
+            "{}: {} documents, {} judged queries{}\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
              Recall@100 {:.3}\n  latency    {:.2} ms mean, {:.2} ms p50, {:.2} ms p99\n",
             args.collection.display(),
             summary.total_documents,
             report.queries,
+            if expand { "" } else { ", not expanded" },
             report.ndcg_at_10,
             report.mrr_at_10,
             report.recall_at_100,

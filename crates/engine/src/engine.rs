@@ -22,7 +22,7 @@ use crate::answers::Answers;
 use crate::collectors::{Counted, KeyMap};
 use crate::copies::Met;
 use crate::damage::{self, RecordCheck, VerifiedFiles};
-use crate::expand::{Expansion, GlossaryIndex, Rule};
+use crate::expand::{Cues, Expansion, GlossaryIndex, Rule};
 use crate::indexer::FileRecord;
 use crate::query::build::{Analyzers, Highlight, QueryBuilder, value_key};
 use crate::ranking::Ranking;
@@ -583,6 +583,8 @@ impl Engine {
             ranking: &self.ranking,
             glossary: &generation.glossary,
             expand: request.expand,
+            accents: request.expand,
+            cues: Cues::of(&request.query),
             highlight: Default::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),

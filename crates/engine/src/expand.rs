@@ -39,6 +39,9 @@ pub enum Rule {
     Typo,
     /// An exact phrase that no passage contains was searched as its words.
     Phrase,
+    /// Words joined by a hyphen or a slash (`wing-flutter`, `costo/beneficio`) that no
+    /// passage writes together were searched as the words.
+    Split,
 }
 
 /// One expansion of the query, for showing the user how it was understood.
@@ -218,14 +221,70 @@ impl GlossaryIndex {
     }
 }
 
-/// The language a query seems to be written in, from the stop words it uses; `None` when it
-/// gives no sign.
+/// What the text of a query tells about its words beyond the words themselves.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cues {
+    /// The language the query is written in, when its words tell ([`query_lang`]): only
+    /// its stop words are dropped from the query (both languages' when it is `None`).
+    pub lang: Option<Lang>,
+    /// Words written with a capital inside a sentence (not as its first word), folded:
+    /// names, most likely (`Panthers`, `Century City`, `Manning`).
+    pub names: HashSet<String>,
+}
+
+impl Cues {
+    /// The cues of a query as typed.
+    pub fn of(query: &str) -> Cues {
+        // The operators (`OR`) and filters (`idioma:en`) are not words of any language.
+        let words: Vec<String> = query
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "OR" | "AND") && !w.contains(':'))
+            .map(str::to_string)
+            .collect();
+        Cues {
+            lang: query_lang(&words),
+            names: names(&words),
+        }
+    }
+}
+
+/// The words of `words` (as typed, side by side) that begin with a capital letter though
+/// they do not begin a sentence, folded. A sentence begins with the first word, after a
+/// word ending in `.`, `?`, `!` or `:`, and at `¿` or `¡`.
+fn names(words: &[String]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut starts = true;
+    for word in words {
+        let opens = word
+            .trim_start_matches(['"', '(', '+', '-'])
+            .starts_with(['¿', '¡']);
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if !starts && !opens && bare.chars().next().is_some_and(char::is_uppercase) {
+            names.insert(fold(bare));
+        }
+        if !bare.is_empty() || opens {
+            starts = false;
+        }
+        if word
+            .trim_end_matches(['"', ')'])
+            .ends_with(['.', '?', '!', ':'])
+        {
+            starts = true;
+        }
+    }
+    names
+}
+
+/// The language a query seems to be written in, from the stop words it uses (those of one
+/// language only) and the letters only Spanish writes, as a short document's language is
+/// told when its trigrams cannot; `None` when it gives no sign.
 pub(crate) fn query_lang(words: &[String]) -> Option<Lang> {
     let es = Analyzer::stemmed(Lang::Es);
     let en = Analyzer::stemmed(Lang::En);
     let mut votes = [0i32; 2];
     for word in words {
-        let (is_es, is_en) = (es.is_stop_word(word), en.is_stop_word(word));
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let (is_es, is_en) = (es.is_stop_word(bare), en.is_stop_word(bare));
         if is_es && !is_en {
             votes[0] += 1;
         }
@@ -349,7 +408,32 @@ mod tests {
             Some(Lang::Es)
         );
         assert_eq!(query_lang(&words("Biobío")), Some(Lang::Es));
+        // Words as typed, with their punctuation; operators and filters are not words.
+        assert_eq!(
+            Cues::of("¿Quién interpretó a Doctor Who?").lang,
+            Some(Lang::Es)
+        );
+        assert_eq!(Cues::of("Who is the son of Zeus?").lang, Some(Lang::En));
+        assert_eq!(Cues::of("cusco OR piura idioma:es").lang, None);
         assert_eq!(query_lang(&words("gobernanza")), None);
+    }
+
+    #[test]
+    fn names_are_the_capitalised_words_inside_a_sentence() {
+        let names = |q: &str| {
+            let mut found: Vec<String> = Cues::of(q).names.into_iter().collect();
+            found.sort();
+            found
+        };
+        assert_eq!(
+            names("When did Manning join the Panthers?"),
+            ["manning", "panthers"]
+        );
+        assert_eq!(names("Where is Century City"), ["century", "city"]);
+        assert_eq!(names("¿Qué es la dinastía Song?"), ["song"]);
+        // The first word of a sentence is capitalised whatever it is.
+        assert!(names("Panthers. Manning? ¿Quién ganó?").is_empty());
+        assert!(names("gobernanza regional").is_empty());
     }
 
     #[test]

@@ -490,3 +490,282 @@ fn words_that_match_nothing_are_named() {
         .unwrap();
     assert_eq!(quoted.unmatched, ["Tacna", "zzqx"]);
 }
+
+/// The expansions of a response as `(rule, from, to)`, rules as the API names them.
+fn expansions(response: &minga_engine::SearchResponse) -> Vec<(String, String, Vec<String>)> {
+    response
+        .expanded
+        .iter()
+        .map(|e| {
+            let rule = serde_json::to_value(e.rule).unwrap();
+            (
+                rule.as_str().unwrap().to_string(),
+                e.from.clone(),
+                e.to.clone(),
+            )
+        })
+        .collect()
+}
+
+fn rule<'a>(
+    found: &'a [(String, String, Vec<String>)],
+    rule: &str,
+) -> Vec<(&'a str, &'a [String])> {
+    found
+        .iter()
+        .filter(|(r, _, _)| r == rule)
+        .map(|(_, from, to)| (from.as_str(), to.as_slice()))
+        .collect()
+}
+
+#[test]
+fn a_hyphenated_or_slashed_word_no_passage_writes_is_searched_as_its_words() {
+    let (_dir, engine) = build(&[
+        passage(
+            "apart",
+            Lang::En,
+            "Bench notes",
+            "A sound test followed the shock absorber check.",
+        ),
+        passage(
+            "close",
+            Lang::En,
+            "Engines",
+            "The shock sounds of the engine were recorded.",
+        ),
+        passage("one", Lang::En, "Waves", "The sound of waves."),
+        passage("written", Lang::En, "Aircraft", "Wing-flutter tests."),
+        passage("loose", Lang::En, "Birds", "The wing and a flutter."),
+        passage(
+            "ratio",
+            Lang::Es,
+            "Evaluación",
+            "El análisis de costo y de beneficio de la cartera.",
+        ),
+        passage("cost", Lang::Es, "Presupuesto", "El costo del programa."),
+    ]);
+    // Before: `shock-sound` was searched only as the phrase `shock sound`, which no passage
+    // holds, so nothing was found (beside other words, the word was dropped without a
+    // word). Now its words are searched as any two words typed are: close together first,
+    // then both, then one.
+    let response = engine.search(&SearchRequest::new("shock-sound")).unwrap();
+    let found: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["close", "apart", "one"]);
+    let found = expansions(&response);
+    assert_eq!(
+        rule(&found, "split"),
+        [(
+            "shock-sound",
+            &["shock".to_string(), "sound".to_string()][..]
+        )]
+    );
+    // A compound some passage writes is searched as written.
+    let written = engine.search(&SearchRequest::new("wing-flutter")).unwrap();
+    let found: Vec<&str> = written.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["written"]);
+    assert!(rule(&expansions(&written), "split").is_empty());
+    // No passage writes `costo/beneficio`: it is found as its words, and required with `+`.
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("costo/beneficio")),
+        ["ratio", "cost"]
+    );
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("+costo/beneficio programa")),
+        ["ratio"]
+    );
+    // Also with expansion off: reading a word is not an expansion.
+    let plain = engine
+        .search(&SearchRequest {
+            expand: false,
+            ..SearchRequest::new("costo/beneficio")
+        })
+        .unwrap();
+    assert_eq!(plain.total, 2);
+    assert_eq!(rule(&expansions(&plain), "split").len(), 1);
+    // Numbers and other joins are searched as written.
+    let dates = engine.search(&SearchRequest::new("2022-2023")).unwrap();
+    assert!(rule(&expansions(&dates), "split").is_empty());
+}
+
+#[test]
+fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_words() {
+    let (_dir, engine) = build(&[
+        passage(
+            "twins",
+            Lang::Es,
+            "Números",
+            "Los primos gemelos difieren en dos unidades.",
+        ),
+        passage(
+            "noise",
+            Lang::Es,
+            "Preguntas",
+            "Dime qué número sigue en la serie.",
+        ),
+    ]);
+    // Before: the phrase matched nothing, `Qué` matched a passage, so only `Qué` was
+    // searched and the answer was missing. Now the phrase is searched as its words.
+    let response = engine
+        .search(&SearchRequest::new("¿Qué es un \"primo gemelo\"?"))
+        .unwrap();
+    assert_eq!(response.hits[0].id, "twins");
+    assert_eq!(
+        rule(&expansions(&response), "phrase"),
+        [(
+            "\"primo gemelo\"",
+            &["primo".to_string(), "gemelo".to_string()][..]
+        )]
+    );
+    // A phrase some passage contains stays exact.
+    let exact = engine
+        .search(&SearchRequest::new("\"primos gemelos\""))
+        .unwrap();
+    assert_eq!(exact.hits.len(), 1);
+    assert!(rule(&expansions(&exact), "phrase").is_empty());
+    // With expansion off the phrase is searched as typed.
+    let plain = engine
+        .search(&SearchRequest {
+            expand: false,
+            ..SearchRequest::new("¿Qué es un \"primo gemelo\"?")
+        })
+        .unwrap();
+    assert!(plain.hits.iter().all(|h| h.id != "twins"));
+    assert!(rule(&expansions(&plain), "phrase").is_empty());
+}
+
+#[test]
+fn accent_variants_are_an_expansion_and_stay_out_with_expansion_off() {
+    let (_dir, engine) = build(&[
+        passage(
+            "colonia",
+            Lang::Es,
+            "Asentamientos",
+            "La colonia agrícola creció.",
+        ),
+        passage("colonos", Lang::Es, "Historia", "Los colonos llegaron."),
+        passage("colon", Lang::Es, "Viajes", "Cristóbal Colón cruzó el mar."),
+    ]);
+    // Before: with expansion off, `colonia` still searched the stem of `Colón` (`colon`)
+    // and found the settlers too. Now only its own stem.
+    let plain = SearchRequest {
+        expand: false,
+        ..SearchRequest::new("colonia")
+    };
+    assert_eq!(ids(&engine, &plain), ["colonia"]);
+    // Expanded, the accent rule reaches them and says so.
+    let response = engine.search(&SearchRequest::new("colonia")).unwrap();
+    assert_eq!(response.hits[0].id, "colonia");
+    assert!(response.total > 1, "{:?}", response.hits);
+    assert_eq!(rule(&expansions(&response), "accent").len(), 1);
+}
+
+#[test]
+fn only_the_stop_words_of_the_query_s_language_are_dropped() {
+    let (_dir, engine) = build(&[
+        passage("son", Lang::En, "Farm", "The son inherited the farm."),
+        passage(
+            "daughter",
+            Lang::En,
+            "Land",
+            "The daughter inherited the farm.",
+        ),
+        passage(
+            "series",
+            Lang::Es,
+            "Televisión",
+            "Doctor Who es una serie británica.",
+        ),
+        passage(
+            "clinic",
+            Lang::Es,
+            "Salud",
+            "El doctor atendió a los pacientes.",
+        ),
+    ]);
+    let top = |query: &str| {
+        let response = engine.search(&SearchRequest::new(query)).unwrap();
+        let hits: Vec<(String, f32)> = response.hits.into_iter().map(|h| (h.id, h.score)).collect();
+        assert!(hits.len() > 1, "{query}: {hits:?}");
+        assert!(hits[0].1 > hits[1].1, "{query}: a tie {hits:?}");
+        hits[0].0.clone()
+    };
+    // Before: `son`, a Spanish stop word, was dropped from this English query, and both
+    // passages about the farm tied.
+    assert_eq!(top("the son who inherited the farm"), "son");
+    // Before: `who`, an English stop word, was dropped from this Spanish query.
+    assert_eq!(top("¿Quién interpretó a Doctor Who?"), "series");
+}
+
+#[test]
+fn a_stop_word_typed_with_its_punctuation_is_a_stop_word() {
+    let (_dir, engine) = build(&[
+        passage(
+            "twins",
+            Lang::Es,
+            "Números",
+            "Los primos gemelos difieren en dos unidades.",
+        ),
+        passage(
+            "noise",
+            Lang::Es,
+            "Preguntas",
+            "Dime qué número sigue en la serie.",
+        ),
+    ]);
+    // Before: `¿Qué` was not taken for `qué` and was searched, so every passage that says
+    // `qué` (or `que`) came up.
+    assert_eq!(
+        ids(&engine, &SearchRequest::new("¿Qué gemelos?")),
+        ["twins"]
+    );
+    // A query of stop words alone still looks for them as typed.
+    assert_eq!(ids(&engine, &SearchRequest::new("¿Qué?")), ["noise"]);
+}
+
+#[test]
+fn a_name_inside_a_sentence_is_translated_only_as_the_word_it_is() {
+    let (_dir, engine) = build(&[
+        passage(
+            "player",
+            Lang::Es,
+            "Deportes",
+            "Peyton Manning jugó en Denver.",
+        ),
+        passage("man", Lang::Es, "Calle", "El hombre camina."),
+        passage(
+            "country",
+            Lang::Es,
+            "Europa",
+            "Alemania exporta maquinaria.",
+        ),
+    ]);
+    let translated = |response: &minga_engine::SearchResponse| -> Vec<String> {
+        rule(&expansions(response), "translation")
+            .into_iter()
+            .map(|(from, _)| from.to_string())
+            .collect()
+    };
+    // Before: `Manning` was translated by the headword sharing its stem, `man` (`hombre`),
+    // and the passage about a man came up.
+    let response = engine
+        .search(&SearchRequest::new("Where did Manning play?"))
+        .unwrap();
+    let found: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(found, ["player"]);
+    assert!(
+        !translated(&response).contains(&"Manning".to_string()),
+        "{:?}",
+        response.expanded
+    );
+    // Not a name, the word still goes by its stem.
+    let response = engine
+        .search(&SearchRequest::new("manning the boats"))
+        .unwrap();
+    assert!(translated(&response).contains(&"manning".to_string()));
+    // A name the dictionary knows as itself is translated.
+    let response = engine
+        .search(&SearchRequest::new("What does Germany export?"))
+        .unwrap();
+    assert_eq!(response.hits[0].id, "country");
+    assert!(translated(&response).contains(&"Germany".to_string()));
+}

@@ -20,12 +20,12 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
-use super::parse::{FieldFilter, Node, Occur};
+use super::parse::{Clause, FieldFilter, Node, Occur};
 use crate::analysis::Analyzer;
 use crate::dictionary::Dictionary;
 use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
-    Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang, typo_distance,
+    Cues, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang, typo_distance,
 };
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
@@ -106,6 +106,13 @@ pub(crate) struct QueryBuilder<'a> {
     pub glossary: &'a GlossaryIndex,
     /// Whether to expand with the glossary, the dictionary and typo tolerance.
     pub expand: bool,
+    /// Whether a word also reaches the stems of its spellings with an accent (`innovacion`
+    /// those of `innovación`, but also `colonia` that of `Colón`): an expansion, on when
+    /// expanding, and kept by the builder of excluded clauses, so `-mineria` excludes
+    /// `minería`.
+    pub accents: bool,
+    /// What the query's text tells: its language, the words that are names.
+    pub cues: Cues,
     pub highlight: Highlight,
     /// The expansions that fired, for the response.
     pub expansions: Vec<Expansion>,
@@ -132,6 +139,9 @@ impl QueryBuilder<'_> {
     pub fn node(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>> {
         match node {
             Node::Word(word) => {
+                if let Some(parts) = self.split(word)? {
+                    return Ok(self.compound(word, &parts, false));
+                }
                 let query = self.word(word, true);
                 if let Some(q) = &query {
                     self.typed.push((bare(word).to_string(), q.box_clone()));
@@ -139,6 +149,10 @@ impl QueryBuilder<'_> {
                 Ok(query)
             }
             Node::Phrase(phrase) => {
+                if self.unfound(phrase)? {
+                    let words = self.phrase_as_words(phrase);
+                    return self.node(&words);
+                }
                 let words: Vec<(String, Box<dyn Query>)> = {
                     let mut muted = self.muted();
                     phrase
@@ -170,7 +184,20 @@ impl QueryBuilder<'_> {
                 let mut must_not = Vec::new();
                 let mut words = Vec::new();
                 let mut stop_words = Vec::new();
+                // A phrase nothing contains, side by side with other words: its words join
+                // them, as if typed without the quotes.
+                let mut loosened = Vec::with_capacity(clauses.len());
                 for clause in clauses {
+                    match (&clause.node, clause.occur) {
+                        (Node::Phrase(phrase), Occur::Should) if self.unfound(phrase)? => {
+                            if let Node::Seq(words) = self.phrase_as_words(phrase) {
+                                loosened.extend(words);
+                            }
+                        }
+                        _ => loosened.push(clause.clone()),
+                    }
+                }
+                for clause in &loosened {
                     if clause.occur == Occur::MustNot {
                         let mut muted = self.muted();
                         if let Some(q) = muted.node(&clause.node)? {
@@ -178,15 +205,32 @@ impl QueryBuilder<'_> {
                         }
                         continue;
                     }
+                    let parts = match &clause.node {
+                        Node::Word(w) => self.split(w)?,
+                        _ => None,
+                    };
                     if let (Node::Word(w), Occur::Should) = (&clause.node, clause.occur) {
                         // `Vasilyev?`, `¿innovación`: the word without the punctuation
-                        // typed around it, for expansion and typo correction.
-                        let trimmed = bare(w);
-                        if !trimmed.is_empty() {
-                            words.push(trimmed);
+                        // typed around it, for expansion and typo correction; `wing-flutter`
+                        // as its words.
+                        match &parts {
+                            Some(parts) => words.extend(parts),
+                            None => {
+                                let trimmed = bare(w);
+                                if !trimmed.is_empty() {
+                                    words.push(trimmed);
+                                }
+                            }
                         }
                     }
-                    let Some(q) = self.node(&clause.node)? else {
+                    let query = match (&clause.node, parts) {
+                        // `+costo/beneficio`: each of its words is required.
+                        (Node::Word(w), Some(parts)) => {
+                            self.compound(w, &parts, clause.occur == Occur::Must)
+                        }
+                        (node, _) => self.node(node)?,
+                    };
+                    let Some(q) = query else {
                         if let Node::Word(w) = &clause.node {
                             stop_words.push(w.as_str());
                         }
@@ -248,6 +292,53 @@ impl QueryBuilder<'_> {
         }
     }
 
+    /// Whether a quoted phrase of several words is one that no passage of the index
+    /// contains (filters aside), to be searched as its words; only when expanding.
+    fn unfound(&self, phrase: &str) -> Result<bool> {
+        if !self.expand || self.analyzers.exact.terms(phrase).len() < 2 {
+            return Ok(false);
+        }
+        match self.muted().phrase(phrase) {
+            Some(query) => Ok(!matches_any(self.searcher, query.as_ref())?),
+            None => Ok(false),
+        }
+    }
+
+    /// A phrase as its words side by side, reported as the `phrase` rule with the words
+    /// that search something (not the stop words).
+    fn phrase_as_words(&mut self, phrase: &str) -> Node {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        self.expansions.push(Expansion {
+            rule: Rule::Phrase,
+            from: format!("\"{phrase}\""),
+            to: words
+                .iter()
+                .map(|w| bare(w))
+                .filter(|w| !w.is_empty() && !self.is_stop_word(w))
+                .map(str::to_string)
+                .collect(),
+        });
+        Node::Seq(
+            words
+                .into_iter()
+                .map(|w| Clause {
+                    occur: Occur::Should,
+                    node: Node::Word(w.to_string()),
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether a word is a stop word of the query's language; of Spanish or English (the
+    /// languages with a stop list) when the query does not tell which it is written in. So
+    /// `son` is searched in "the son of Zeus", and `who` in "¿quién es Doctor Who?".
+    fn is_stop_word(&self, word: &str) -> bool {
+        match self.cues.lang {
+            Some(lang) => self.analyzers.stemmed(lang).is_stop_word(word),
+            None => self.analyzers.is_stop_word(word),
+        }
+    }
+
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
     fn muted(&self) -> QueryBuilder<'_> {
         QueryBuilder {
@@ -259,6 +350,8 @@ impl QueryBuilder<'_> {
             ranking: self.ranking,
             glossary: self.glossary,
             expand: false,
+            accents: self.accents,
+            cues: self.cues.clone(),
             highlight: Highlight::default(),
             expansions: Vec::new(),
             corrections: Vec::new(),
@@ -291,6 +384,59 @@ impl QueryBuilder<'_> {
         Ok(out)
     }
 
+    /// Words joined by a hyphen or a slash that no passage writes together
+    /// ([`QueryBuilder::split`]): each word searched as a word (`required`: each required),
+    /// side by side with the others as the words of a sequence are, so neighbouring words
+    /// close together rank first; reported as a `split`. The words share the weight of the
+    /// one word typed. A compound whose words are all stop words (`y/o`) stays a phrase.
+    fn compound(&mut self, word: &str, parts: &[&str], required: bool) -> Option<Box<dyn Query>> {
+        let reported = self.expansions.len();
+        let occur = if required {
+            TOccur::Must
+        } else {
+            TOccur::Should
+        };
+        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut searched = Vec::new();
+        for part in parts {
+            if let Some(q) = self.word(part, true) {
+                self.typed.push((part.to_string(), q.box_clone()));
+                clauses.push((occur, q));
+                searched.push(part.to_string());
+            }
+        }
+        if clauses.is_empty() {
+            return self.phrase(word);
+        }
+        let share = 1.0 / clauses.len() as f32;
+        self.expansions.insert(
+            reported,
+            Expansion {
+                rule: Rule::Split,
+                from: bare(word).to_string(),
+                to: searched,
+            },
+        );
+        Some(Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            share,
+        )))
+    }
+
+    /// The words of a compound ([`compound_parts`]) when no passage of the index writes
+    /// them together, filters aside: then the phrase would find nothing and the word would
+    /// be lost. Where a passage does, the compound is searched as the phrase, as written:
+    /// `inter-institutional` is the passages that say so, not every one about institutions.
+    fn split<'w>(&self, word: &'w str) -> Result<Option<Vec<&'w str>>> {
+        let Some(parts) = compound_parts(word) else {
+            return Ok(None);
+        };
+        match self.muted().phrase(word) {
+            Some(q) if matches_any(self.searcher, q.as_ref())? => Ok(None),
+            _ => Ok(Some(parts)),
+        }
+    }
+
     /// A word's query; `typed`: the user typed it (its stems are reported in the response).
     fn word(&mut self, word: &str, typed: bool) -> Option<Box<dyn Query>> {
         let exact = self.analyzers.exact.terms(word);
@@ -299,8 +445,9 @@ impl QueryBuilder<'_> {
             return self.phrase(word);
         }
         let exact = exact.into_iter().next()?;
-        // A stop word of either language tells nothing about the other's documents.
-        if self.analyzers.is_stop_word(word) {
+        // A stop word of the query's language (of either, when the query does not tell),
+        // also typed with its punctuation (`¿Qué`, `Who?`).
+        if self.is_stop_word(bare(word)) {
             return None;
         }
         let r = self.ranking;
@@ -434,9 +581,7 @@ impl QueryBuilder<'_> {
         let guess = query_lang(&owned);
         let dictionary = Dictionary::shipped();
         for (i, word) in words.iter().enumerate() {
-            if covered[i]
-                || self.analyzers.is_stop_word(word)
-                || self.analyzers.exact.terms(word).len() != 1
+            if covered[i] || self.is_stop_word(word) || self.analyzers.exact.terms(word).len() != 1
             {
                 continue;
             }
@@ -456,8 +601,16 @@ impl QueryBuilder<'_> {
             };
             let Some(from) = from else { continue };
             let stems = if from == Lang::Es { &es } else { &en };
-            let translations = dictionary.translations_of(from, word, stems);
             let folded = fold(word);
+            // A name (capitalised inside a sentence: `Manning`, `Panthers`) is translated
+            // only as the word it is (`Germany`, `Queen`), never by a headword that merely
+            // shares its stem (`Manning` is not `man`).
+            let stems: &[String] = if self.cues.names.contains(&folded) {
+                &[]
+            } else {
+                stems
+            };
+            let translations = dictionary.translations_of(from, word, stems);
             let mut alternatives = Vec::new();
             let mut shown = Vec::new();
             // Only Spanish and English have a dictionary, each of the other.
@@ -627,10 +780,14 @@ impl QueryBuilder<'_> {
     }
 
     /// The stems a word may stand for in a language ([`Analyzer::stem_variants`]) that the
-    /// index holds; its own stem alone when the index holds none of them. Empty for a stop
-    /// word.
+    /// index holds; its own stem alone when the index holds none of them, or without
+    /// `accents`. Empty for a stop word.
     fn stems(&self, lang: Lang, word: &str) -> Vec<String> {
-        let variants = self.analyzers.stemmed(lang).stem_variants(word);
+        let analyzer = self.analyzers.stemmed(lang);
+        if !self.accents {
+            return analyzer.terms(word).pop().into_iter().collect();
+        }
+        let variants = analyzer.stem_variants(word);
         let fields = [
             self.fields.title.field(lang),
             self.fields.heading.field(lang),
@@ -735,7 +892,7 @@ impl QueryBuilder<'_> {
         for &lang in self.vocabulary.langs() {
             let stems: Vec<String> = words
                 .iter()
-                .filter(|w| !self.analyzers.is_stop_word(w))
+                .filter(|w| !self.is_stop_word(w))
                 .filter_map(|w| self.stems(lang, w).into_iter().next())
                 .collect();
             let field = self.fields.body.field(lang);
@@ -946,6 +1103,29 @@ fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool> {
     }
     Ok(false)
 }
+
+/// The words of a word written with a hyphen or a slash between words (`shock-sound`,
+/// `costo/beneficio`, `SD-PCM`, `COVID-19`), each one word as the index reads it; `None` for
+/// a plain word, and for numbers (`2022-2023`, `1/2`) and other joins (`I+D+i`), searched as
+/// written.
+fn compound_parts(word: &str) -> Option<Vec<&str>> {
+    let word = bare(word);
+    if !word.contains(JOINERS) {
+        return None;
+    }
+    let parts: Vec<&str> = word.split(JOINERS).collect();
+    let one_word = |part: &&str| {
+        let mut words = crate::analysis::words(part).map(|(_, w)| w);
+        words.next() == Some(*part) && words.next().is_none()
+    };
+    (parts.len() > 1
+        && parts.iter().all(one_word)
+        && parts.iter().any(|p| p.chars().any(char::is_alphabetic)))
+    .then_some(parts)
+}
+
+/// What joins two words into a compound: hyphens (ASCII, Unicode, non-breaking) and slashes.
+const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/'];
 
 fn bare(word: &str) -> &str {
     word.trim_matches(|c: char| !c.is_alphanumeric())
