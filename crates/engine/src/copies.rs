@@ -242,13 +242,6 @@ impl Copies {
                 let mut read = 0;
                 while doc != TERMINATED && read < PER_BAND {
                     read += 1;
-                    // Met under an earlier band key (a copy shares most of them): counted
-                    // again without reading its columns again.
-                    if let Some(met) = candidates.get_mut(&Candidate::Committed(s, doc)) {
-                        met.1 += 1;
-                        doc = postings.advance();
-                        continue;
-                    }
                     let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
                     let parent = columns.parent.first(doc).unwrap_or_default();
                     if alive
