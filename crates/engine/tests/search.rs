@@ -587,9 +587,10 @@ fn a_hyphenated_or_slashed_word_no_passage_writes_is_searched_as_its_words() {
     assert!(rule(&expansions(&dates), "split").is_empty());
 }
 
-#[test]
-fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_words() {
-    let (_dir, engine) = build(&[
+/// A passage about twin primes, and one whose only word in common with a question about them
+/// is `qué`.
+fn twins_and_a_question() -> (tempfile::TempDir, Engine) {
+    build(&[
         passage(
             "twins",
             Lang::Es,
@@ -602,7 +603,12 @@ fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_w
             "Preguntas",
             "Dime qué número sigue en la serie.",
         ),
-    ]);
+    ])
+}
+
+#[test]
+fn a_quoted_phrase_nothing_contains_is_searched_as_its_words_even_beside_other_words() {
+    let (_dir, engine) = twins_and_a_question();
     // Before: the phrase matched nothing, `Qué` matched a passage, so only `Qué` was
     // searched and the answer was missing. Now the phrase is searched as its words.
     let response = engine
@@ -698,20 +704,7 @@ fn only_the_stop_words_of_the_query_s_language_are_dropped() {
 
 #[test]
 fn a_stop_word_typed_with_its_punctuation_is_a_stop_word() {
-    let (_dir, engine) = build(&[
-        passage(
-            "twins",
-            Lang::Es,
-            "Números",
-            "Los primos gemelos difieren en dos unidades.",
-        ),
-        passage(
-            "noise",
-            Lang::Es,
-            "Preguntas",
-            "Dime qué número sigue en la serie.",
-        ),
-    ]);
+    let (_dir, engine) = twins_and_a_question();
     // Before: `¿Qué` was not taken for `qué` and was searched, so every passage that says
     // `qué` (or `que`) came up.
     assert_eq!(
