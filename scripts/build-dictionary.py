@@ -947,6 +947,58 @@ def merge_reverse(direct: dict, reverse: dict) -> dict:
     return merged
 
 
+def read_register(path: str) -> dict[str, set[str]]:
+    """The words marked vulgar, offensive or slang, by language."""
+    marked: dict[str, set[str]] = {"en": set(), "es": set()}
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or parts[0] not in marked:
+                raise SystemExit(f"{path}:{n}: expected `en|es<TAB>word<TAB>register`")
+            marked[parts[0]].add(parts[1])
+    return marked
+
+
+def drop_marked(table: dict, own: set[str], other: set[str]) -> int:
+    """Drop each translation into a marked word from a headword that is not marked."""
+    dropped = 0
+    for h, lst in table.items():
+        if h in own:
+            continue
+        keep = [t for t in lst if t not in other]
+        dropped += len(lst) - len(keep)
+        lst[:] = keep
+    return dropped
+
+
+def apply_review(path: str, tables: dict[str, dict]) -> int:
+    """Drop or add the translations `review.tsv` lists; fails on a change that no longer
+    applies, so the file stays true to the lists."""
+    changed = 0
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 5 or parts[0] not in tables or parts[2] not in ("drop", "add"):
+                raise SystemExit(f"{path}:{n}: expected `en|es<TAB>headword<TAB>drop|add"
+                                 f"<TAB>translation<TAB>why`")
+            lang, head, action, term, _ = parts
+            lst = tables[lang].setdefault(head, [])
+            if action == "drop":
+                if term not in lst:
+                    raise SystemExit(f"{path}:{n}: {head} has no translation {term!r}")
+                lst.remove(term)
+            else:
+                if term in lst:
+                    raise SystemExit(f"{path}:{n}: {head} already has {term!r}")
+                lst.insert(0, term)
+            changed += 1
+    return changed
+
+
 def write_tsv(path: str, table: dict, header: str, max_tr: int) -> tuple[int, int]:
     rows = []
     for h in sorted(table):
@@ -974,6 +1026,10 @@ def main(argv=None) -> int:
                     help="directory of Apertium's compiled eng-spa data [%(default)s]")
     ap.add_argument("--apertium-copyright", default=DEFAULT_APERTIUM_COPYRIGHT,
                     help="Debian copyright file of apertium-eng-spa [%(default)s]")
+    ap.add_argument("--review", default=os.path.join(DEFAULT_OUT, "review.tsv"),
+                    help="translations dropped or added by review [%(default)s]")
+    ap.add_argument("--register", default=os.path.join(DEFAULT_OUT, "register.tsv"),
+                    help="words marked vulgar, offensive or slang [%(default)s]")
     args = ap.parse_args(argv)
 
     try:
@@ -1104,6 +1160,14 @@ def main(argv=None) -> int:
     en_es = merge_reverse(en_es_direct, fd_es_en)
     es_en = merge_reverse(es_en_direct, fd_en_es)
 
+    # 6. No vulgar, offensive or slang sense for a word that has none.
+    marked = read_register(args.register)
+    n_dropped = drop_marked(en_es, marked["en"], marked["es"])
+    n_dropped += drop_marked(es_en, marked["es"], marked["en"])
+
+    # 7. The changes of the review.
+    n_reviewed = apply_review(args.review, {"en": en_es, "es": es_en})
+
     ver_es = edition(es_meta)
     ver_se = edition(se_meta)
     deb_es = debian_version("dict-freedict-eng-spa")
@@ -1139,7 +1203,8 @@ def main(argv=None) -> int:
     print(f"Apertium: en-es {len(ap_en_es)} headwords ({ap_pairs_en} pairs), "
           f"es-en {len(ap_es_en)} headwords ({ap_pairs_es} pairs); "
           f"FreeDict: en-es {len(fd_en_es)}, es-en {len(fd_es_en)} headwords; "
-          f"{n_us} American spellings", file=sys.stderr)
+          f"{n_us} American spellings; {n_dropped} vulgar, offensive or slang "
+          f"translations dropped; {n_reviewed} changes of the review", file=sys.stderr)
     print(f"direct headwords: en-es {direct_en}, es-en {direct_es}; "
           f"eng-spa entries suspected truncated phrases: "
           f"{sum(1 for f in flags if f == 2)} strong, "

@@ -128,6 +128,26 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         tab.get_url()
     );
 
+    // The word being typed is the start of a word: `interinst` already finds
+    // "interinstitucional" (marked in the snippets); erased, the search is as before.
+    tab.type_str(" interinst")
+        .expect("type the start of a word");
+    wait_until(
+        &tab,
+        "a snippet marking a word that begins with what was typed",
+        "[...document.querySelectorAll('#hits .snippet mark')]\
+         .some(m => m.textContent.toLowerCase().startsWith('interinst'))",
+    );
+    for _ in " interinst".chars() {
+        tab.press_key("Backspace")
+            .expect("erase the start of a word");
+    }
+    let again = format!(
+        "new URL(location.href).searchParams.get('q') === 'articulacion' \
+         && document.getElementById('count').textContent === {count:?}"
+    );
+    wait_until(&tab, "the search for the first word again", &again);
+
     // Ticking the Biobío region filters the results and lands in the URL.
     let before = count;
     tab.wait_for_element(r#"input[data-facet="region"][data-value="Chile/Biobío"]"#)

@@ -230,9 +230,265 @@ fn the_query_language_and_its_expansions_through_the_api() {
     // Expansion can be turned off: the words are still matched by their stems (and say
     // so), but nothing else is added.
     let (_, plain) = get(&server, "/api/search?q=ARD%20gobernanzas&expand=false");
-    let rules = rules(&plain);
+    let plain_rules = rules(&plain);
     assert!(
-        rules == [("stem".to_string(), "gobernanzas".to_string())],
-        "{rules:?}"
+        plain_rules == [("stem".to_string(), "gobernanzas".to_string())],
+        "{plain_rules:?}"
     );
+
+    // While typing, the last word is the start of a word: `regio` finds `regional` and
+    // `región`, and is neither translated nor corrected. The same query once typed (no
+    // `typing`) searches `regio` as a word.
+    let (status, typing) = get(&server, "/api/search?q=agencia%20regio&typing=true");
+    assert_eq!(status, 200, "{typing:#}");
+    assert!(
+        rules(&typing).iter().all(|(_, from)| from != "regio"),
+        "{:?}",
+        rules(&typing)
+    );
+    assert!(typing["suggestion"].is_null(), "{typing:#}");
+    let snippets: Vec<&str> = hits(&typing)
+        .iter()
+        .filter_map(|h| h["snippet"].as_str())
+        .collect();
+    assert!(
+        snippets
+            .iter()
+            .any(|s| s.contains("<mark>regional</mark>") || s.contains("<mark>Regional</mark>")),
+        "{snippets:#?}"
+    );
+    let typed = ok(&server, "agencia regio");
+    assert!(
+        rules(&typed).iter().any(|(_, from)| from == "regio"),
+        "{:?}",
+        rules(&typed)
+    );
+    // A blank after the word: it is finished, and searched as typed.
+    let (_, finished) = get(&server, "/api/search?q=agencia%20regio%20&typing=true");
+    assert_eq!(rules(&finished), rules(&typed));
+}
+
+/// Where `data/dictionary/reviewed.tsv` is.
+fn reviewed_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/dictionary/reviewed.tsv")
+}
+
+/// How many of each source's most frequent words the reviewed list holds.
+const FREQUENT: usize = 200;
+
+/// Counts the words of `text` (lower-cased, letters only, three or more letters, not a stop
+/// word of `lang`) into `counts`.
+fn count_words(
+    text: &str,
+    lang: minga_core::Lang,
+    counts: &mut std::collections::HashMap<(minga_core::Lang, String), usize>,
+) {
+    let analyzer = minga_engine::Analyzer::stemmed(lang);
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        let word = word.to_lowercase();
+        if word.chars().count() >= 3 && !analyzer.is_stop_word(&word) {
+            *counts.entry((lang, word)).or_default() += 1;
+        }
+    }
+}
+
+/// The `FREQUENT` most frequent of `counts`, the most frequent first (ties alphabetical).
+fn most_frequent(
+    counts: std::collections::HashMap<(minga_core::Lang, String), usize>,
+) -> Vec<(minga_core::Lang, String)> {
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts.into_iter().take(FREQUENT).map(|(w, _)| w).collect()
+}
+
+/// The most frequent words of the sample corpus, in the language of their document.
+fn sample_words() -> Vec<(minga_core::Lang, String)> {
+    let corpus = support::shipped_corpus();
+    let reader = minga_ingest::Reader::new(&corpus, Default::default()).expect("a reader");
+    let mut counts = std::collections::HashMap::new();
+    for file in minga_ingest::discover(&corpus).expect("the corpus").files {
+        let bytes = std::fs::read(&file.path).expect("a corpus file");
+        for doc in reader.read(&file.rel, &bytes).documents {
+            let lang = doc.lang.unwrap_or(minga_core::Lang::Es);
+            if matches!(lang, minga_core::Lang::Es | minga_core::Lang::En) {
+                count_words(
+                    &format!("{}\n{}", doc.title, doc.full_text()),
+                    lang,
+                    &mut counts,
+                );
+            }
+        }
+    }
+    most_frequent(counts)
+}
+
+/// The most frequent words of a test collection's queries (`queries.tsv`: id, text), or
+/// `None` when the collection is not on this machine.
+fn query_words(
+    dir: &std::path::Path,
+    lang: minga_core::Lang,
+) -> Option<Vec<(minga_core::Lang, String)>> {
+    let text = std::fs::read_to_string(dir.join("queries.tsv")).ok()?;
+    let mut counts = std::collections::HashMap::new();
+    for line in text.lines() {
+        if let Some((_, query)) = line.split_once('\t') {
+            count_words(query, lang, &mut counts);
+        }
+    }
+    Some(most_frequent(counts))
+}
+
+/// What a search translates `word` into, written in a query of its language.
+fn translations(server: &support::ServerProcess, lang: minga_core::Lang, word: &str) -> String {
+    // A stop word of the language tells the query's language, as a sentence would.
+    let context = match lang {
+        minga_core::Lang::En => "the",
+        _ => "el",
+    };
+    let (status, body) = get(
+        server,
+        &format!(
+            "/api/search?limit=1&facets=&q={}",
+            encode(&format!("{context} {word}"))
+        ),
+    );
+    assert_eq!(status, 200, "{word}: {body:#}");
+    body["expanded"]
+        .as_array()
+        .expect("expanded")
+        .iter()
+        .filter(|e| e["rule"] == "translation" && e["from"] == word)
+        .flat_map(|e| e["to"].as_array().cloned().unwrap_or_default())
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The 200 most frequent words of the sample corpus and of each public test collection's
+/// queries, with what a search translates each into, are the reviewed list in
+/// `data/dictionary/reviewed.tsv`; and none is translated into a word whose usual sense is
+/// vulgar, offensive or slang (`data/dictionary/register.tsv`). A change to the dictionary,
+/// the analysers or the translation rules that changes what these words are searched as
+/// fails here until the list is reviewed again and written anew with
+/// `MINGA_UPDATE_REVIEWED=1 cargo test --test query_language reviewed`. The collections are
+/// read from `MINGA_EVAL_DIR` (default `../shared/eval`); one that is not there keeps its
+/// words as the list has them.
+#[test]
+fn the_translations_of_the_most_frequent_words_are_the_reviewed_ones() {
+    use minga_core::Lang;
+    use std::collections::{BTreeMap, BTreeSet};
+    let eval = std::env::var_os("MINGA_EVAL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval"));
+    let reviewed_text = std::fs::read_to_string(reviewed_path()).unwrap_or_default();
+    // (lang, word) → (translations, sources), as reviewed.
+    let mut reviewed: BTreeMap<(String, String), (String, BTreeSet<String>)> = BTreeMap::new();
+    for line in reviewed_text.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "reviewed.tsv: {line:?}");
+        reviewed.insert(
+            (cols[0].to_string(), cols[1].to_string()),
+            (
+                cols[2].to_string(),
+                cols[3].split(',').map(str::to_string).collect(),
+            ),
+        );
+    }
+    let mut words: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut add = |source: &str, list: Vec<(Lang, String)>| {
+        for (lang, word) in list {
+            words
+                .entry((lang.to_string(), word))
+                .or_default()
+                .insert(source.to_string());
+        }
+    };
+    add("sample", sample_words());
+    for (name, lang) in [
+        ("scifact", Lang::En),
+        ("mlqa-es", Lang::Es),
+        ("mlqa-en2es", Lang::En),
+    ] {
+        match query_words(&eval.join(name), lang) {
+            Some(list) => add(name, list),
+            None => {
+                eprintln!(
+                    "{name}: not at {}; its words as reviewed.tsv has them",
+                    eval.display()
+                );
+                let kept: Vec<(Lang, String)> = reviewed
+                    .iter()
+                    .filter(|(_, (_, sources))| sources.contains(name))
+                    .map(|((l, w), _)| (l.parse().expect("a language"), w.clone()))
+                    .collect();
+                add(name, kept);
+            }
+        }
+    }
+    let workspace = Workspace::new();
+    let server = workspace.serve(&[]);
+    let mut found: BTreeMap<(String, String), (String, BTreeSet<String>)> = BTreeMap::new();
+    for ((lang, word), sources) in words {
+        let to = translations(&server, lang.parse().expect("a language"), &word);
+        found.insert((lang, word), (to, sources));
+    }
+    let written: String = found
+        .iter()
+        .map(|((lang, word), (to, sources))| {
+            let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+            format!("{lang}\t{word}\t{to}\t{}\n", sources.join(","))
+        })
+        .collect();
+    if std::env::var_os("MINGA_UPDATE_REVIEWED").is_some() {
+        let header = "# The 200 most frequent words of the sample corpus and of each public test \
+                      collection's queries, with what a search translates each into (`|` \
+                      between translations; empty: not translated), reviewed by hand.\n\
+                      # Written by `MINGA_UPDATE_REVIEWED=1 cargo test --test query_language \
+                      reviewed`; tests/query_language.rs checks it.\n\
+                      # language\tword\ttranslations\tsources\n";
+        std::fs::write(reviewed_path(), format!("{header}{written}")).expect("write reviewed.tsv");
+        return;
+    }
+    let changed: Vec<String> = found
+        .iter()
+        .filter(|(key, value)| reviewed.get(*key) != Some(value))
+        .map(|((lang, word), (to, sources))| {
+            let was = reviewed
+                .get(&(lang.clone(), word.clone()))
+                .map(|(t, _)| t.as_str())
+                .unwrap_or("(not listed)");
+            format!("{lang} {word}: {was:?} → {to:?} ({sources:?})")
+        })
+        .chain(
+            reviewed
+                .keys()
+                .filter(|key| !found.contains_key(*key))
+                .map(|(lang, word)| format!("{lang} {word}: no longer a frequent word")),
+        )
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "{} frequent words are searched otherwise than reviewed; review and rewrite \
+         data/dictionary/reviewed.tsv (see this test's comment):\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+    // None is vulgar: no translation into a marked word from a word that is not marked.
+    let register = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/dictionary/register.tsv"),
+    )
+    .expect("register.tsv");
+    let marked: BTreeSet<String> = register
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
+        .collect();
+    for ((lang, word), (to, _)) in &found {
+        for t in to.split('|').filter(|t| !t.is_empty()) {
+            assert!(
+                marked.contains(word) || !marked.contains(t),
+                "{lang} {word} is translated into {t:?}, marked vulgar, offensive or slang"
+            );
+        }
+    }
 }

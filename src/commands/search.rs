@@ -87,6 +87,7 @@ impl Args {
             expand: !self.no_expand,
             group: !self.no_group,
             dedupe: !self.all_copies,
+            typing: false,
         }
     }
 }

@@ -30,13 +30,14 @@ const MAGIC: &[u8] = b"minga dictionary 1\n";
 #[cfg(test)]
 const TRANSLATIONS_PER_WORD: usize = 3;
 
-/// Translations of words kept per source language, by headword (folded) and by stem.
+/// Translations of words kept per source language, by headword and by stem.
 pub(crate) struct Dictionary {
     es_to_en: Direction,
     en_to_es: Direction,
 }
 
-/// One direction of the dictionary: headword (folded) → translations, and stem → the
+/// One direction of the dictionary: headword (lower-cased, and without its accents unless
+/// that is another headword) → translations, and stem → the
 /// translations of every headword sharing it, in file order; each an offset in `entries`.
 struct Direction {
     by_word: Map<&'static [u8]>,
@@ -98,28 +99,26 @@ impl Dictionary {
             .unwrap_or_default()
     }
 
-    /// Translations of a word as typed in `from`: its own headword's, or its singular's
-    /// (`agencias` → `agencia`, `agencies` → `agency`), when the dictionary has that word;
+    /// Translations of a word as typed in `from`: its own headword's, or that of the word
+    /// it is a form of ([`lemmas`]: `agencias` → `agencia`, `agencies` → `agency`, `pública`
+    /// → `público`, `firmó` → `firmar`, `added` → `add`), when the dictionary has that word;
     /// otherwise those of the headwords sharing one of its `stems` (`articulación` alone,
     /// not also `articuladamente` and `articular`, when the user typed `articulacion`).
     pub fn translations_of(&self, from: Lang, word: &str, stems: &[String]) -> Vec<Terms> {
         let Some(direction) = self.direction(from) else {
             return Vec::new();
         };
+        // As written first (`año` is not `ano`), then without its accents (`articulacion`).
+        let lower = word.to_lowercase();
         let folded = fold(word);
-        let mut candidates = vec![folded.clone()];
-        if let Some(stem) = folded.strip_suffix("ies") {
-            candidates.push(format!("{stem}y"));
-        }
-        if let Some(stem) = folded.strip_suffix("es") {
-            candidates.push(stem.to_string());
-        }
-        if let Some(stem) = folded.strip_suffix('s') {
-            candidates.push(stem.to_string());
-        }
-        candidates
-            .iter()
-            .find_map(|w| direction.lookup(&direction.by_word, w))
+        lemmas(from, &lower)
+            .into_iter()
+            .chain(if folded != lower {
+                lemmas(from, &folded)
+            } else {
+                Vec::new()
+            })
+            .find_map(|w| direction.lookup(&direction.by_word, &w))
             .or_else(|| {
                 stems
                     .iter()
@@ -129,11 +128,138 @@ impl Dictionary {
             .unwrap_or_default()
     }
 
-    /// Whether the dictionary knows a word of `lang` by one of its stems.
-    pub fn knows(&self, lang: Lang, stems: &[String]) -> bool {
-        self.direction(lang)
-            .is_some_and(|d| stems.iter().any(|s| d.by_stem.contains_key(s)))
+    /// Whether the dictionary knows a word of `lang`: as a headword or a form of one
+    /// ([`lemmas`]), or by one of its stems (`años`, whose stem is not `año`'s, is known).
+    pub fn knows(&self, lang: Lang, word: &str, stems: &[String]) -> bool {
+        self.direction(lang).is_some_and(|d| {
+            stems.iter().any(|s| d.by_stem.contains_key(s))
+                || lemmas(lang, &word.to_lowercase())
+                    .iter()
+                    .any(|w| d.by_word.contains_key(w))
+        })
     }
+}
+
+/// A Spanish verb's infinitives with the stem's vowel changed back: `murió` → `morir`,
+/// `pidió` → `pedir` (a past `-ió` of an `-ir` verb), `encuentra` → `encontrar`, `puede` →
+/// `poder` (a present whose stem took `ue` or `ie`).
+fn changed_stems(stem: &str, suffix: &str, endings: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(suffix, "ió" | "io" | "ieron")
+        && let Some(at) = stem.rfind(['i', 'u'])
+    {
+        let vowel = if stem[at..].starts_with('i') {
+            "e"
+        } else {
+            "o"
+        };
+        out.push(format!("{}{vowel}{}ir", &stem[..at], &stem[at + 1..]));
+    }
+    if matches!(suffix, "a" | "an" | "e" | "en") {
+        for (from, to) in [("ue", "o"), ("ie", "e")] {
+            if let Some(at) = stem.rfind(from) {
+                let base = format!("{}{to}{}", &stem[..at], &stem[at + from.len()..]);
+                out.extend(
+                    endings
+                        .iter()
+                        .filter(|e| e.len() == 2)
+                        .map(|e| format!("{base}{e}")),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The headwords a lower-cased word may be a form of, likeliest first: the word itself,
+/// its singular, then the lemma its ending suggests. Spanish: a feminine adjective's
+/// masculine (`pública` → `público`), a verb's infinitive from its past, imperfect,
+/// participle, present or reflexive forms (`firmó` → `firmar`, `conocía` → `conocer`,
+/// `convertirse` → `convertir`), written with or without accents; English: a verb's from its
+/// past or `-ing` forms (`added` → `add`, `located` → `locate`, `making` → `make`). Guesses
+/// that are no headword cost a look-up each; one that is a headword of another meaning is
+/// the price of a rule, which the reviewed list of frequent words keeps in check.
+fn lemmas(lang: Lang, word: &str) -> Vec<String> {
+    /// Spanish endings and the infinitive (or masculine) endings they may stand for.
+    const ES: &[(&str, &[&str])] = &[
+        ("yó", &["ir"]),
+        ("ió", &["er", "ir"]),
+        ("io", &["er", "ir"]),
+        ("ó", &["ar"]),
+        ("aron", &["ar"]),
+        ("ieron", &["er", "ir"]),
+        ("aban", &["ar"]),
+        ("aba", &["ar"]),
+        ("ían", &["er", "ir"]),
+        ("ian", &["er", "ir"]),
+        ("ía", &["er", "ir"]),
+        ("ia", &["er", "ir"]),
+        ("ado", &["ar"]),
+        ("ada", &["ado", "ar"]),
+        ("ido", &["er", "ir"]),
+        ("ida", &["ido", "er", "ir"]),
+        ("arse", &["ar"]),
+        ("erse", &["er"]),
+        ("irse", &["ir"]),
+        ("an", &["ar"]),
+        ("en", &["er", "ir"]),
+        ("a", &["o", "ar"]),
+        ("e", &["er", "ir"]),
+        ("o", &["ar"]),
+    ];
+    const EN: &[(&str, &[&str])] = &[
+        ("ied", &["y"]),
+        ("ed", &["e", "", "-"]),
+        ("ing", &["", "e", "-"]),
+    ];
+    let mut singular = Vec::with_capacity(3);
+    if lang == Lang::En
+        && let Some(stem) = word.strip_suffix("ies")
+    {
+        singular.push(format!("{stem}y"));
+    }
+    if let Some(stem) = word.strip_suffix('s') {
+        singular.push(stem.to_string());
+    }
+    if let Some(stem) = word.strip_suffix("es") {
+        singular.push(stem.to_string());
+    }
+    let rules = match lang {
+        Lang::Es => ES,
+        Lang::En => EN,
+        _ => &[],
+    };
+    let mut out = vec![word.to_string()];
+    out.extend(singular.iter().cloned());
+    for form in std::iter::once(word).chain(singular.iter().map(String::as_str)) {
+        // Every ending that applies, the longest first (`anunció`: `-ió`, then `-ó`).
+        for (suffix, endings) in rules {
+            let Some(stem) = form.strip_suffix(suffix) else {
+                continue;
+            };
+            if stem.chars().count() < 2 {
+                continue;
+            }
+            for ending in *endings {
+                match *ending {
+                    // `stopped` → `stop`: a doubled last consonant undone.
+                    "-" => {
+                        let mut chars = stem.chars();
+                        if let (Some(a), Some(b)) = (chars.next_back(), chars.next_back())
+                            && a == b
+                        {
+                            out.push(chars.as_str().to_string() + &a.to_string());
+                        }
+                    }
+                    ending => out.push(format!("{stem}{ending}")),
+                }
+            }
+            if lang == Lang::Es {
+                out.extend(changed_stems(stem, suffix, endings));
+            }
+        }
+    }
+    out
 }
 
 impl Direction {
@@ -225,7 +351,8 @@ fn compile(es_en: &str, en_es: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// One direction's word list analysed: translations by headword (folded) and by stem, empty
+/// One direction's word list analysed: translations by headword (lower-cased; also without
+/// its accents, unless that is another headword) and by stem, empty
 /// lists left out.
 #[cfg(test)]
 fn analyse(
@@ -260,13 +387,24 @@ fn analyse(
             .split('|')
             .filter_map(|t| Terms::new(t.trim(), &target))
             .collect();
-        let word = by_word.entry(fold(headword)).or_default();
+        let word = by_word.entry(headword.to_lowercase()).or_default();
         translations.iter().for_each(|t| add(word, t));
         let stem = by_stem.entry(stems[0].clone()).or_default();
         translations.iter().for_each(|t| add(stem, t));
     }
     by_word.retain(|_, v| !v.is_empty());
     by_stem.retain(|_, v| !v.is_empty());
+    // A headword typed without its accents (`articulacion`) finds it, unless that is a
+    // headword of its own (`ano` is not `año`).
+    let mut unaccented = std::collections::BTreeMap::<String, Vec<Terms>>::new();
+    for (headword, list) in &by_word {
+        let folded = fold(headword);
+        if !by_word.contains_key(&folded) {
+            let entry = unaccented.entry(folded).or_default();
+            list.iter().for_each(|t| add(entry, t));
+        }
+    }
+    by_word.extend(unaccented);
     (by_word, by_stem)
 }
 
@@ -330,8 +468,9 @@ mod tests {
         assert_eq!(agency[0].display, "agencia");
         let water = d.translations(Lang::Es, &es.terms("agua")[0]);
         assert_eq!(water[0].display, "water");
-        assert!(d.knows(Lang::En, &en.terms("river")));
-        assert!(!d.knows(Lang::En, &en.terms("zxqw")));
+        assert!(d.knows(Lang::En, "river", &en.terms("river")));
+        assert!(!d.knows(Lang::En, "zxqw", &en.terms("zxqw")));
+        assert!(d.knows(Lang::Es, "años", &es.stem_variants("años")));
         assert!(d.translations(Lang::Pt, "agua").is_empty());
     }
 
@@ -353,5 +492,21 @@ mod tests {
         assert_eq!(shown("agencias"), ["agency"]);
         // A word the dictionary lacks (a verb form) still goes by its stem.
         assert!(!shown("articulaban").is_empty());
+        // Accents tell headwords apart: `año` is a year, never `ano` (anus), which it
+        // folds and stems to; `años` by its singular.
+        assert_eq!(shown("año"), ["year"]);
+        assert_eq!(shown("Años"), ["year"]);
+        assert_eq!(shown("ano"), ["anus"]);
+        // Verb forms by their infinitive, with the stem's vowel changed back where it was.
+        assert_eq!(shown("firmó"), ["sign"]);
+        assert_eq!(shown("murió")[0], "die");
+        assert!(
+            shown("pueden").contains(&"be able to".to_string()),
+            "{:?}",
+            shown("pueden")
+        );
+        assert_eq!(shown("pública"), ["public"]);
+        // No vulgar sense for a word that has none (`data/dictionary/register.tsv`).
+        assert_eq!(shown("burro"), ["donkey"]);
     }
 }

@@ -538,7 +538,11 @@ impl Engine {
                 message: format!("the range ends ({to}) before it starts ({from})"),
             });
         }
-        let node = query::parse(&request.query)?;
+        let mut node = query::parse(&request.query)?;
+        // While typing, the last word is unfinished, unless a blank follows it.
+        if request.typing && !request.query.ends_with(char::is_whitespace) {
+            node = node.typing();
+        }
         let response = self.search_node(request, &node, started)?;
         // An exact phrase that nothing contains: its words, in any order and form, rather
         // than no result at all (and the response says so).
@@ -549,14 +553,11 @@ impl Engine {
             let mut loosened = self.search_node(request, &loose, started)?;
             if loosened.total > 0 {
                 // The words that search something (`ley`, `agua`), not the stop words.
+                let lang = Cues::of(&request.query).lang;
                 let expansions = phrases.into_iter().map(|phrase| Expansion {
                     rule: Rule::Phrase,
                     from: format!("\"{phrase}\""),
-                    to: phrase
-                        .split_whitespace()
-                        .filter(|w| !self.analyzers.is_stop_word(w))
-                        .map(str::to_string)
-                        .collect(),
+                    to: self.analyzers.phrase_words(lang, &phrase),
                 });
                 loosened.expanded.splice(0..0, expansions);
                 return Ok(loosened);

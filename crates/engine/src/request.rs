@@ -160,6 +160,10 @@ pub struct SearchRequest {
     /// edition of the same report, a lesson quoted in several places) is listed in that
     /// hit's `duplicates` instead of as a hit of its own.
     pub dedupe: bool,
+    /// Made while the user types: the query's last word, unless a blank follows it, is the
+    /// start of a word (matching the words that begin with it), not a word to translate or
+    /// correct.
+    pub typing: bool,
 }
 
 impl Default for SearchRequest {
@@ -174,6 +178,7 @@ impl Default for SearchRequest {
             expand: true,
             group: true,
             dedupe: true,
+            typing: false,
         }
     }
 }

@@ -301,9 +301,11 @@
 
   // ---- Searching ---------------------------------------------------------------------
 
-  // Skips a search identical to the one shown (Back from a document), unless forced.
-  async function search(force) {
-    const query = apiQuery(state);
+  // Skips a search identical to the one shown (Back from a document), unless forced. A
+  // search made while typing says so: the word being typed is the start of a word
+  // (`regio`: región, regional), not one to translate or correct.
+  async function search(force, typing) {
+    const query = apiQuery(state) + (typing ? "&typing=true" : "");
     if (!force && query === lastQuery && lastResponse && !searchController) return;
     lastQuery = query;
     if (searchController) searchController.abort();
@@ -358,7 +360,7 @@
     debounceTimer = window.setTimeout(() => {
       state.page = 1;
       saveUrl(false);
-      search();
+      search(false, true);
     }, DEBOUNCE_MS);
   }
 

@@ -92,6 +92,12 @@ pub struct SearchParams {
     /// its own.
     #[param(default = true)]
     pub dedupe: Option<bool>,
+    /// A search made while the user types (the page's live search): the query's last word,
+    /// unless a blank follows it, is the start of a word and matches the words that begin
+    /// with it (`regio`: región, regional), without being translated or corrected; default
+    /// false.
+    #[param(default = false)]
+    pub typing: Option<bool>,
 }
 
 /// The facets asked for: a list of names, or one string of comma-separated names.
@@ -168,7 +174,7 @@ pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 pub(crate) const ONE_STRING_IN_JSON: [&str; 1] = ["facets"];
 
 /// The names the query string and the JSON body accept.
-pub const PARAMETERS: [&str; 16] = [
+pub const PARAMETERS: [&str; 17] = [
     "q",
     "region",
     "institution",
@@ -185,6 +191,7 @@ pub const PARAMETERS: [&str; 16] = [
     "expand",
     "group",
     "dedupe",
+    "typing",
 ];
 
 fn bad(name: &str, value: &str, expected: &str) -> ApiError {
@@ -257,6 +264,7 @@ impl SearchParams {
                 "expand" if !blank => params.expand = Some(boolean(name, &value)?),
                 "group" if !blank => params.group = Some(boolean(name, &value)?),
                 "dedupe" if !blank => params.dedupe = Some(boolean(name, &value)?),
+                "typing" if !blank => params.typing = Some(boolean(name, &value)?),
                 _ => {}
             }
         }
@@ -399,6 +407,7 @@ impl SearchParams {
             expand: self.expand.unwrap_or(true),
             group: self.group.unwrap_or(true),
             dedupe: self.dedupe.unwrap_or(true),
+            typing: self.typing.unwrap_or(false),
         })
     }
 }

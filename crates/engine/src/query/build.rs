@@ -32,6 +32,9 @@ use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
 use crate::tables::Tables;
 use crate::{Error, FacetName, Result};
 
+/// Most words a word still being typed stands for (see [`QueryBuilder::prefix`]).
+pub(crate) const MAX_COMPLETIONS: usize = 16;
+
 /// The analyzers a query is read with.
 #[derive(Debug, Clone)]
 pub(crate) struct Analyzers {
@@ -70,6 +73,28 @@ impl Analyzers {
     /// list).
     pub fn is_stop_word(&self, word: &str) -> bool {
         self.es.is_stop_word(word) || self.en.is_stop_word(word)
+    }
+
+    /// Whether a word is a stop word of the query's language `lang`; of Spanish or English
+    /// when the query does not tell which it is written in. So `son` is searched in "the
+    /// son of Zeus", and `who` in "¿quién es Doctor Who?".
+    pub fn is_stop_word_of(&self, lang: Option<Lang>, word: &str) -> bool {
+        match lang {
+            Some(lang) => self.stemmed(lang).is_stop_word(word),
+            None => self.is_stop_word(word),
+        }
+    }
+
+    /// The words of a quoted phrase that search something when it is searched as its words
+    /// (what the `phrase` rule reports): without the punctuation typed around them, nor
+    /// the stop words of the query's language `lang`.
+    pub fn phrase_words(&self, lang: Option<Lang>, phrase: &str) -> Vec<String> {
+        phrase
+            .split_whitespace()
+            .map(bare)
+            .filter(|w| !w.is_empty() && !self.is_stop_word_of(lang, w))
+            .map(str::to_string)
+            .collect()
     }
 }
 
@@ -143,6 +168,13 @@ impl QueryBuilder<'_> {
                     return Ok(self.compound(word, &parts, false));
                 }
                 let query = self.word(word, true);
+                if let Some(q) = &query {
+                    self.typed.push((bare(word).to_string(), q.box_clone()));
+                }
+                Ok(query)
+            }
+            Node::Prefix(word) => {
+                let query = self.prefix(word)?;
                 if let Some(q) = &query {
                     self.typed.push((bare(word).to_string(), q.box_clone()));
                 }
@@ -311,12 +343,7 @@ impl QueryBuilder<'_> {
         self.expansions.push(Expansion {
             rule: Rule::Phrase,
             from: format!("\"{phrase}\""),
-            to: words
-                .iter()
-                .map(|w| bare(w))
-                .filter(|w| !w.is_empty() && !self.is_stop_word(w))
-                .map(str::to_string)
-                .collect(),
+            to: self.analyzers.phrase_words(self.cues.lang, phrase),
         });
         Node::Seq(
             words
@@ -329,14 +356,9 @@ impl QueryBuilder<'_> {
         )
     }
 
-    /// Whether a word is a stop word of the query's language; of Spanish or English (the
-    /// languages with a stop list) when the query does not tell which it is written in. So
-    /// `son` is searched in "the son of Zeus", and `who` in "¿quién es Doctor Who?".
+    /// Whether a word is a stop word of the query's language ([`Analyzers::is_stop_word_of`]).
     fn is_stop_word(&self, word: &str) -> bool {
-        match self.cues.lang {
-            Some(lang) => self.analyzers.stemmed(lang).is_stop_word(word),
-            None => self.analyzers.is_stop_word(word),
-        }
+        self.analyzers.is_stop_word_of(self.cues.lang, word)
     }
 
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
@@ -588,8 +610,8 @@ impl QueryBuilder<'_> {
             let es = self.analyzers.es.stem_variants(word);
             let en = self.analyzers.en.terms(word);
             let from = match (
-                dictionary.knows(Lang::Es, &es),
-                dictionary.knows(Lang::En, &en),
+                dictionary.knows(Lang::Es, word, &es),
+                dictionary.knows(Lang::En, word, &en),
             ) {
                 (true, false) => Some(Lang::Es),
                 (false, true) => Some(Lang::En),
@@ -599,7 +621,12 @@ impl QueryBuilder<'_> {
                     continue;
                 }
             };
-            let Some(from) = from else { continue };
+            // A word only the other language's dictionary knows, in a query whose language
+            // is clear, is a name or a loanword (`larger` is not Spanish `largar`, `usa` in
+            // a Spanish query is not `USA`): not translated.
+            let Some(from) = from.filter(|&f| guess.is_none_or(|g| g == f)) else {
+                continue;
+            };
             let stems = if from == Lang::Es { &es } else { &en };
             let folded = fold(word);
             // A name (capitalised inside a sentence: `Manning`, `Panthers`) is translated
@@ -776,6 +803,81 @@ impl QueryBuilder<'_> {
         distinct(found.into_iter().map(|(_, _, t)| t))
             .into_iter()
             .take(MAX_CANDIDATES)
+            .collect()
+    }
+
+    /// The start of a word still being typed: the index's words that begin with it (the
+    /// most frequent first), each searched as it is written, neither translated nor
+    /// corrected, since it is not yet a word. Too short a start, a stop word, or one no word
+    /// begins with is searched as a word.
+    fn prefix(&mut self, word: &str) -> Result<Option<Box<dyn Query>>> {
+        const MIN_PREFIX_CHARS: usize = 3;
+        let exact = self.analyzers.exact.terms(word);
+        let [prefix] = exact.as_slice() else {
+            return Ok(self.word(word, true));
+        };
+        if prefix.chars().count() < MIN_PREFIX_CHARS || self.is_stop_word(bare(word)) {
+            return Ok(self.word(word, true));
+        }
+        let completions = self.completions(prefix);
+        if completions.is_empty() {
+            return Ok(self.word(word, true));
+        }
+        let alternatives = completions
+            .iter()
+            .map(|c| {
+                self.highlight.exact.insert(c.clone());
+                self.exact_term(c)
+            })
+            .collect();
+        Ok(Some(Box::new(DisjunctionMaxQuery::new(alternatives))))
+    }
+
+    /// The words of the index's text that begin with `prefix` (folded), the most frequent
+    /// first, at most [`MAX_COMPLETIONS`]; a word that is the prefix itself comes first.
+    fn completions(&self, prefix: &str) -> Vec<String> {
+        /// Words read from each segment's dictionary at most, so a short start over a large
+        /// index costs a bounded time.
+        const MAX_READ: usize = 20_000;
+        let mut high = prefix.as_bytes().to_vec();
+        if let Some(last) = high.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        let field = self.fields.body.exact;
+        let mut found: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&high)
+                .into_stream()
+            else {
+                continue;
+            };
+            let mut read = 0;
+            while read < MAX_READ && stream.advance() {
+                read += 1;
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut found: Vec<(String, u64)> = found.into_iter().collect();
+        found.sort_by(|a, b| {
+            (b.0 == prefix)
+                .cmp(&(a.0 == prefix))
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
+        found
+            .into_iter()
+            .take(MAX_COMPLETIONS)
+            .map(|(t, _)| t)
             .collect()
     }
 

@@ -54,6 +54,9 @@ pub enum Node {
     Word(String),
     /// Words that must appear together, in order.
     Phrase(String),
+    /// The start of a word still being typed (the last word of a search made while typing):
+    /// matches the words that begin with it.
+    Prefix(String),
     /// A metadata filter.
     Filter(FieldFilter),
     /// Any of the children.
@@ -81,6 +84,34 @@ pub struct Clause {
 }
 
 impl Node {
+    /// The same query with its last word taken as the start of a word still being typed,
+    /// when the query ends in a plain or required word (`agencia regio`, `cusco OR piu`);
+    /// unchanged otherwise (a phrase, a filter, an excluded word).
+    pub fn typing(self) -> Node {
+        match self {
+            Node::Word(w) => Node::Prefix(w),
+            Node::Or(mut nodes) => {
+                if let Some(last) = nodes.pop() {
+                    nodes.push(last.typing());
+                }
+                Node::Or(nodes)
+            }
+            Node::Seq(mut clauses) => {
+                if let Some(last) = clauses.pop() {
+                    clauses.push(match last.occur {
+                        Occur::MustNot => last,
+                        occur => Clause {
+                            occur,
+                            node: last.node.typing(),
+                        },
+                    });
+                }
+                Node::Seq(clauses)
+            }
+            node => node,
+        }
+    }
+
     /// The query with its phrases (those not excluded) loosened into their words, with the
     /// phrases that were; `None` when it has none. For a query whose exact phrase matches
     /// nothing: the same words, in any order and form, usually still find something.
@@ -465,7 +496,7 @@ impl fmt::Display for Node {
     /// The query written back in the query language, normalised.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Node::Word(w) => f.write_str(w),
+            Node::Word(w) | Node::Prefix(w) => f.write_str(w),
             Node::Phrase(p) => write!(f, "\"{p}\""),
             Node::Filter(filter) => match filter {
                 FieldFilter::Region(v) => write!(f, "region:{}", quoted(v)),
@@ -504,7 +535,7 @@ impl fmt::Display for Node {
                     }
                     // `+(3)`: a sign written before a digit would read as the number's.
                     let signed_number = clause.occur != Occur::Should
-                        && matches!(&clause.node, Node::Word(w) if w.starts_with(|c: char| c.is_ascii_digit()));
+                        && matches!(&clause.node, Node::Word(w) | Node::Prefix(w) if w.starts_with(|c: char| c.is_ascii_digit()));
                     match &clause.node {
                         Node::Seq(_) | Node::Or(_) => write!(f, "({})", clause.node)?,
                         node if signed_number => write!(f, "({node})")?,
@@ -537,6 +568,43 @@ mod tests {
 
     fn err(q: &str) -> String {
         parse(q).unwrap_err().to_string()
+    }
+
+    /// The last clause of a query typed so far.
+    fn typing_last(q: &str) -> Clause {
+        match parse(q).unwrap().typing() {
+            Node::Seq(mut clauses) => clauses.pop().unwrap(),
+            node => panic!("{q:?}: {node:?}"),
+        }
+    }
+
+    #[test]
+    fn the_last_word_typed_is_a_prefix() {
+        let prefix = |w: &str| Node::Prefix(w.into());
+        assert_eq!(typing_last("agencia regio").node, prefix("regio"));
+        assert_eq!(typing_last("agencia +regio").occur, Occur::Must);
+        assert_eq!(typing_last("agencia +regio").node, prefix("regio"));
+        assert_eq!(
+            typing_last("cusco OR piu").node,
+            Node::Or(vec![Node::Word("cusco".into()), prefix("piu")])
+        );
+        // Only the last word; a phrase, a filter or an excluded word stays as it is.
+        let Node::Seq(clauses) = parse("agencia regio").unwrap().typing() else {
+            unreachable!()
+        };
+        assert_eq!(clauses[0].node, Node::Word("agencia".into()));
+        for q in [
+            "agencia \"regional\"",
+            "agencia -regio",
+            "agencia region:piura",
+        ] {
+            assert_eq!(parse(q).unwrap().typing(), parse(q).unwrap(), "{q}");
+        }
+        // Written back, the query reads as typed.
+        assert_eq!(
+            parse("agencia regio").unwrap().typing().to_string(),
+            "agencia regio"
+        );
     }
 
     #[test]
