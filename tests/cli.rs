@@ -244,6 +244,43 @@ fn human_output_shows_hits_snippets_and_facets() {
 }
 
 #[test]
+fn show_labels_the_parts_of_a_lesson() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    // A lesson of a note, whose text holds its parts without their labels.
+    let note = w.ok(&["show", "notas.biobio-articulacion:l1"]);
+    let lesson = note
+        .split("▶ [notas.biobio-articulacion:l1]")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{note}"));
+    let lesson = lesson.split("\n[").next().unwrap();
+    for expected in [
+        "\nContext: En la región, las mesas sin mandato dejaban de reunirse",
+        "\nLesson: La articulación interinstitucional dura cuando tiene un mandato formal",
+        "\nRecommendation: Formalizar el mandato de la mesa",
+    ] {
+        assert!(lesson.contains(expected), "{expected:?} in {lesson}");
+    }
+    // A lesson record: its fields, labelled in the order the brief quotes them.
+    let out = w.ok(&["show", "lec-1"]);
+    let body = out.split("lecciones.jsonl:1\n").nth(1).unwrap();
+    assert_eq!(
+        body,
+        "Lesson: Una agencia con financiamiento mixto resiste mejor los cambios de gobierno.\n\n\
+         Context: La corporación combina fondos públicos y privados.\n\n\
+         Recommendation: Buscar aportes privados desde el primer año.\n",
+        "{out}"
+    );
+    // A note's passage that is not a lesson has no labels.
+    let section = note
+        .split("[notas.biobio-articulacion:p2]")
+        .nth(1)
+        .and_then(|rest| rest.split(['[', '▶']).next())
+        .unwrap_or_else(|| panic!("{note}"));
+    assert!(section.contains("secretaría técnica"), "{section}");
+    assert!(!section.contains("Lesson:"), "{section}");
+}
+
+#[test]
 fn show_prints_a_document_and_its_passages() {
     let w = Workspace::indexed("tests/fixtures/corpus");
     let out = w.ok(&["show", "notas.biobio-articulacion:l1"]);
@@ -962,3 +999,4 @@ fn eval_measures_with_and_without_expansion_and_prints_a_json_summary() {
     assert_eq!(plain["expand"], false);
     assert_eq!(plain["ndcg_at_10"], 0.0, "{plain:#}");
 }
+
