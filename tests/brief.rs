@@ -192,9 +192,17 @@ fn options_date_from_the_environment_output_file_and_errors() {
     let html = std::fs::read_to_string(&file).expect("the brief file");
     assert!(html.starts_with("<!doctype html>") && html.contains("@page { size: A4;"));
 
-    // No lesson matches: a brief that says so, not an error.
-    let md = brief_ok(&workspace, &["zarandaja"]);
+    // No lesson matches: a brief that says so, and status 1 with a line on standard error
+    // that says so too, so that a script does not pass it on as a finding.
+    let output = brief(&workspace, &["zarandaja"]);
+    assert_eq!(output.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&output.stdout);
     assert!(md.contains("Ninguna lección coincide"), "{md}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("no lesson found for \"zarandaja\""),
+        "{stderr}"
+    );
 
     for (args, words) in [
         (&["x", "--format", "pdf"][..], &["pdf"][..]),

@@ -221,7 +221,7 @@ fn filters_and_facet_counts() {
 #[test]
 fn human_output_shows_hits_snippets_and_facets() {
     let w = Workspace::indexed("tests/fixtures/corpus");
-    let out = w.ok(&["search", "financiamiento", "mixto"]);
+    let out = w.ok(&["search", "financiamiento", "mixto", "--facets"]);
     assert!(
         out.starts_with("3 results for \"financiamiento mixto\", showing 1–3"),
         "{out}"
@@ -240,6 +240,56 @@ fn human_output_shows_hits_snippets_and_facets() {
     assert!(
         out.contains("Facets:\n  country:     Chile (3)\n  region:      Chile/Coquimbo (3), Chile/Biobío (1)\n"),
         "{out}"
+    );
+}
+
+/// The sample corpus has some 130 topics: a search prints none of them unless asked, the
+/// most frequent with `--facets`, every one with `--facets all`.
+#[test]
+fn facets_are_printed_only_when_asked_and_cut_to_the_top_values() {
+    let w = Workspace::indexed("corpus");
+    let plain = w.ok(&["search", "agencia"]);
+    assert!(!plain.contains("Facets:"), "{plain}");
+    assert!(!plain.contains("topic:"), "{plain}");
+
+    let topics = w.json(&["search", "agencia"])["facets"]["topic"]
+        .as_object()
+        .unwrap()
+        .len();
+    assert!(topics > 20, "{topics} topics");
+    let facet_line = |out: &str, name: &str| -> String {
+        out.lines()
+            .find(|l| l.starts_with(&format!("  {name}:")))
+            .unwrap_or_else(|| panic!("no {name} line in {out}"))
+            .to_string()
+    };
+    let top = w.ok(&["search", "agencia", "--facets"]);
+    assert!(top.contains("\nFacets:\n"), "{top}");
+    let line = facet_line(&top, "topic");
+    let more = format!(", … and {} more", topics - 8);
+    assert!(line.ends_with(&more), "{line}");
+    assert_eq!(line.matches("), ").count(), 8, "{line}");
+    // The most frequent first.
+    let counts: Vec<u64> = line
+        .split("), ")
+        .filter_map(|v| v.rsplit_once(" (")?.1.trim_end_matches(')').parse().ok())
+        .collect();
+    assert!(counts.windows(2).all(|c| c[0] >= c[1]), "{line}");
+    // A facet with few values is printed whole.
+    let kinds = facet_line(&top, "kind");
+    assert!(!kinds.contains("more"), "{kinds}");
+
+    let all = w.ok(&["search", "agencia", "--facets", "all"]);
+    let line = facet_line(&all, "topic");
+    assert!(!line.contains("more"), "{line}");
+    assert_eq!(line.matches("), ").count() + 1, topics, "{line}");
+    // `--facets` takes no other value: a query word after it is refused, not swallowed.
+    let out = w.run(&["search", "--facets", "agencia"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid value 'agencia' for '--facets"),
+        "{err}"
     );
 }
 
@@ -278,6 +328,81 @@ fn show_labels_the_parts_of_a_lesson() {
         .unwrap_or_else(|| panic!("{note}"));
     assert!(section.contains("secretaría técnica"), "{section}");
     assert!(!section.contains("Lesson:"), "{section}");
+}
+
+#[test]
+fn a_brief_without_lessons_says_so_on_stderr_and_exits_1() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let out = w.run(&["brief", "xylofono", "--date", "2024-05-02"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        "no lesson found for \"xylofono\"; no passage of the index matches: xylofono\n"
+    );
+    // The brief is written all the same, saying so.
+    let brief = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        brief.contains("Ninguna lección coincide con esta búsqueda."),
+        "{brief}"
+    );
+    // Words the index holds, but no lesson under these filters.
+    let out = w.run(&["brief", "articulación", "--region", "Cusco", "-o", "b.md"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        "no lesson found for \"articulación\" [region: Cusco]\n"
+    );
+    assert!(w.dir.path().join("b.md").exists());
+    let out = w.run(&["brief", "articulación"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_query_may_start_with_an_exclusion_and_options_still_parse() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let excluded = w.json(&["search", "-café", "agencia"]);
+    assert_eq!(excluded["query"], "-café agencia");
+    assert_eq!(excluded, {
+        let same = w.ok(&["search", "--json", "--", "-café", "agencia"]);
+        let mut same: Value = serde_json::from_str(&same).unwrap();
+        same["took_ms"] = excluded["took_ms"].clone();
+        same
+    });
+    let all = w.json(&["search", "agencia"]);
+    assert!(
+        excluded["total"].as_u64() < all["total"].as_u64(),
+        "{excluded:#} {all:#}"
+    );
+    // Options before and after the query, short and long, are options.
+    let r = w.json(&[
+        "search", "-n", "1", "-café", "agencia", "--region", "Coquimbo",
+    ]);
+    assert_eq!(r["query"], "-café agencia");
+    assert_eq!(r["hits"].as_array().unwrap().len(), 1, "{r:#}");
+    assert_eq!(r["hits"][0]["regions"][0], "Coquimbo", "{r:#}");
+    // An unknown option is an error wherever it is, with the option it resembles.
+    for args in [
+        &["search", "--regoin", "Coquimbo", "agencia"][..],
+        &["search", "agencia", "--regoin", "Coquimbo"],
+        &["brief", "--regoin", "Coquimbo", "agencia"],
+    ] {
+        let out = w.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("unexpected argument '--regoin' found"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("'--region'"), "{args:?}: {err}");
+    }
+    // The same for a brief.
+    let out = w.run(&["brief", "-café", "articulación", "--date", "2024-05-02"]);
+    assert!(out.status.success(), "{out:?}");
+    let brief = String::from_utf8_lossy(&out.stdout);
+    assert!(brief.contains("café articulación"), "{brief}");
 }
 
 #[test]
