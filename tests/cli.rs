@@ -1,5 +1,16 @@
 //! The `minga` binary as a user runs it: index a corpus folder, search it, show documents,
 //! on the small fixture corpus and on the shipped sample corpus.
+//!
+//! The README's examples of the command line are what the binary prints on the sample
+//! corpus. After a change to that output that is meant, rewrite them with
+//!
+//! ```sh
+//! MINGA_UPDATE_README=1 cargo test --test cli readme
+//! ```
+//!
+//! and read the diff before committing it.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -1125,3 +1136,132 @@ fn eval_measures_with_and_without_expansion_and_prints_a_json_summary() {
     assert_eq!(plain["ndcg_at_10"], 0.0, "{plain:#}");
 }
 
+/// An example of the README: a `$ minga …` line of a `text` block and the lines under it, up
+/// to the next `$ ` line or the end of the block.
+struct Example {
+    /// The command's arguments, after `minga`.
+    args: Vec<String>,
+    /// The README's lines of output: `lines[output.start..output.end]`.
+    output: std::ops::Range<usize>,
+}
+
+/// The command-line examples of a README's `text` blocks.
+fn readme_examples(lines: &[&str]) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    let mut in_text_block = false;
+    for (n, line) in lines.iter().enumerate() {
+        if line.starts_with("```") {
+            in_text_block = *line == "```text";
+            continue;
+        }
+        if !in_text_block {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ minga ") {
+            examples.push(Example {
+                args: shell_words(command),
+                output: n + 1..n + 1,
+            });
+        } else if line.starts_with("$ ") {
+            // Another program's command ends the example before it.
+        } else if let Some(example) = examples.last_mut().filter(|e| e.output.end == n) {
+            example.output.end = n + 1;
+        }
+    }
+    examples
+}
+
+/// Splits a command line as a shell does for words, single quotes and double quotes (no
+/// escapes, variables or globs: the README's examples need none).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    assert!(quote.is_none(), "an unclosed quote in {line:?}");
+    words.extend(word);
+    words
+}
+
+/// Output with what changes from run to run written the same way: a search's time, `(6.1
+/// ms)`, as `(… ms)`.
+fn steady(output: &str) -> String {
+    output
+        .lines()
+        .map(|line| match line.rsplit_once(" (") {
+            Some((head, tail))
+                if tail
+                    .strip_suffix(" ms)")
+                    .is_some_and(|t| t.parse::<f64>().is_ok()) =>
+            {
+                format!("{head} (… ms)")
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each `$ minga …` example of the README, run on the sample corpus, prints what the README
+/// shows under it (its time aside). `MINGA_UPDATE_README=1` writes what it prints instead.
+#[test]
+fn readme_examples_are_what_the_binary_prints() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = readme.split('\n').collect();
+    let examples = readme_examples(&lines);
+    assert!(examples.len() >= 3, "{} examples", examples.len());
+    let w = Workspace::indexed("corpus");
+    let update = std::env::var_os("MINGA_UPDATE_README").is_some();
+    let mut rewritten: Vec<String> = Vec::new();
+    let mut copied = 0;
+    for example in &examples {
+        let args: Vec<&str> = example.args.iter().map(String::as_str).collect();
+        let printed = w.ok(&args);
+        let printed = printed.strip_suffix('\n').unwrap_or(&printed);
+        let shown = lines[example.output.clone()].join("\n");
+        let difference = support::first_difference(&steady(&shown), &steady(printed));
+        if update {
+            rewritten.extend(
+                lines[copied..example.output.start]
+                    .iter()
+                    .map(|l| l.to_string()),
+            );
+            // An example that only took another time is left as it is.
+            rewritten.push(
+                if difference.is_some() {
+                    printed
+                } else {
+                    &shown
+                }
+                .to_string(),
+            );
+            copied = example.output.end;
+            continue;
+        }
+        if let Some(difference) = difference {
+            panic!(
+                "`minga {}` (README.md line {}) prints other than the README shows, \
+                 {difference}\n(if the change is meant: MINGA_UPDATE_README=1 cargo test \
+                 --test cli readme)",
+                args.join(" "),
+                example.output.start
+            );
+        }
+    }
+    if update {
+        rewritten.extend(lines[copied..].iter().map(|l| l.to_string()));
+        std::fs::write(&path, rewritten.join("\n")).unwrap();
+    }
+}
