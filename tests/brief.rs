@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use support::{Workspace, copy_dir};
+use support::{Workspace, copy_dir, first_difference};
 
 /// The brief's date in every test, so that outputs are reproducible.
 const DATE: &str = "2024-05-02";
@@ -88,34 +88,13 @@ fn assert_golden(name: &str, actual: &str) {
             path.display()
         )
     });
-    if expected == actual {
-        return;
+    if let Some(difference) = first_difference(&expected, actual) {
+        panic!(
+            "{name} differs from {} {difference}\n\
+             (if the change is meant: MINGA_UPDATE_GOLDEN=1 cargo test --test brief)",
+            path.display()
+        );
     }
-    let expected_lines: Vec<&str> = expected.split('\n').collect();
-    let actual_lines: Vec<&str> = actual.split('\n').collect();
-    let first = expected_lines
-        .iter()
-        .zip(&actual_lines)
-        .position(|(e, a)| e != a)
-        .unwrap_or(expected_lines.len().min(actual_lines.len()));
-    let show = |lines: &[&str]| {
-        lines
-            .iter()
-            .enumerate()
-            .skip(first.saturating_sub(2))
-            .take(8)
-            .map(|(i, l)| format!("{:>5} | {l:?}", i + 1))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    panic!(
-        "{name} differs from {} from line {}.\n--- expected\n{}\n--- actual\n{}\n\
-         (if the change is meant: MINGA_UPDATE_GOLDEN=1 cargo test --test brief)",
-        path.display(),
-        first + 1,
-        show(&expected_lines),
-        show(&actual_lines)
-    );
 }
 
 #[test]
@@ -192,9 +171,17 @@ fn options_date_from_the_environment_output_file_and_errors() {
     let html = std::fs::read_to_string(&file).expect("the brief file");
     assert!(html.starts_with("<!doctype html>") && html.contains("@page { size: A4;"));
 
-    // No lesson matches: a brief that says so, not an error.
-    let md = brief_ok(&workspace, &["zarandaja"]);
+    // No lesson matches: a brief that says so, and status 1 with a line on standard error
+    // that says so too, so that a script does not pass it on as a finding.
+    let output = brief(&workspace, &["zarandaja"]);
+    assert_eq!(output.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&output.stdout);
     assert!(md.contains("Ninguna lección coincide"), "{md}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("no lesson found for \"zarandaja\""),
+        "{stderr}"
+    );
 
     for (args, words) in [
         (&["x", "--format", "pdf"][..], &["pdf"][..]),

@@ -1,5 +1,16 @@
 //! The `minga` binary as a user runs it: index a corpus folder, search it, show documents,
 //! on the small fixture corpus and on the shipped sample corpus.
+//!
+//! The README's examples of the command line are what the binary prints on the sample
+//! corpus. After a change to that output that is meant, rewrite them with
+//!
+//! ```sh
+//! MINGA_UPDATE_README=1 cargo test --test cli readme
+//! ```
+//!
+//! and read the diff before committing it.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -221,7 +232,7 @@ fn filters_and_facet_counts() {
 #[test]
 fn human_output_shows_hits_snippets_and_facets() {
     let w = Workspace::indexed("tests/fixtures/corpus");
-    let out = w.ok(&["search", "financiamiento", "mixto"]);
+    let out = w.ok(&["search", "financiamiento", "mixto", "--facets"]);
     assert!(
         out.starts_with("3 results for \"financiamiento mixto\", showing 1–3"),
         "{out}"
@@ -241,6 +252,168 @@ fn human_output_shows_hits_snippets_and_facets() {
         out.contains("Facets:\n  country:     Chile (3)\n  region:      Chile/Coquimbo (3), Chile/Biobío (1)\n"),
         "{out}"
     );
+}
+
+/// The sample corpus has some 130 topics: a search prints none of them unless asked, the
+/// most frequent with `--facets`, every one with `--facets all`.
+#[test]
+fn facets_are_printed_only_when_asked_and_cut_to_the_top_values() {
+    let w = Workspace::indexed("corpus");
+    let plain = w.ok(&["search", "agencia"]);
+    assert!(!plain.contains("Facets:"), "{plain}");
+    assert!(!plain.contains("topic:"), "{plain}");
+
+    let topics = w.json(&["search", "agencia"])["facets"]["topic"]
+        .as_object()
+        .unwrap()
+        .len();
+    assert!(topics > 20, "{topics} topics");
+    let facet_line = |out: &str, name: &str| -> String {
+        out.lines()
+            .find(|l| l.starts_with(&format!("  {name}:")))
+            .unwrap_or_else(|| panic!("no {name} line in {out}"))
+            .to_string()
+    };
+    let top = w.ok(&["search", "agencia", "--facets"]);
+    assert!(top.contains("\nFacets:\n"), "{top}");
+    let line = facet_line(&top, "topic");
+    let more = format!(", … and {} more", topics - 8);
+    assert!(line.ends_with(&more), "{line}");
+    assert_eq!(line.matches("), ").count(), 8, "{line}");
+    // The most frequent first.
+    let counts: Vec<u64> = line
+        .split("), ")
+        .filter_map(|v| v.rsplit_once(" (")?.1.trim_end_matches(')').parse().ok())
+        .collect();
+    assert!(counts.windows(2).all(|c| c[0] >= c[1]), "{line}");
+    // A facet with few values is printed whole.
+    let kinds = facet_line(&top, "kind");
+    assert!(!kinds.contains("more"), "{kinds}");
+
+    let all = w.ok(&["search", "agencia", "--facets", "all"]);
+    let line = facet_line(&all, "topic");
+    assert!(!line.contains("more"), "{line}");
+    assert_eq!(line.matches("), ").count() + 1, topics, "{line}");
+    // `--facets` takes no other value: a query word after it is refused, not swallowed.
+    let out = w.run(&["search", "--facets", "agencia"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid value 'agencia' for '--facets"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_labels_the_parts_of_a_lesson() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    // A lesson of a note, whose text holds its parts without their labels.
+    let note = w.ok(&["show", "notas.biobio-articulacion:l1"]);
+    let lesson = note
+        .split("▶ [notas.biobio-articulacion:l1]")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{note}"));
+    let lesson = lesson.split("\n[").next().unwrap();
+    for expected in [
+        "\nContext: En la región, las mesas sin mandato dejaban de reunirse",
+        "\nLesson: La articulación interinstitucional dura cuando tiene un mandato formal",
+        "\nRecommendation: Formalizar el mandato de la mesa",
+    ] {
+        assert!(lesson.contains(expected), "{expected:?} in {lesson}");
+    }
+    // A lesson record: its fields, labelled in the order the brief quotes them.
+    let out = w.ok(&["show", "lec-1"]);
+    let body = out.split("lecciones.jsonl:1\n").nth(1).unwrap();
+    assert_eq!(
+        body,
+        "Lesson: Una agencia con financiamiento mixto resiste mejor los cambios de gobierno.\n\n\
+         Context: La corporación combina fondos públicos y privados.\n\n\
+         Recommendation: Buscar aportes privados desde el primer año.\n",
+        "{out}"
+    );
+    // A note's passage that is not a lesson has no labels.
+    let section = note
+        .split("[notas.biobio-articulacion:p2]")
+        .nth(1)
+        .and_then(|rest| rest.split(['[', '▶']).next())
+        .unwrap_or_else(|| panic!("{note}"));
+    assert!(section.contains("secretaría técnica"), "{section}");
+    assert!(!section.contains("Lesson:"), "{section}");
+}
+
+#[test]
+fn a_brief_without_lessons_says_so_on_stderr_and_exits_1() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let out = w.run(&["brief", "xylofono", "--date", "2024-05-02"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        "no lesson found for \"xylofono\"; no passage of the index matches: xylofono\n"
+    );
+    // The brief is written all the same, saying so.
+    let brief = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        brief.contains("Ninguna lección coincide con esta búsqueda."),
+        "{brief}"
+    );
+    // Words the index holds, but no lesson under these filters.
+    let out = w.run(&["brief", "articulación", "--region", "Cusco", "-o", "b.md"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        "no lesson found for \"articulación\" [region: Cusco]\n"
+    );
+    assert!(w.dir.path().join("b.md").exists());
+    let out = w.run(&["brief", "articulación"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_query_may_start_with_an_exclusion_and_options_still_parse() {
+    let w = Workspace::indexed("tests/fixtures/corpus");
+    let excluded = w.json(&["search", "-café", "agencia"]);
+    assert_eq!(excluded["query"], "-café agencia");
+    assert_eq!(excluded, {
+        let same = w.ok(&["search", "--json", "--", "-café", "agencia"]);
+        let mut same: Value = serde_json::from_str(&same).unwrap();
+        same["took_ms"] = excluded["took_ms"].clone();
+        same
+    });
+    let all = w.json(&["search", "agencia"]);
+    assert!(
+        excluded["total"].as_u64() < all["total"].as_u64(),
+        "{excluded:#} {all:#}"
+    );
+    // Options before and after the query, short and long, are options.
+    let r = w.json(&[
+        "search", "-n", "1", "-café", "agencia", "--region", "Coquimbo",
+    ]);
+    assert_eq!(r["query"], "-café agencia");
+    assert_eq!(r["hits"].as_array().unwrap().len(), 1, "{r:#}");
+    assert_eq!(r["hits"][0]["regions"][0], "Coquimbo", "{r:#}");
+    // An unknown option is an error wherever it is, with the option it resembles.
+    for args in [
+        &["search", "--regoin", "Coquimbo", "agencia"][..],
+        &["search", "agencia", "--regoin", "Coquimbo"],
+        &["brief", "--regoin", "Coquimbo", "agencia"],
+    ] {
+        let out = w.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("unexpected argument '--regoin' found"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("'--region'"), "{args:?}: {err}");
+    }
+    // The same for a brief.
+    let out = w.run(&["brief", "-café", "articulación", "--date", "2024-05-02"]);
+    assert!(out.status.success(), "{out:?}");
+    let brief = String::from_utf8_lossy(&out.stdout);
+    assert!(brief.contains("café articulación"), "{brief}");
 }
 
 #[test]
@@ -961,4 +1134,134 @@ fn eval_measures_with_and_without_expansion_and_prints_a_json_summary() {
     let plain = eval(&["--no-expand"]);
     assert_eq!(plain["expand"], false);
     assert_eq!(plain["ndcg_at_10"], 0.0, "{plain:#}");
+}
+
+/// An example of the README: a `$ minga …` line of a `text` block and the lines under it, up
+/// to the next `$ ` line or the end of the block.
+struct Example {
+    /// The command's arguments, after `minga`.
+    args: Vec<String>,
+    /// The README's lines of output: `lines[output.start..output.end]`.
+    output: std::ops::Range<usize>,
+}
+
+/// The command-line examples of a README's `text` blocks.
+fn readme_examples(lines: &[&str]) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    let mut in_text_block = false;
+    for (n, line) in lines.iter().enumerate() {
+        if line.starts_with("```") {
+            in_text_block = *line == "```text";
+            continue;
+        }
+        if !in_text_block {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ minga ") {
+            examples.push(Example {
+                args: shell_words(command),
+                output: n + 1..n + 1,
+            });
+        } else if line.starts_with("$ ") {
+            // Another program's command ends the example before it.
+        } else if let Some(example) = examples.last_mut().filter(|e| e.output.end == n) {
+            example.output.end = n + 1;
+        }
+    }
+    examples
+}
+
+/// Splits a command line as a shell does for words, single quotes and double quotes (no
+/// escapes, variables or globs: the README's examples need none).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    assert!(quote.is_none(), "an unclosed quote in {line:?}");
+    words.extend(word);
+    words
+}
+
+/// Output with what changes from run to run written the same way: a search's time, `(6.1
+/// ms)`, as `(… ms)`.
+fn steady(output: &str) -> String {
+    output
+        .lines()
+        .map(|line| match line.rsplit_once(" (") {
+            Some((head, tail))
+                if tail
+                    .strip_suffix(" ms)")
+                    .is_some_and(|t| t.parse::<f64>().is_ok()) =>
+            {
+                format!("{head} (… ms)")
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each `$ minga …` example of the README, run on the sample corpus, prints what the README
+/// shows under it (its time aside). `MINGA_UPDATE_README=1` writes what it prints instead.
+#[test]
+fn readme_examples_are_what_the_binary_prints() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = readme.split('\n').collect();
+    let examples = readme_examples(&lines);
+    assert!(examples.len() >= 3, "{} examples", examples.len());
+    let w = Workspace::indexed("corpus");
+    let update = std::env::var_os("MINGA_UPDATE_README").is_some();
+    let mut rewritten: Vec<String> = Vec::new();
+    let mut copied = 0;
+    for example in &examples {
+        let args: Vec<&str> = example.args.iter().map(String::as_str).collect();
+        let printed = w.ok(&args);
+        let printed = printed.strip_suffix('\n').unwrap_or(&printed);
+        let shown = lines[example.output.clone()].join("\n");
+        let difference = support::first_difference(&steady(&shown), &steady(printed));
+        if update {
+            rewritten.extend(
+                lines[copied..example.output.start]
+                    .iter()
+                    .map(|l| l.to_string()),
+            );
+            // An example that only took another time is left as it is.
+            rewritten.push(
+                if difference.is_some() {
+                    printed
+                } else {
+                    &shown
+                }
+                .to_string(),
+            );
+            copied = example.output.end;
+            continue;
+        }
+        if let Some(difference) = difference {
+            panic!(
+                "`minga {}` (README.md line {}) prints other than the README shows, \
+                 {difference}\n(if the change is meant: MINGA_UPDATE_README=1 cargo test \
+                 --test cli readme)",
+                args.join(" "),
+                example.output.start
+            );
+        }
+    }
+    if update {
+        rewritten.extend(lines[copied..].iter().map(|l| l.to_string()));
+        std::fs::write(&path, rewritten.join("\n")).unwrap();
+    }
 }

@@ -9,15 +9,16 @@ use anyhow::Context;
 use minga_brief::Format;
 use minga_brief::search::lessons_only;
 use minga_core::{Date, Lang};
-use minga_engine::{DEFAULT_LIMIT, Filters, SearchRequest, Sort};
+use minga_engine::{DEFAULT_LIMIT, Filters, SearchRequest, SearchResponse, Sort};
 
-use super::IndexDir;
+use super::search::scope;
+use super::{IndexDir, QueryWords};
+use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The query, as for `minga search`; empty: every lesson the filters let through.
-    #[arg(value_name = "QUERY", num_args = 0..)]
-    pub query: Vec<String>,
+    #[command(flatten)]
+    pub query: QueryWords,
     #[command(flatten)]
     pub index: IndexDir,
     /// Only this region or country (repeat for several: any of them).
@@ -71,7 +72,7 @@ pub struct Args {
 impl Args {
     fn request(&self) -> SearchRequest {
         lessons_only(SearchRequest {
-            query: self.query.join(" "),
+            query: self.query.text(),
             filters: Filters {
                 regions: self.region.clone(),
                 institutions: self.institution.clone(),
@@ -96,13 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(date) => date,
         None => Date::today(),
     };
-    let brief = minga_brief::search::brief(
-        &engine,
-        &args.request(),
-        args.title.clone(),
-        generated,
-        args.ui,
-    )?;
+    let request = args.request();
+    let brief =
+        minga_brief::search::brief(&engine, &request, args.title.clone(), generated, args.ui)?;
     let text = args.format.render(&brief);
     match &args.output {
         Some(path) => std::fs::write(path, text)
@@ -118,7 +115,45 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    if brief.lessons.is_empty() {
+        // The brief is written all the same (its scope says what was searched); the status
+        // and the line on standard error keep a script from passing it on as a finding.
+        let response = engine.search(&request)?;
+        eprintln!("{}", no_lesson_found(&request, &response));
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `minga brief` says when no lesson matches: the query and filters, the words that
+/// match nothing in the index, and a spelling the index knows.
+fn no_lesson_found(request: &SearchRequest, response: &SearchResponse) -> String {
+    let mut out = if request.query.trim().is_empty() {
+        "no lesson found".to_string()
+    } else {
+        format!("no lesson found for {:?}", terminal::clean(&request.query))
+    };
+    // Lessons only is how a brief searches, not a filter its user set.
+    let filters = Filters {
+        kinds: Vec::new(),
+        ..request.filters.clone()
+    };
+    out.push_str(&scope(&filters));
+    if !response.unmatched.is_empty() {
+        let words: Vec<_> = response
+            .unmatched
+            .iter()
+            .map(|w| terminal::clean(w))
+            .collect();
+        out.push_str(&format!(
+            "; no passage of the index matches: {}",
+            words.join(", ")
+        ));
+    }
+    if let Some(suggestion) = &response.suggestion {
+        out.push_str(&format!("\ndid you mean: {}", terminal::clean(suggestion)));
+    }
+    out
 }
 
 /// An interface language: Spanish or English (the brief has labels in no other).

@@ -11,9 +11,11 @@ pub mod serve;
 pub mod show;
 pub mod snapshot;
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use minga_engine::Engine;
 
 /// Where the index lives; every command takes it.
@@ -51,4 +53,85 @@ pub struct CorpusDir {
         value_name = "DIR"
     )]
     pub dir: PathBuf,
+}
+
+/// The words of a query, as `minga search` and `minga brief` take them.
+///
+/// The first word is an argument of its own that takes values starting with `-`, so that a
+/// query opening with an exclusion needs no `--` (`minga search -lima agencia`): clap gives
+/// it a word starting with `-` only when no short option of the command is spelt by all of
+/// its letters (`-n 5` stays `--limit 5`). The other words take no such values, so that
+/// options after the query (`agencia --region Cusco`) are options, and an unknown one is an
+/// error.
+#[derive(Debug, Clone, clap::Args)]
+pub struct QueryWords {
+    #[arg(value_name = "QUERY", hide = true, allow_hyphen_values = true, value_parser = FirstWord)]
+    first: Option<String>,
+    /// The query: words, "exact phrases", -exclusions, OR, (groups), region:… kind:… date:…
+    /// (a word starting with `-` after the first: quoted with the others, or after `--`).
+    /// Empty: everything the filters let through.
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    rest: Vec<String>,
+}
+
+impl QueryWords {
+    /// The query as one string, its words joined by spaces.
+    pub fn text(&self) -> String {
+        let words: Vec<&str> = self
+            .first
+            .iter()
+            .chain(&self.rest)
+            .map(String::as_str)
+            .collect();
+        words.join(" ")
+    }
+}
+
+/// Parses the first word of a query, refusing what can only be a mistyped option: clap hands
+/// an unknown `--option` to the argument that takes values starting with `-`, and no query
+/// word starts with `--`. The error is clap's own for an unknown argument, with the option
+/// it was likely meant to be.
+#[derive(Debug, Clone, Copy)]
+struct FirstWord;
+
+impl clap::builder::TypedValueParser for FirstWord {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let Some(word) = value.to_str() else {
+            return Err(clap::Error::new(ErrorKind::InvalidUtf8).with_cmd(cmd));
+        };
+        let Some(name) = word.strip_prefix("--") else {
+            return Ok(word.to_string());
+        };
+        let mut error = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(cmd);
+        error.insert(
+            ContextKind::InvalidArg,
+            ContextValue::String(word.to_string()),
+        );
+        // The closest option by Jaro similarity, above clap's own threshold for suggestions.
+        let name = name.split('=').next().unwrap_or(name);
+        let closest = cmd
+            .get_arguments()
+            .filter_map(clap::Arg::get_long)
+            .map(|long| (strsim::jaro(name, long), long))
+            .filter(|(similarity, _)| *similarity > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, long)) = closest {
+            error.insert(
+                ContextKind::SuggestedArg,
+                ContextValue::String(format!("--{long}")),
+            );
+        }
+        error.insert(
+            ContextKind::Usage,
+            ContextValue::StyledStr(cmd.clone().render_usage()),
+        );
+        Err(error)
+    }
 }

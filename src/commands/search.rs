@@ -4,17 +4,17 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use minga_core::{Date, DateSource, Kind, Lang, SourceRef};
-use minga_engine::{ExpansionRule, FacetName, Filters, SearchRequest, SearchResponse, Sort};
+use minga_engine::{
+    ExpansionRule, FacetCounts, FacetName, Filters, SearchRequest, SearchResponse, Sort,
+};
 
-use super::IndexDir;
+use super::{IndexDir, QueryWords};
 use crate::terminal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The query: words, "exact phrases", -exclusions, OR, (groups), region:… kind:… date:…
-    /// (quote it, or put it after `--`, when it starts with `-`).
-    #[arg(value_name = "QUERY", num_args = 0..)]
-    pub query: Vec<String>,
+    #[command(flatten)]
+    pub query: QueryWords,
     #[command(flatten)]
     pub index: IndexDir,
     /// Only this region or country (repeat for several: any of them).
@@ -61,15 +61,32 @@ pub struct Args {
     /// several documents), instead of one hit that lists where else it appears.
     #[arg(long)]
     pub all_copies: bool,
-    /// Print the full response as JSON.
+    /// End with the counts of each facet (region, institution, kind…) among the results: its
+    /// most frequent values, or every value with `--facets all`.
+    #[arg(long, value_name = "all", num_args = 0..=1, default_missing_value = "top")]
+    pub facets: Option<FacetValues>,
+    /// Print the full response as JSON (with every facet's counts).
     #[arg(long)]
     pub json: bool,
 }
 
+/// How many values of each facet `--facets` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FacetValues {
+    /// The [`TOP_FACET_VALUES`] most frequent, then how many more there are.
+    Top,
+    /// Every value.
+    All,
+}
+
+/// Values of a facet `--facets` prints before "… and N more": enough to see where the
+/// results are, few enough that a facet of 130 topics stays one short line.
+pub const TOP_FACET_VALUES: usize = 8;
+
 impl Args {
     pub fn request(&self) -> SearchRequest {
         SearchRequest {
-            query: self.query.join(" "),
+            query: self.query.text(),
             filters: Filters {
                 regions: self.region.clone(),
                 institutions: self.institution.clone(),
@@ -83,7 +100,12 @@ impl Args {
             sort: self.sort,
             offset: self.offset,
             limit: self.limit,
-            facets: FacetName::ALL.to_vec(),
+            // Counting facets costs time: only when they are shown.
+            facets: if self.json || self.facets.is_some() {
+                FacetName::ALL.to_vec()
+            } else {
+                Vec::new()
+            },
             expand: !self.no_expand,
             group: !self.no_group,
             dedupe: !self.all_copies,
@@ -101,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         terminal::emit(&render(
             &response,
             &args.request().filters,
+            args.facets,
             terminal::colour(),
         ))?;
     }
@@ -119,13 +142,8 @@ pub fn source_line(source: &SourceRef) -> String {
     out
 }
 
-fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
-    let mut out = String::new();
-    let shown = if r.hits.is_empty() {
-        String::new()
-    } else {
-        format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
-    };
+/// The filters of a search as ` [region: biobio; kind: lesson]`, empty without filters.
+pub fn scope(filters: &Filters) -> String {
     let mut scope = Vec::new();
     if !filters.is_empty() {
         for (name, values) in [
@@ -152,11 +170,26 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
             scope.push(format!("to {to}"));
         }
     }
-    let scope = if scope.is_empty() {
+    if scope.is_empty() {
         String::new()
     } else {
-        format!(" [{}]", scope.join("; "))
+        format!(" [{}]", terminal::clean(&scope.join("; ")))
+    }
+}
+
+fn render(
+    r: &SearchResponse,
+    filters: &Filters,
+    facets: Option<FacetValues>,
+    colour: bool,
+) -> String {
+    let mut out = String::new();
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
     };
+    let scope = scope(filters);
     let _ = writeln!(
         out,
         "{} result{} for {:?}{scope}{shown} ({:.1} ms)",
@@ -271,7 +304,7 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
             )
         );
     }
-    if !r.facets.is_empty() && r.total > 0 {
+    if let Some(shown) = facets.filter(|_| r.total > 0) {
         let _ = writeln!(out, "\nFacets:");
         for facet in FacetName::ALL {
             let Some(counts) = r.facets.get(facet.as_str()) else {
@@ -280,16 +313,33 @@ fn render(r: &SearchResponse, filters: &Filters, colour: bool) -> String {
             if counts.is_empty() {
                 continue;
             }
-            let mut counts: Vec<_> = counts.iter().collect();
-            counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            let values: Vec<String> = counts.iter().map(|(v, c)| format!("{v} ({c})")).collect();
             let _ = writeln!(
                 out,
                 "  {:<12} {}",
                 format!("{facet}:"),
-                terminal::clean(&values.join(", "))
+                terminal::clean(&facet_values(counts, shown))
             );
         }
     }
     out
+}
+
+/// A facet's values with their counts, the most frequent first (ties in the order of their
+/// names), cut at [`TOP_FACET_VALUES`] unless every value is asked for.
+fn facet_values(counts: &FacetCounts, shown: FacetValues) -> String {
+    let mut counts: Vec<_> = counts.iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let keep = match shown {
+        FacetValues::Top => TOP_FACET_VALUES,
+        FacetValues::All => counts.len(),
+    };
+    let mut values: Vec<String> = counts
+        .iter()
+        .take(keep)
+        .map(|(value, count)| format!("{value} ({count})"))
+        .collect();
+    if counts.len() > keep {
+        values.push(format!("… and {} more", counts.len() - keep));
+    }
+    values.join(", ")
 }

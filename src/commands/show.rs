@@ -51,10 +51,57 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let label = format!("{marker}[{}] {} {heading}", p.id, p.kind.as_str());
         let _ = writeln!(out, "{}", terminal::bold(label.trim_end(), colour));
         let _ = writeln!(out, "{}", terminal::dim(&source_line(&p.source), colour));
-        let _ = writeln!(out, "{}", terminal::clean_lines(p.text.trim()));
+        let _ = writeln!(out, "{}", passage_text(p, colour));
     }
     terminal::emit(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A passage's text for a terminal, a lesson's parts labelled where each starts in it: the
+/// text holds them as paragraphs (with a record's narrative, if any), their labels dropped.
+/// A part the text does not hold is added after it.
+fn passage_text(p: &Passage, colour: bool) -> String {
+    let text = p.text.trim();
+    let Some(parts) = &p.lesson else {
+        return terminal::clean_lines(text).into_owned();
+    };
+    let parts = [
+        ("Lesson", Some(parts.lesson.as_str())),
+        ("Context", parts.context.as_deref()),
+        ("Recommendation", parts.recommendation.as_deref()),
+    ];
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for (label, part) in parts {
+        let Some(part) = part.map(str::trim).filter(|part| !part.is_empty()) else {
+            continue;
+        };
+        match text.find(part) {
+            Some(start) => found.push((start, start + part.len(), label)),
+            None => missing.push((label, part)),
+        }
+    }
+    found.sort_unstable();
+    let mut out = String::new();
+    let (mut from, mut covered) = (0, 0);
+    for (start, end, label) in found {
+        // A part inside another (a lesson that is the whole text) keeps the outer label.
+        if start < covered {
+            continue;
+        }
+        out.push_str(&terminal::clean_lines(&text[from..start]));
+        out.push_str(&terminal::bold(&format!("{label}:"), colour));
+        out.push(' ');
+        (from, covered) = (start, end);
+    }
+    out.push_str(&terminal::clean_lines(&text[from..]));
+    for (label, part) in missing {
+        out.push_str("\n\n");
+        out.push_str(&terminal::bold(&format!("{label}:"), colour));
+        out.push(' ');
+        out.push_str(&terminal::clean_lines(part));
+    }
+    out
 }
 
 fn metadata(p: &Passage, parent: &str) -> String {

@@ -329,3 +329,34 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Opt
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Where `actual` first differs from `expected`: the line, and a few lines of each from just
+/// before it, quoted so that spaces show; `None` when they are equal.
+pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
+    if expected == actual {
+        return None;
+    }
+    let expected_lines: Vec<&str> = expected.split('\n').collect();
+    let actual_lines: Vec<&str> = actual.split('\n').collect();
+    let first = expected_lines
+        .iter()
+        .zip(&actual_lines)
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected_lines.len().min(actual_lines.len()));
+    let show = |lines: &[&str]| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(first.saturating_sub(2))
+            .take(8)
+            .map(|(i, l)| format!("{:>5} | {l:?}", i + 1))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Some(format!(
+        "from line {}.\n--- expected\n{}\n--- actual\n{}",
+        first + 1,
+        show(&expected_lines),
+        show(&actual_lines)
+    ))
+}
