@@ -103,18 +103,26 @@ impl Dictionary {
     /// it is a form of ([`lemmas`]: `agencias` → `agencia`, `agencies` → `agency`, `pública`
     /// → `público`, `firmó` → `firmar`, `added` → `add`), when the dictionary has that word;
     /// otherwise those of the headwords sharing one of its `stems` (`articulación` alone,
-    /// not also `articuladamente` and `articular`, when the user typed `articulacion`).
-    pub fn translations_of(&self, from: Lang, word: &str, stems: &[String]) -> Vec<Terms> {
+    /// not also `articuladamente` and `articular`, when the user typed `articulacion`). A
+    /// name (`Manning`) is looked up as itself or its singular, never as a form of another
+    /// word (`man`), and with no `stems`.
+    pub fn translations_of(
+        &self,
+        from: Lang,
+        word: &str,
+        stems: &[String],
+        name: bool,
+    ) -> Vec<Terms> {
         let Some(direction) = self.direction(from) else {
             return Vec::new();
         };
         // As written first (`año` is not `ano`), then without its accents (`articulacion`).
         let lower = word.to_lowercase();
         let folded = fold(word);
-        lemmas(from, &lower)
+        lemmas(from, &lower, !name)
             .into_iter()
             .chain(if folded != lower {
-                lemmas(from, &folded)
+                lemmas(from, &folded, !name)
             } else {
                 Vec::new()
             })
@@ -133,7 +141,7 @@ impl Dictionary {
     pub fn knows(&self, lang: Lang, word: &str, stems: &[String]) -> bool {
         self.direction(lang).is_some_and(|d| {
             stems.iter().any(|s| d.by_stem.contains_key(s))
-                || lemmas(lang, &word.to_lowercase())
+                || lemmas(lang, &word.to_lowercase(), true)
                     .iter()
                     .any(|w| d.by_word.contains_key(w))
         })
@@ -172,14 +180,14 @@ fn changed_stems(stem: &str, suffix: &str, endings: &[&str]) -> Vec<String> {
 }
 
 /// The headwords a lower-cased word may be a form of, likeliest first: the word itself,
-/// its singular, then the lemma its ending suggests. Spanish: a feminine adjective's
+/// its singular, then (with `inflections`) the lemma its ending suggests. Spanish: a feminine adjective's
 /// masculine (`pública` → `público`), a verb's infinitive from its past, imperfect,
 /// participle, present or reflexive forms (`firmó` → `firmar`, `conocía` → `conocer`,
 /// `convertirse` → `convertir`), written with or without accents; English: a verb's from its
 /// past or `-ing` forms (`added` → `add`, `located` → `locate`, `making` → `make`). Guesses
 /// that are no headword cost a look-up each; one that is a headword of another meaning is
 /// the price of a rule, which the reviewed list of frequent words keeps in check.
-fn lemmas(lang: Lang, word: &str) -> Vec<String> {
+fn lemmas(lang: Lang, word: &str, inflections: bool) -> Vec<String> {
     /// Spanish endings and the infinitive (or masculine) endings they may stand for.
     const ES: &[(&str, &[&str])] = &[
         ("yó", &["ir"]),
@@ -231,6 +239,9 @@ fn lemmas(lang: Lang, word: &str) -> Vec<String> {
     };
     let mut out = vec![word.to_string()];
     out.extend(singular.iter().cloned());
+    if !inflections {
+        return out;
+    }
     for form in std::iter::once(word).chain(singular.iter().map(String::as_str)) {
         // Every ending that applies, the longest first (`anunció`: `-ió`, then `-ó`).
         for (suffix, endings) in rules {
@@ -479,7 +490,7 @@ mod tests {
         let d = Dictionary::shipped();
         let es = Analyzer::stemmed(Lang::Es);
         let shown = |word: &str| -> Vec<String> {
-            d.translations_of(Lang::Es, word, &es.stem_variants(word))
+            d.translations_of(Lang::Es, word, &es.stem_variants(word), false)
                 .into_iter()
                 .map(|t| t.display)
                 .collect()

@@ -631,13 +631,10 @@ impl QueryBuilder<'_> {
             let folded = fold(word);
             // A name (capitalised inside a sentence: `Manning`, `Panthers`) is translated
             // only as the word it is (`Germany`, `Queen`), never by a headword that merely
-            // shares its stem (`Manning` is not `man`).
-            let stems: &[String] = if self.cues.names.contains(&folded) {
-                &[]
-            } else {
-                stems
-            };
-            let translations = dictionary.translations_of(from, word, stems);
+            // shares its stem or that it could be a form of (`Manning` is not `man`).
+            let name = self.cues.names.contains(&folded);
+            let stems: &[String] = if name { &[] } else { stems };
+            let translations = dictionary.translations_of(from, word, stems, name);
             let mut alternatives = Vec::new();
             let mut shown = Vec::new();
             // Only Spanish and English have a dictionary, each of the other.
