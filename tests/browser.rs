@@ -73,20 +73,43 @@ fn screenshot(tab: &Tab, name: &str) -> PathBuf {
     path
 }
 
+/// The page of a server over a fresh index of the shipped corpus, open in a headless
+/// Chromium; each part lives as long as the test holds it.
+struct Page {
+    tab: std::sync::Arc<Tab>,
+    server: support::ServerProcess,
+    _browser: headless_chrome::Browser,
+    _profile: tempfile::TempDir,
+    _workspace: Workspace,
+}
+
+impl Page {
+    fn open() -> Page {
+        let workspace = Workspace::new();
+        workspace.index();
+        let server = workspace.serve(&[]);
+        let profile = tempfile::tempdir().expect("a browser profile folder");
+        let browser = launch(profile.path());
+        let tab = browser.new_tab().expect("a tab");
+        tab.set_default_timeout(WAIT);
+        tab.navigate_to(&server.url("/"))
+            .and_then(|t| t.wait_until_navigated())
+            .expect("open the page");
+        Page {
+            tab,
+            server,
+            _browser: browser,
+            _profile: profile,
+            _workspace: workspace,
+        }
+    }
+}
+
 #[test]
 fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
-    let workspace = Workspace::new();
-    workspace.index();
-    let server = workspace.serve(&[]);
-    let profile = tempfile::tempdir().expect("a browser profile folder");
-    let browser = launch(profile.path());
-    let tab = browser.new_tab().expect("a tab");
-    tab.set_default_timeout(WAIT);
-
     // The page opens in Spanish with an empty search.
-    tab.navigate_to(&server.url("/"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open the page");
+    let page = Page::open();
+    let (tab, server) = (page.tab.clone(), &page.server);
     wait_until(
         tab.as_ref(),
         "the first results",
@@ -380,11 +403,12 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
     assert!(tab.get_url().contains("ui=en"), "{}", tab.get_url());
 
-    // An invalid query shows the server's message.
+    // An invalid query, searched (while typing, an unclosed quote is not yet an error),
+    // shows what is wrong in the page's language.
     js(
         &tab,
         "(() => { const q = document.getElementById('q'); q.value = '\"agencia'; \
-           q.dispatchEvent(new Event('input')); })()",
+           q.dispatchEvent(new Event('input')); q.form.requestSubmit(); })()",
     );
     wait_until(
         &tab,
@@ -393,7 +417,8 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
     let error = js_string(&tab, "document.getElementById('error').textContent");
     assert!(
-        error.contains("The query is not valid") && error.contains("column"),
+        error.contains("The query is not valid")
+            && error.contains("At column 1: this quote is never closed"),
         "{error}"
     );
 
@@ -544,4 +569,83 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "the filters are not folded on a narrow screen"
     );
     screenshot(&tab, "phone.png");
+}
+
+/// A script telling whether the element with this id takes room on the page.
+fn shown(id: &str) -> String {
+    format!("document.getElementById('{id}').getClientRects().length > 0")
+}
+
+#[test]
+fn typing_an_unclosed_quote_an_error_and_an_empty_result() {
+    let page = Page::open();
+    let tab = page.tab.clone();
+    tab.wait_for_element("#q")
+        .and_then(|input| input.click().map(|_| ()))
+        .expect("focus the search box");
+
+    // While typing, a quote not yet closed is not an error: the words found so far are
+    // shown, the one being typed as the start of a word.
+    tab.type_str("\"agencia reg")
+        .expect("type an unclosed quote");
+    wait_until(
+        &tab,
+        "results for the words typed so far",
+        "document.getElementById('error').hidden \
+         && document.querySelectorAll('#hits .hit').length > 0 \
+         && [...document.querySelectorAll('#hits .snippet mark')]\
+            .some(m => m.textContent.toLowerCase().startsWith('reg'))",
+    );
+    screenshot(&tab, "typing-unclosed-quote.png");
+
+    // Searched as it stands (Enter), it is an error, said in Spanish with the column
+    // marked in the query; no result, pager, export or facet of an earlier search stays.
+    tab.press_key("Enter").expect("press Enter");
+    wait_until(
+        &tab,
+        "the error in Spanish",
+        "!document.getElementById('error').hidden \
+         && document.getElementById('error').textContent.includes('En la columna 1:') \
+         && document.getElementById('error').textContent.includes('estas comillas no se cierran')",
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#error .error-query mark').textContent"
+        ),
+        "\""
+    );
+    for hidden in ["pager", "export", "facets"] {
+        assert_eq!(
+            js(&tab, &shown(hidden)),
+            Value::Bool(false),
+            "#{hidden} is shown beside the error"
+        );
+    }
+    assert_eq!(
+        js(&tab, "document.querySelectorAll('#hits .hit').length"),
+        Value::from(0)
+    );
+    screenshot(&tab, "query-error.png");
+
+    // A search that finds nothing: no export, no pager; the empty state says so.
+    js(
+        &tab,
+        "(() => { const q = document.getElementById('q'); q.value = 'xylofono'; \
+           q.dispatchEvent(new Event('input')); })()",
+    );
+    tab.press_key("Enter").expect("press Enter");
+    wait_until(
+        &tab,
+        "the empty state",
+        "document.getElementById('error').hidden && !document.getElementById('empty').hidden",
+    );
+    for hidden in ["pager", "export"] {
+        assert_eq!(
+            js(&tab, &shown(hidden)),
+            Value::Bool(false),
+            "#{hidden} is shown for an empty result"
+        );
+    }
+    screenshot(&tab, "empty-result.png");
 }

@@ -263,6 +263,12 @@ fn the_query_language_and_its_expansions_through_the_api() {
         "{:?}",
         rules(&typed)
     );
+    // A quote not yet closed is not yet an error while typing; searched, it is.
+    let (status, body) = get(&server, "/api/search?q=%22agencia%20reg&typing=true");
+    assert_eq!(status, 200, "{body:#}");
+    assert!(!hits(&body).is_empty(), "{body:#}");
+    let (status, _) = get(&server, "/api/search?q=%22agencia%20reg");
+    assert_eq!(status, 400);
     // A blank after the word: it is finished, and searched as typed.
     let (_, finished) = get(&server, "/api/search?q=agencia%20regio%20&typing=true");
     assert_eq!(rules(&finished), rules(&typed));

@@ -538,7 +538,13 @@ impl Engine {
                 message: format!("the range ends ({to}) before it starts ({from})"),
             });
         }
-        let mut node = query::parse(&request.query)?;
+        let mut node = match query::parse(&request.query) {
+            // While typing, a quote or parenthesis not yet closed is not yet an error.
+            Err(error) if request.typing => {
+                query::parse(&query::completed(&request.query)).map_err(|_| error)?
+            }
+            parsed => parsed?,
+        };
         // While typing, the last word is unfinished, unless a blank follows it.
         if request.typing && !request.query.ends_with(char::is_whitespace) {
             node = node.typing();

@@ -338,12 +338,54 @@
     }
   }
 
+  // What the server says is wrong with a query (in English), in the page's language: the
+  // parser's known messages, with the column they name; anything else as the server said it.
+  const QUERY_ERRORS = [
+    [/this quote is never closed/, "query_quote"],
+    [/this '\(' is never closed/, "query_paren"],
+    [/OR needs something on its left/, "query_or_left"],
+    [/OR needs something on its right/, "query_or_right"],
+    [/^invalid query: (\S+): needs a value/, "query_value"],
+    [/parentheses nest deeper/, "query_depth"],
+    [/the query is \d+ bytes long/, "query_long"],
+  ];
+
+  function queryErrorDetail(error) {
+    const message = error.message || "";
+    const column = /\(at column (\d+)\)$/.exec(message);
+    let text = message;
+    for (const [pattern, key] of QUERY_ERRORS) {
+      const found = pattern.exec(message);
+      if (found) {
+        text = t(key, { name: found[1] || "" });
+        break;
+      }
+    }
+    if (!column) return [el("p", { className: "error-message", text: text })];
+    // The query as typed, with the character the problem is at marked.
+    const chars = Array.from(state.q);
+    const at = Math.min(Number(column[1]) - 1, chars.length);
+    return [
+      el("p", {}, [t("errorAtColumn", { n: column[1] }) + " " + text]),
+      el("p", { className: "error-message error-query" }, [
+        chars.slice(0, at).join(""),
+        el("mark", { text: chars[at] || " " }),
+        chars.slice(at + 1).join(""),
+      ]),
+    ];
+  }
+
   function showError(error) {
     lastResponse = null;
+    const detail = error.code === "bad_query"
+      ? queryErrorDetail(error)
+      : [el("p", { className: "error-message", text: error.message || "" })];
     els.error.replaceChildren(
       el("p", { className: "error-title", text: t("error_" + error.code) !== "error_" + error.code ? t("error_" + error.code) : t("errorTitle") }),
-      el("p", { className: "error-message", text: error.message || "" }),
+      ...detail,
     );
+    // Nothing that belongs to an earlier search stays: its facets counted other results.
+    els.facets.hidden = true;
     els.error.hidden = false;
     els.hits.replaceChildren();
     els.empty.hidden = true;
@@ -374,6 +416,7 @@
 
   function renderResponse(response) {
     els.error.hidden = true;
+    els.facets.hidden = false;
     const total = response.total;
     const first = total === 0 ? 0 : response.offset + 1;
     const last = response.offset + response.hits.length;
@@ -400,7 +443,7 @@
     renderPager(response);
     renderFacets(response.facets || {});
     els.clear.hidden = !hasFilters(state);
-    renderExport();
+    renderExport(total);
   }
 
   // How the query was understood: the words that matched nothing in the whole index, a
@@ -437,12 +480,14 @@
     els.understood.hidden = parts.length === 0;
   }
 
-  // The export menu's links follow the search shown.
-  function renderExport() {
+  // The export menu's links follow the search shown; a search that found nothing has no
+  // brief to export.
+  function renderExport(total) {
     for (const link of els.exportMenu.querySelectorAll("a[data-format]")) {
       link.href = briefHref(state, link.dataset.format);
     }
-    els.exportMenu.hidden = false;
+    els.exportMenu.hidden = total === 0;
+    if (total === 0) els.exportMenu.open = false;
   }
 
   function closeExport(focusSummary) {

@@ -94,8 +94,8 @@ pub struct SearchParams {
     pub dedupe: Option<bool>,
     /// A search made while the user types (the page's live search): the query's last word,
     /// unless a blank follows it, is the start of a word and matches the words that begin
-    /// with it (`regio`: región, regional), without being translated or corrected; default
-    /// false.
+    /// with it (`regio`: región, regional), without being translated or corrected, and a
+    /// quote or parenthesis not yet closed is not an error; default false.
     #[param(default = false)]
     pub typing: Option<bool>,
 }

@@ -3,4 +3,6 @@
 pub(crate) mod build;
 mod parse;
 
-pub use parse::{Clause, FieldFilter, MAX_DEPTH, MAX_QUERY_BYTES, Node, Occur, QueryError, parse};
+pub use parse::{
+    Clause, FieldFilter, MAX_DEPTH, MAX_QUERY_BYTES, Node, Occur, QueryError, completed, parse,
+};

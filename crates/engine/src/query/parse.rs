@@ -160,6 +160,35 @@ impl Node {
     }
 }
 
+/// A query still being typed, made whole: a quote not yet closed is left out (its words are
+/// searched as they are typed, the last as the start of a word), parentheses not yet closed
+/// are closed, and an `OR` with nothing yet on its right is left out. What the user sees
+/// while typing `"agencia reg` or `(cusco OR` is then results, not an error.
+pub fn completed(input: &str) -> String {
+    let mut open_quote = None;
+    let mut depth = 0usize;
+    for (at, c) in input.char_indices() {
+        match c {
+            '"' => open_quote = if open_quote.is_some() { None } else { Some(at) },
+            '(' if open_quote.is_none() => depth += 1,
+            ')' if open_quote.is_none() => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let mut out = match open_quote {
+        Some(at) => format!("{}{}", &input[..at], &input[at + 1..]),
+        None => input.to_string(),
+    };
+    let kept = out.trim_end().len();
+    if let Some(rest) = out[..kept].strip_suffix("OR")
+        && (rest.is_empty() || rest.ends_with(char::is_whitespace) || rest.ends_with('('))
+    {
+        out.truncate(rest.len());
+    }
+    out.extend(std::iter::repeat_n(')', depth));
+    out
+}
+
 /// Parses a query. The empty query (or one of blanks) parses to an empty sequence, which
 /// matches every passage.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
@@ -576,6 +605,21 @@ mod tests {
             Node::Seq(mut clauses) => clauses.pop().unwrap(),
             node => panic!("{q:?}: {node:?}"),
         }
+    }
+
+    #[test]
+    fn a_query_being_typed_is_made_whole() {
+        assert_eq!(completed("\"agencia reg"), "agencia reg");
+        assert_eq!(completed("\"agencia\" \"reg"), "\"agencia\" reg");
+        assert_eq!(completed("(cusco OR"), "(cusco )");
+        assert_eq!(completed("cusco OR "), "cusco ");
+        assert_eq!(completed("(a (b"), "(a (b))");
+        assert_eq!(completed("CORE"), "CORE");
+        // Each made whole parses, as does what was whole already.
+        for q in ["\"agencia reg", "(cusco OR", "(a (b", "gobernanza"] {
+            parse(&completed(q)).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        }
+        assert_eq!(completed("\"agencia regional\""), "\"agencia regional\"");
     }
 
     #[test]
