@@ -569,6 +569,48 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "the filters are not folded on a narrow screen"
     );
     screenshot(&tab, "phone.png");
+
+    // With a filter on, the panel stays folded: its button counts the filters and the
+    // results, and the filter is a chip above the results that removes it.
+    tab.navigate_to(&server.url("/?q=lecciones&region=Chile%2FBiob%C3%ADo"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("a search with a filter on the phone");
+    wait_until(
+        &tab,
+        "the chip of the filter",
+        "document.querySelectorAll('#chips .chip').length === 1",
+    );
+    assert_eq!(
+        js(&tab, "document.getElementById('filters-panel').open"),
+        Value::Bool(false),
+        "a filter opened the folded panel"
+    );
+    let summary = js_string(
+        &tab,
+        "document.getElementById('filters-summary').textContent",
+    );
+    assert!(
+        summary.contains("1 activo") && summary.contains("resultado"),
+        "{summary:?}"
+    );
+    let chip = js_string(&tab, "document.querySelector('#chips .chip').textContent");
+    assert!(chip.contains("Biobío"), "{chip:?}");
+    // The first result is on the first screen, not below the filters.
+    let top = js(
+        &tab,
+        "document.querySelector('#hits .hit').getBoundingClientRect().top",
+    );
+    assert!(
+        top.as_f64().is_some_and(|y| y < 844.0),
+        "the first result is at {top}"
+    );
+    screenshot(&tab, "phone-filter.png");
+    js(&tab, "document.querySelector('#chips .chip').click()");
+    wait_until(
+        &tab,
+        "the filter removed",
+        "document.getElementById('chips').hidden && !location.search.includes('region=')",
+    );
 }
 
 /// A script telling whether the element with this id takes room on the page.
@@ -597,6 +639,25 @@ fn typing_an_unclosed_quote_an_error_and_an_empty_result() {
             .some(m => m.textContent.toLowerCase().startsWith('reg'))",
     );
     screenshot(&tab, "typing-unclosed-quote.png");
+
+    // A long facet (the topics) has a search box: typing in it keeps the values that
+    // contain what is typed, accents aside, and the focus stays in the box.
+    js(
+        &tab,
+        "document.querySelector('[data-facet-search=topic]').focus()",
+    );
+    tab.type_str("gober")
+        .expect("type in the topics' search box");
+    wait_until(
+        &tab,
+        "only the topics with the words typed",
+        "(() => { const labels = [...document.querySelectorAll('.facet-topic .facet-label')]\
+           .map(l => l.textContent); \
+           return labels.length > 0 && labels.every(l => l.toLowerCase().includes('gober')) \
+             && document.activeElement.dataset.facetSearch === 'topic'; })()",
+    );
+
+    js(&tab, "document.getElementById('q').focus()");
 
     // Searched as it stands (Enter), it is an error, said in Spanish with the column
     // marked in the query; no result, pager, export or facet of an earlier search stays.

@@ -26,6 +26,8 @@
     to: $("to"),
     facets: $("facets"),
     filtersPanel: $("filters-panel"),
+    filtersSummary: $("filters-summary"),
+    chips: $("chips"),
     clear: $("clear-filters"),
     results: $("results"),
     count: $("count"),
@@ -77,6 +79,10 @@
   let debounceTimer = null;
   let openedFrom = null; // the result link a document was opened from, to return focus
   const expanded = new Set(); // facets showing all their values
+  const facetQueries = new Map(); // what is typed in each long facet's search box
+
+  // Lower case without accents, for matching what is typed against a facet's values.
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
   function stateFromUrl() {
     const params = new URLSearchParams(window.location.search);
@@ -385,7 +391,10 @@
       ...detail,
     );
     // Nothing that belongs to an earlier search stays: its facets counted other results.
+    // The active filters can still be removed.
     els.facets.hidden = true;
+    renderChips();
+    renderFiltersSummary(null);
     els.error.hidden = false;
     els.hits.replaceChildren();
     els.empty.hidden = true;
@@ -442,6 +451,8 @@
     els.hits.replaceChildren(...response.hits.map(renderHit));
     renderPager(response);
     renderFacets(response.facets || {});
+    renderChips();
+    renderFiltersSummary(total);
     els.clear.hidden = !hasFilters(state);
     renderExport(total);
   }
@@ -566,6 +577,56 @@
     els.next.disabled = state.page >= pages;
   }
 
+  // ---- Active filters ----------------------------------------------------------------
+
+  // Every active filter as a chip that removes it, above the results (on a phone the
+  // filter panel is folded away).
+  function renderChips() {
+    const chips = [];
+    for (const name of LIST_FILTERS) {
+      for (const value of state[name]) {
+        const label = name === "region" ? value.split("/").pop()
+          : name === "kind" ? kindLabel(value)
+          : name === "lang" ? langLabel(value)
+          : value;
+        chips.push(chip(t("facet_" + name) + ": " + label, () => toggleFilter(name, value, false)));
+      }
+    }
+    for (const name of ["from", "to"]) {
+      if (!state[name]) continue;
+      const label = t(name === "from" ? "dateFrom" : "dateTo", { date: state[name] });
+      chips.push(chip(label, () => {
+        state[name] = "";
+        els[name].value = "";
+        state.page = 1;
+        searchNow(true);
+      }));
+    }
+    els.chips.replaceChildren(...chips);
+    els.chips.hidden = chips.length === 0;
+  }
+
+  function chip(label, remove) {
+    const button = el("button", {
+      type: "button",
+      className: "chip",
+      "aria-label": t("removeFilter", { name: label }),
+    }, [el("span", { text: label }), el("span", { className: "chip-x", "aria-hidden": "true", text: "×" })]);
+    button.addEventListener("click", remove);
+    return el("li", {}, [button]);
+  }
+
+  // The folded filter panel's button says how many filters are on and how many results
+  // there are, so a phone user need not open it to know.
+  function renderFiltersSummary(total) {
+    const active = LIST_FILTERS.reduce((n, name) => n + state[name].length, 0)
+      + (state.from ? 1 : 0) + (state.to ? 1 : 0);
+    const parts = [];
+    if (active > 0) parts.push(t("filtersActive", { n: active }));
+    if (total !== null) parts.push(t("results", { n: total }));
+    els.filtersSummary.textContent = parts.length > 0 ? " · " + parts.join(" · ") : "";
+  }
+
   // ---- Facets ------------------------------------------------------------------------
 
   function facetEntries(counts, name) {
@@ -601,7 +662,9 @@
     const focused = document.activeElement;
     const focusKey = focused && focused.dataset && focused.dataset.facet
       ? [focused.dataset.facet, focused.dataset.value]
-      : focused && focused.dataset && focused.dataset.more ? ["more", focused.dataset.more] : null;
+      : focused && focused.dataset && focused.dataset.more ? ["more", focused.dataset.more]
+      : focused && focused.dataset && focused.dataset.facetSearch ? ["search", focused.dataset.facetSearch]
+      : null;
     const groups = [];
     for (const name of FACET_ORDER) {
       const entries = facetEntries(facets[name], name);
@@ -612,11 +675,27 @@
       if (name === "region") {
         fieldset.append(renderRegions(entries, facets.country || {}));
       } else {
-        const showAll = expanded.has(name) || entries.length <= FACET_PREVIEW + 2;
-        const shown = showAll ? entries : entries.filter(([v], i) => i < FACET_PREVIEW || state[name].includes(v));
         const label = (value) => (name === "kind" ? kindLabel(value) : name === "lang" ? langLabel(value) : value);
+        const long = entries.length > FACET_PREVIEW + 2;
+        // A long list has a search box: the values containing what is typed (accents and
+        // case aside), and the ticked ones.
+        const wanted = fold(facetQueries.get(name) || "");
+        const showAll = expanded.has(name) || !long || wanted !== "";
+        const shown = showAll
+          ? entries.filter(([v]) => wanted === "" || fold(label(v)).includes(wanted) || state[name].includes(v))
+          : entries.filter(([v], i) => i < FACET_PREVIEW || state[name].includes(v));
+        if (long) {
+          fieldset.append(el("input", {
+            type: "search",
+            className: "facet-search",
+            value: facetQueries.get(name) || "",
+            placeholder: t("facetSearch", { name: t("facet_" + name).toLocaleLowerCase(ui) }),
+            "aria-label": t("facetSearch", { name: t("facet_" + name).toLocaleLowerCase(ui) }),
+            dataset: { facetSearch: name },
+          }));
+        }
         fieldset.append(el("ul", { className: "facet-list" }, shown.map(([value, count]) => checkbox(name, value, label(value), count))));
-        if (entries.length > FACET_PREVIEW + 2) {
+        if (long && wanted === "") {
           fieldset.append(el("button", {
             type: "button",
             className: "link-button more",
@@ -632,9 +711,14 @@
     if (focusKey) {
       const selector = focusKey[0] === "more"
         ? '[data-more="' + CSS.escape(focusKey[1]) + '"]'
-        : '[data-facet="' + CSS.escape(focusKey[0]) + '"][data-value="' + CSS.escape(focusKey[1]) + '"]';
+        : focusKey[0] === "search"
+          ? '[data-facet-search="' + CSS.escape(focusKey[1]) + '"]'
+          : '[data-facet="' + CSS.escape(focusKey[0]) + '"][data-value="' + CSS.escape(focusKey[1]) + '"]';
       const again = els.facets.querySelector(selector);
-      if (again) again.focus();
+      if (again) {
+        again.focus();
+        if (focusKey[0] === "search") again.setSelectionRange(again.value.length, again.value.length);
+      }
     }
   }
 
@@ -849,6 +933,13 @@
     }
   });
 
+  els.facets.addEventListener("input", (event) => {
+    const input = event.target;
+    if (!input || !input.dataset || !input.dataset.facetSearch) return;
+    facetQueries.set(input.dataset.facetSearch, input.value);
+    if (lastResponse) renderFacets(lastResponse.facets || {});
+  });
+
   els.facets.addEventListener("click", (event) => {
     const button = event.target.closest("[data-more]");
     if (!button) return;
@@ -946,7 +1037,9 @@
   // Wide screens show the filters beside the results; narrow ones fold them away.
   const wide = window.matchMedia("(min-width: 900px)");
   const fitFilters = () => {
-    els.filtersPanel.open = wide.matches || hasFilters(state);
+    // On a phone the panel stays folded (the chips show the active filters above the
+    // results); its button says how many are on.
+    els.filtersPanel.open = wide.matches;
   };
   wide.addEventListener("change", fitFilters);
 
