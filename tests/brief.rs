@@ -265,3 +265,27 @@ fn the_api_gives_the_same_brief_as_the_command_line() {
         "{error}"
     );
 }
+
+#[test]
+fn lessons_are_grouped_by_what_they_are_about_not_by_who_wrote_or_funded_them() {
+    let workspace = Workspace::new();
+    workspace.index();
+    let md = brief_ok(&workspace, &["financiamiento"]);
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("### ")).collect();
+    assert!(!headings.is_empty(), "{md}");
+    for backer in ["### Rimisp", "### GIZ", "### Unión Europea"] {
+        assert!(!headings.contains(&backer), "{backer} is a heading:\n{md}");
+    }
+    // Each agency sits under its own region.
+    let mut region = "";
+    for line in md.lines() {
+        if let Some(r) = line.strip_prefix("## ") {
+            region = r;
+        }
+        if let Some(agency) = line.strip_prefix("### ARD ") {
+            assert_eq!(agency, region, "{md}");
+        }
+    }
+    // The authors and funders stay among the sources.
+    assert!(md.contains("Rimisp"), "{md}");
+}

@@ -261,13 +261,15 @@ fn default_title(scope: &Scope, lessons: &[Lesson], lang: Lang) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use minga_core::{Date, LessonParts, SourceRef};
 
     use super::*;
     use crate::model::{Corpus, Order};
 
-    fn passage(id: &str, regions: &[&str], institutions: &[&str]) -> Passage {
+    /// A lesson passage of the document `id` names (before a `:`), in these regions and
+    /// institutions.
+    pub(crate) fn passage(id: &str, regions: &[&str], institutions: &[&str]) -> Passage {
         let parent = id.split(':').next().unwrap_or(id).to_string();
         Passage {
             id: id.to_string(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use minga_core::{Date, Kind, Lang, Passage};
+use minga_core::{Date, Institutions, Kind, Lang, Passage, fold_key};
 use minga_engine::{Engine, Error, SearchRequest, Sort};
 
 use crate::{Brief, Corpus, Filter, FilterName, Found, Order, Scope};
@@ -52,6 +52,10 @@ pub fn brief(
             found.push(lesson);
         }
     }
+    let tables = engine.tables()?;
+    for lesson in &mut found {
+        about_first(&mut lesson.lesson, &tables.normalizer.institutions);
+    }
     let stats = engine.stats()?;
     let f = &request.filters;
     let mut filters: Vec<Filter> = Vec::new();
@@ -90,4 +94,124 @@ pub fn brief(
         generated,
     };
     Ok(Brief::assemble(title, scope, found, lang))
+}
+
+/// Puts first the region and the institutions a lesson is about, rather than those that
+/// wrote or funded its source. The region: the first of the lesson's regions that is home
+/// to one of its institutions (`Coquimbo` for a lesson of the CRDP Coquimbo's, though its
+/// report names every region of the exchange first). The institutions: those of that
+/// region, then national ones (a ministry), then those of other regions, then the authors
+/// and funders (an institution named among the source's authors, a cooperation agency, a
+/// research centre), each kind in the order the source gave. A brief groups a lesson under
+/// the first of each (unless a filter names another), so its headings name the agencies
+/// and regional governments, not "Rimisp" or "Unión Europea".
+fn about_first(lesson: &mut Passage, directory: &Institutions) {
+    let authors: Vec<String> = lesson.authors.iter().map(|a| fold_key(a)).collect();
+    let home = |name: &str| {
+        directory
+            .lookup(name)
+            .and_then(|i| i.region.as_deref())
+            .map(fold_key)
+    };
+    let backer = |name: &str| {
+        let key = fold_key(name);
+        let kind = directory
+            .lookup(name)
+            .and_then(|i| i.kind.as_deref())
+            .map(fold_key)
+            .unwrap_or_default();
+        authors.iter().any(|a| a.contains(&key))
+            || ["cooperacion", "cooperation", "investigacion", "research"]
+                .iter()
+                .any(|k| kind.contains(k))
+    };
+    let region_key = |r: &String| fold_key(r.rsplit('/').next().unwrap_or(r));
+    let homes: Vec<String> = lesson
+        .institutions
+        .iter()
+        .filter(|i| !backer(i))
+        .filter_map(|i| home(i))
+        .collect();
+    if let Some(at) = lesson
+        .regions
+        .iter()
+        .position(|r| homes.contains(&region_key(r)))
+    {
+        let region = lesson.regions.remove(at);
+        lesson.regions.insert(0, region);
+    }
+    let first = lesson.regions.first().map(region_key);
+    lesson.institutions.sort_by_cached_key(|name| {
+        if backer(name) {
+            return 3;
+        }
+        match home(name) {
+            Some(h) if Some(&h) == first.as_ref() => 0,
+            None => 1,
+            Some(_) => 2,
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lesson_is_about_the_institutions_of_its_regions_first() {
+        let mut lesson = crate::assemble::tests::passage(
+            "l-1",
+            &["Chile/Biobío"],
+            &[
+                "Rimisp",
+                "Unión Europea",
+                "ARD Cusco",
+                "CDPR Biobío",
+                "Sin directorio",
+                "Desarrolla Biobío",
+            ],
+        );
+        let directory = Institutions::from_reader(
+            "name,acronym,name_es,name_en,country,region,type,aliases\n\
+             ARD Cusco,,,,Perú,Cusco,agencia regional de desarrollo,\n\
+             CDPR Biobío,,,,Chile,Biobío,comité regional de desarrollo productivo,\n\
+             Desarrolla Biobío,,,,Chile,Biobío,corporación regional de desarrollo,\n\
+             Rimisp,,,,Chile,,centro de investigación,\n\
+             Unión Europea,,,,,,cooperación internacional,\n"
+                .as_bytes(),
+            std::path::Path::new("_institutions.csv"),
+        )
+        .unwrap();
+        about_first(&mut lesson, &directory);
+        assert_eq!(
+            lesson.institutions,
+            [
+                "CDPR Biobío",
+                "Desarrolla Biobío",
+                "Sin directorio",
+                "ARD Cusco",
+                "Rimisp",
+                "Unión Europea",
+            ]
+        );
+        // A lesson of a report on every region of an exchange goes under the region of
+        // the agency it is about; an institution named among the authors comes last.
+        let mut lesson = crate::assemble::tests::passage(
+            "l-2",
+            &["Perú/Apurímac", "Chile/Coquimbo"],
+            &["MEF", "CRDP Coquimbo"],
+        );
+        lesson.authors = vec!["Equipo MEF".into()];
+        let directory = Institutions::from_reader(
+            "name,acronym,name_es,name_en,country,region,type,aliases\n\
+             CRDP Coquimbo,,,,Chile,Coquimbo,corporación,\n\
+             MEF,,,,Perú,,ministerio,\n"
+                .as_bytes(),
+            std::path::Path::new("_institutions.csv"),
+        )
+        .unwrap();
+        about_first(&mut lesson, &directory);
+        assert_eq!(lesson.regions, ["Chile/Coquimbo", "Perú/Apurímac"]);
+        assert_eq!(lesson.institutions, ["CRDP Coquimbo", "MEF"]);
+    }
 }
