@@ -710,3 +710,92 @@ fn typing_an_unclosed_quote_an_error_and_an_empty_result() {
     }
     screenshot(&tab, "empty-result.png");
 }
+
+/// Where the accessibility checker is: `MINGA_AXE`, or where `.ci/run` installs it from the
+/// npm registry (`npm install --prefix target/axe axe-core@4.10.2`).
+fn axe_source() -> String {
+    let path = std::env::var_os("MINGA_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is not at {} ({e}): `npm install --prefix target/axe axe-core@4.10.2`, \
+             or set MINGA_AXE",
+            path.display()
+        )
+    })
+}
+
+/// The WCAG 2.2 A and AA violations axe-core finds on the page as it is, one line each.
+fn violations(tab: &Tab, axe: &str) -> Vec<String> {
+    tab.evaluate(axe, false).expect("load axe-core");
+    let found = tab
+        .evaluate(
+            "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', \
+             'wcag22aa'] }).then(r => JSON.stringify(r.violations.map(v => v.id + ' (' \
+             + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+            true,
+        )
+        .expect("run axe-core")
+        .value
+        .unwrap_or(Value::Null);
+    serde_json::from_str(found.as_str().unwrap_or("[]")).expect("a list of violations")
+}
+
+#[test]
+fn the_page_has_no_accessibility_violation() {
+    let axe = axe_source();
+    let page = Page::open();
+    let tab = page.tab.clone();
+    let mut report = Vec::new();
+    let mut check = |what: &str| {
+        for violation in violations(&tab, &axe) {
+            report.push(format!("{what}: {violation}"));
+        }
+    };
+    // The home page, with its first results.
+    wait_until(
+        &tab,
+        "the first results",
+        "document.querySelectorAll('#hits li').length > 0",
+    );
+    check("home page");
+    // A results page with a filter, in both languages' results.
+    tab.navigate_to(
+        &page
+            .server
+            .url("/?q=gobernanza+governance&region=Chile%2FBiob%C3%ADo"),
+    )
+    .and_then(|t| t.wait_until_navigated())
+    .expect("a results page");
+    wait_until(
+        &tab,
+        "results",
+        "document.querySelectorAll('#hits li').length > 0 && \
+         !document.getElementById('results').hasAttribute('aria-busy')",
+    );
+    check("results page");
+    // A document view.
+    js(&tab, "document.querySelector('#hits a.hit-link').click()");
+    wait_until(
+        &tab,
+        "the document view",
+        "!document.getElementById('doc-view').hidden && \
+         document.querySelectorAll('#doc-passages li').length > 0",
+    );
+    check("document view");
+    // An empty result.
+    tab.navigate_to(&page.server.url("/?q=xylofono"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("an empty result");
+    wait_until(
+        &tab,
+        "the empty state",
+        "!document.getElementById('empty').hidden",
+    );
+    check("empty result");
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}

@@ -53,8 +53,14 @@ pub fn brief(
         }
     }
     let tables = engine.tables()?;
+    let wanted: Vec<String> = request
+        .filters
+        .regions
+        .iter()
+        .map(|r| fold_key(r.rsplit('/').next().unwrap_or(r)))
+        .collect();
     for lesson in &mut found {
-        about_first(&mut lesson.lesson, &tables.normalizer.institutions);
+        about_first(&mut lesson.lesson, &wanted, &tables.normalizer.institutions);
     }
     let stats = engine.stats()?;
     let f = &request.filters;
@@ -99,13 +105,14 @@ pub fn brief(
 /// Puts first the region and the institutions a lesson is about, rather than those that
 /// wrote or funded its source. The region: the first of the lesson's regions that is home
 /// to one of its institutions (`Coquimbo` for a lesson of the CRDP Coquimbo's, though its
-/// report names every region of the exchange first). The institutions: those of that
+/// report names every region of the exchange first), or the first that a region filter
+/// names (`wanted`, as lookup keys). The institutions: those of that
 /// region, then national ones (a ministry), then those of other regions, then the authors
 /// and funders (an institution named among the source's authors, a cooperation agency, a
 /// research centre), each kind in the order the source gave. A brief groups a lesson under
 /// the first of each (unless a filter names another), so its headings name the agencies
 /// and regional governments, not "Rimisp" or "Unión Europea".
-fn about_first(lesson: &mut Passage, directory: &Institutions) {
+fn about_first(lesson: &mut Passage, wanted: &[String], directory: &Institutions) {
     let authors: Vec<String> = lesson.authors.iter().map(|a| fold_key(a)).collect();
     let home = |name: &str| {
         directory
@@ -132,11 +139,16 @@ fn about_first(lesson: &mut Passage, directory: &Institutions) {
         .filter(|i| !backer(i))
         .filter_map(|i| home(i))
         .collect();
-    if let Some(at) = lesson
+    let named = lesson
         .regions
         .iter()
-        .position(|r| homes.contains(&region_key(r)))
-    {
+        .position(|r| wanted.contains(&region_key(r)));
+    if let Some(at) = named.or_else(|| {
+        lesson
+            .regions
+            .iter()
+            .position(|r| homes.contains(&region_key(r)))
+    }) {
         let region = lesson.regions.remove(at);
         lesson.regions.insert(0, region);
     }
@@ -182,7 +194,7 @@ mod tests {
             std::path::Path::new("_institutions.csv"),
         )
         .unwrap();
-        about_first(&mut lesson, &directory);
+        about_first(&mut lesson, &[], &directory);
         assert_eq!(
             lesson.institutions,
             [
@@ -210,8 +222,15 @@ mod tests {
             std::path::Path::new("_institutions.csv"),
         )
         .unwrap();
-        about_first(&mut lesson, &directory);
+        let mut filtered = lesson.clone();
+        about_first(&mut lesson, &[], &directory);
         assert_eq!(lesson.regions, ["Chile/Coquimbo", "Perú/Apurímac"]);
         assert_eq!(lesson.institutions, ["CRDP Coquimbo", "MEF"]);
+        // A region filter names the region; the institutions follow it (a national body
+        // before another region's agency).
+        filtered.authors.clear();
+        about_first(&mut filtered, &["apurimac".to_string()], &directory);
+        assert_eq!(filtered.regions, ["Perú/Apurímac", "Chile/Coquimbo"]);
+        assert_eq!(filtered.institutions, ["MEF", "CRDP Coquimbo"]);
     }
 }
