@@ -778,6 +778,18 @@ fn the_page_has_no_accessibility_violation() {
          !document.getElementById('results').hasAttribute('aria-busy')",
     );
     check("results page");
+    // What a result quotes is marked with its own language (a Spanish page, English text).
+    assert_eq!(
+        js(
+            &tab,
+            "[...document.querySelectorAll('#hits .hit')].filter(h => \
+               h.querySelector('.badge.lang').textContent === 'EN').every(h => \
+               h.querySelector('.hit-link').lang === 'en' && h.querySelector('.snippet').lang === 'en') \
+             && [...document.querySelectorAll('#hits .badge.lang')].some(b => b.textContent === 'EN')"
+        ),
+        Value::Bool(true),
+        "English results are not marked lang=en"
+    );
     // A document view.
     js(&tab, "document.querySelector('#hits a.hit-link').click()");
     wait_until(

@@ -508,6 +508,12 @@
     return true;
   }
 
+  // The language a document's own text is in, for the `lang` of what quotes it (screen
+  // readers then read an English title in English on a Spanish page); none when unknown.
+  function textLang(lang) {
+    return lang && lang !== "und" ? lang : undefined;
+  }
+
   function renderHit(hit) {
     // A lesson found inside a document is shown by its own title, with the document's
     // below it, so a report and its lessons do not read as the same hit twice.
@@ -516,6 +522,7 @@
       href: urlFromState({ ...state, doc: hit.id }),
       className: "hit-link",
       dataset: { id: hit.id },
+      lang: textLang(hit.lang),
       text: lessonTitle || hit.title || hit.id,
     });
     const badges = el("div", { className: "badges" }, [
@@ -535,7 +542,7 @@
     if (places.length > 0) where.push(places.join(", "));
     else if (hit.country) where.push(hit.country);
     if (hit.institutions && hit.institutions.length > 0) where.push(hit.institutions.join(", "));
-    const snippet = el("p", { className: "snippet" });
+    const snippet = el("p", { className: "snippet", lang: textLang(hit.lang) });
     snippet.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
     return el("li", { className: "hit" }, [
       el("article", {}, [
@@ -818,6 +825,8 @@
     const passages = view.passages || [];
     const head = passages.find((p) => p.kind !== "lesson") || passages[0] || {};
     els.docTitle.textContent = head.title || view.parent;
+    if (textLang(head.lang)) els.docTitle.lang = head.lang;
+    else els.docTitle.removeAttribute("lang");
     const meta = [];
     const add = (key, value) => {
       if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return;
