@@ -709,6 +709,43 @@ fn typing_an_unclosed_quote_an_error_and_an_empty_result() {
         );
     }
     screenshot(&tab, "empty-result.png");
+
+    // Dates are written day first, at any precision, as the page's readers write them; one
+    // that does not exist is refused where it was typed.
+    let set_from = |value: &str| {
+        js(
+            &tab,
+            &format!(
+                "(() => {{ const f = document.getElementById('from'); f.value = {value:?}; \
+                   f.dispatchEvent(new Event('change')); }})()"
+            ),
+        );
+    };
+    set_from("24/01/2023");
+    wait_until(
+        &tab,
+        "the date in the URL and as a chip",
+        "new URL(location.href).searchParams.get('from') === '2023-01-24' \
+         && document.getElementById('chips').textContent.includes('desde 24/01/2023')",
+    );
+    set_from("31/02/2023");
+    assert_eq!(
+        js(
+            &tab,
+            "document.getElementById('from').getAttribute('aria-invalid')"
+        ),
+        Value::from("true")
+    );
+    assert_eq!(
+        js(&tab, "new URL(location.href).searchParams.get('from')"),
+        Value::from("2023-01-24")
+    );
+    set_from("01/2023");
+    wait_until(
+        &tab,
+        "a month",
+        "new URL(location.href).searchParams.get('from') === '2023-01'",
+    );
 }
 
 /// Where the accessibility checker is: `MINGA_AXE`, or where `.ci/run` installs it from the

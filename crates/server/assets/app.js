@@ -601,7 +601,7 @@
     }
     for (const name of ["from", "to"]) {
       if (!state[name]) continue;
-      const label = t(name === "from" ? "dateFrom" : "dateTo", { date: state[name] });
+      const label = t(name === "from" ? "dateFrom" : "dateTo", { date: showDate(state[name]) });
       chips.push(chip(label, () => {
         state[name] = "";
         els[name].value = "";
@@ -877,8 +877,8 @@
     els.q.value = state.q;
     els.sort.value = state.sort;
     els.expand.checked = !state.expand;
-    els.from.value = /^\d{4}-\d{2}-\d{2}$/.test(state.from) ? state.from : "";
-    els.to.value = /^\d{4}-\d{2}-\d{2}$/.test(state.to) ? state.to : "";
+    els.from.value = showDate(state.from);
+    els.to.value = showDate(state.to);
   }
 
   function restoreFromUrl() {
@@ -926,10 +926,45 @@
     searchNow(true);
   });
 
+  // The date fields are written as a reader of the page writes dates (day first), at the
+  // precision wanted: `24/01/2023`, `01/2023`, `2023`; also as the API takes them
+  // (`2023-01-24`). A browser's own date control follows the browser's locale instead.
+  function parseDate(text) {
+    const value = text.trim();
+    if (value === "") return "";
+    let m = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$/.exec(value);
+    const ymd = m ? [m[1], m[2], m[3]] : null;
+    m = /^(?:(\d{1,2})[/.-])?(?:(\d{1,2})[/.-])(\d{4})$/.exec(value);
+    const dmy = m ? [m[3], m[2], m[1]] : null;
+    const parts = ymd || dmy;
+    if (!parts) return null;
+    const [y, mo, d] = parts;
+    const pad = (n) => String(n).padStart(2, "0");
+    if (mo === undefined) return y;
+    if (Number(mo) < 1 || Number(mo) > 12) return null;
+    if (d === undefined) return y + "-" + pad(mo);
+    const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+    if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return null;
+    return y + "-" + pad(mo) + "-" + pad(d);
+  }
+
+  // An API date (`2023`, `2023-01`, `2023-01-24`) as the fields show it.
+  function showDate(date) {
+    const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(date || "");
+    if (!m) return "";
+    return [m[3], m[2], m[1]].filter((p) => p !== undefined).join("/");
+  }
+
   for (const [input, name] of [[els.from, "from"], [els.to, "to"]]) {
     input.addEventListener("change", () => {
-      if (input.value !== "" && !input.checkValidity()) return;
-      state[name] = input.value;
+      const date = parseDate(input.value);
+      input.setCustomValidity(date === null ? t("badDate") : "");
+      input.setAttribute("aria-invalid", String(date === null));
+      if (date === null) {
+        input.reportValidity();
+        return;
+      }
+      state[name] = date;
       state.page = 1;
       searchNow(true);
     });
