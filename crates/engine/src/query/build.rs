@@ -763,44 +763,60 @@ impl QueryBuilder<'_> {
         let Some(first) = chars.first() else {
             return Vec::new();
         };
-        let mut low = [0u8; 4];
-        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
-        let mut high = low.clone();
-        if let Some(last) = high.last_mut() {
-            *last = last.saturating_add(1);
-        }
+        let mut start = [0u8; 4];
+        let start = first.encode_utf8(&mut start);
         let field = self.fields.body.exact;
         let mut found: Vec<(usize, u64, String)> = Vec::new();
         let mut seen = HashSet::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let Ok(mut stream) = inverted.terms().range().ge(&low).lt(&high).into_stream() else {
-                continue;
-            };
-            while stream.advance() {
-                let Ok(term) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if !seen.insert(term.to_string()) {
-                    continue;
-                }
-                let candidate: Vec<char> = term.chars().collect();
-                if let Some(distance) = edit_distance(chars, &candidate, bound) {
-                    let df = self
-                        .searcher
-                        .doc_freq(&Term::from_field_text(field, term))
-                        .unwrap_or(0);
-                    found.push((distance, df, term.to_string()));
-                }
+        self.words_starting_with(start, usize::MAX, |term, _| {
+            if !seen.insert(term.to_string()) {
+                return;
             }
-        }
+            let candidate: Vec<char> = term.chars().collect();
+            if let Some(distance) = edit_distance(chars, &candidate, bound) {
+                let df = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, term))
+                    .unwrap_or(0);
+                found.push((distance, df, term.to_string()));
+            }
+        });
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         distinct(found.into_iter().map(|(_, _, t)| t))
             .into_iter()
             .take(MAX_CANDIDATES)
             .collect()
+    }
+
+    /// Visits the words of the index's text (the body's exact field) that begin with
+    /// `start`, segment by segment, each with its document frequency in that segment (a word
+    /// of several segments is visited once in each); at most `limit` words of a segment.
+    fn words_starting_with(&self, start: &str, limit: usize, mut visit: impl FnMut(&str, u32)) {
+        let mut high = start.as_bytes().to_vec();
+        if let Some(last) = high.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.body.exact) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted
+                .terms()
+                .range()
+                .ge(start.as_bytes())
+                .lt(&high)
+                .into_stream()
+            else {
+                continue;
+            };
+            let mut read = 0;
+            while read < limit && stream.advance() {
+                read += 1;
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    visit(term, stream.value().doc_freq);
+                }
+            }
+        }
     }
 
     /// The start of a word still being typed: the index's words that begin with it (the
@@ -836,34 +852,10 @@ impl QueryBuilder<'_> {
         /// Words read from each segment's dictionary at most, so a short start over a large
         /// index costs a bounded time.
         const MAX_READ: usize = 20_000;
-        let mut high = prefix.as_bytes().to_vec();
-        if let Some(last) = high.last_mut() {
-            *last = last.saturating_add(1);
-        }
-        let field = self.fields.body.exact;
         let mut found: HashMap<String, u64> = HashMap::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let Ok(mut stream) = inverted
-                .terms()
-                .range()
-                .ge(prefix.as_bytes())
-                .lt(&high)
-                .into_stream()
-            else {
-                continue;
-            };
-            let mut read = 0;
-            while read < MAX_READ && stream.advance() {
-                read += 1;
-                let Ok(term) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
+        self.words_starting_with(prefix, MAX_READ, |term, doc_freq| {
+            *found.entry(term.to_string()).or_default() += u64::from(doc_freq);
+        });
         let mut found: Vec<(String, u64)> = found.into_iter().collect();
         found.sort_by(|a, b| {
             (b.0 == prefix)
