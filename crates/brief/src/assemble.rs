@@ -148,13 +148,19 @@ impl Brief {
 
 /// The lookup keys of the values of one filter: `Chile/Biobío` and `biobio` both give
 /// `biobio`.
-fn filter_keys(filters: &[Filter], name: FilterName) -> Vec<String> {
+pub(crate) fn filter_keys(filters: &[Filter], name: FilterName) -> Vec<String> {
     filters
         .iter()
         .filter(|f| f.name == name)
-        .map(|f| fold_key(f.value.rsplit('/').next().unwrap_or(&f.value)))
+        .map(|f| lookup_key(&f.value))
         .filter(|k| !k.is_empty())
         .collect()
+}
+
+/// A value's lookup key, for a `Country/Region` value its region's: `Chile/Biobío` and
+/// `biobio` both give `biobio`.
+pub(crate) fn lookup_key(value: &str) -> String {
+    fold_key(value.rsplit('/').next().unwrap_or(value))
 }
 
 /// The first of `values` that a filter names, else the first.

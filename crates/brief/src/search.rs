@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use minga_core::{Date, Institutions, Kind, Lang, Passage, fold_key};
 use minga_engine::{Engine, Error, SearchRequest, Sort};
 
+use crate::assemble::{filter_keys, lookup_key};
 use crate::{Brief, Corpus, Filter, FilterName, Found, Order, Scope};
 
 /// The search a brief runs for `request`: lessons only, one hit per passage, from the first,
@@ -52,16 +53,6 @@ pub fn brief(
             found.push(lesson);
         }
     }
-    let tables = engine.tables()?;
-    let wanted: Vec<String> = request
-        .filters
-        .regions
-        .iter()
-        .map(|r| fold_key(r.rsplit('/').next().unwrap_or(r)))
-        .collect();
-    for lesson in &mut found {
-        about_first(&mut lesson.lesson, &wanted, &tables.normalizer.institutions);
-    }
     let stats = engine.stats()?;
     let f = &request.filters;
     let mut filters: Vec<Filter> = Vec::new();
@@ -84,6 +75,11 @@ pub fn brief(
         f.from.iter().map(Date::to_string).collect(),
     );
     add(FilterName::To, f.to.iter().map(Date::to_string).collect());
+    let tables = engine.tables()?;
+    let wanted = filter_keys(&filters, FilterName::Region);
+    for lesson in &mut found {
+        about_first(&mut lesson.lesson, &wanted, &tables.normalizer.institutions);
+    }
     let scope = Scope {
         query: request.query.clone(),
         filters,
@@ -132,7 +128,6 @@ fn about_first(lesson: &mut Passage, wanted: &[String], directory: &Institutions
                 .iter()
                 .any(|k| kind.contains(k))
     };
-    let region_key = |r: &String| fold_key(r.rsplit('/').next().unwrap_or(r));
     let homes: Vec<String> = lesson
         .institutions
         .iter()
@@ -142,17 +137,17 @@ fn about_first(lesson: &mut Passage, wanted: &[String], directory: &Institutions
     let named = lesson
         .regions
         .iter()
-        .position(|r| wanted.contains(&region_key(r)));
+        .position(|r| wanted.contains(&lookup_key(r)));
     if let Some(at) = named.or_else(|| {
         lesson
             .regions
             .iter()
-            .position(|r| homes.contains(&region_key(r)))
+            .position(|r| homes.contains(&lookup_key(r)))
     }) {
         let region = lesson.regions.remove(at);
         lesson.regions.insert(0, region);
     }
-    let first = lesson.regions.first().map(region_key);
+    let first = lesson.regions.first().map(|r| lookup_key(r));
     lesson.institutions.sort_by_cached_key(|name| {
         if backer(name) {
             return 3;
