@@ -301,6 +301,15 @@
     return parts.join(", ");
   }
 
+  // A filter's value as the page shows it: a region without its country, a kind or a
+  // language by its name.
+  function valueLabel(name, value) {
+    if (name === "region") return regionNames([value])[0];
+    if (name === "kind") return kindLabel(value);
+    if (name === "lang") return langLabel(value);
+    return value;
+  }
+
   function regionNames(regions) {
     return (regions || []).map((r) => r.split("/").pop());
   }
@@ -592,11 +601,7 @@
     const chips = [];
     for (const name of LIST_FILTERS) {
       for (const value of state[name]) {
-        const label = name === "region" ? value.split("/").pop()
-          : name === "kind" ? kindLabel(value)
-          : name === "lang" ? langLabel(value)
-          : value;
-        chips.push(chip(t("facet_" + name) + ": " + label, () => toggleFilter(name, value, false)));
+        chips.push(chip(t("facet_" + name) + ": " + valueLabel(name, value), () => toggleFilter(name, value, false)));
       }
     }
     for (const name of ["from", "to"]) {
@@ -682,7 +687,7 @@
       if (name === "region") {
         fieldset.append(renderRegions(entries, facets.country || {}));
       } else {
-        const label = (value) => (name === "kind" ? kindLabel(value) : name === "lang" ? langLabel(value) : value);
+        const label = (value) => valueLabel(name, value);
         const long = entries.length > FACET_PREVIEW + 2;
         // A long list has a search box: the values containing what is typed (accents and
         // case aside), and the ticked ones.
@@ -692,12 +697,13 @@
           ? entries.filter(([v]) => wanted === "" || fold(label(v)).includes(wanted) || state[name].includes(v))
           : entries.filter(([v], i) => i < FACET_PREVIEW || state[name].includes(v));
         if (long) {
+          const hint = t("facetSearch", { name: t("facet_" + name).toLocaleLowerCase(ui) });
           fieldset.append(el("input", {
             type: "search",
             className: "facet-search",
             value: facetQueries.get(name) || "",
-            placeholder: t("facetSearch", { name: t("facet_" + name).toLocaleLowerCase(ui) }),
-            "aria-label": t("facetSearch", { name: t("facet_" + name).toLocaleLowerCase(ui) }),
+            placeholder: hint,
+            "aria-label": hint,
             dataset: { facetSearch: name },
           }));
         }
