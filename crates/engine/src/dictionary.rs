@@ -180,13 +180,14 @@ fn changed_stems(stem: &str, suffix: &str, endings: &[&str]) -> Vec<String> {
 }
 
 /// The headwords a lower-cased word may be a form of, likeliest first: the word itself,
-/// its singular, then (with `inflections`) the lemma its ending suggests. Spanish: a feminine adjective's
-/// masculine (`pública` → `público`), a verb's infinitive from its past, imperfect,
-/// participle, present or reflexive forms (`firmó` → `firmar`, `conocía` → `conocer`,
-/// `convertirse` → `convertir`), written with or without accents; English: a verb's from its
-/// past or `-ing` forms (`added` → `add`, `located` → `locate`, `making` → `make`). Guesses
-/// that are no headword cost a look-up each; one that is a headword of another meaning is
-/// the price of a rule, which the reviewed list of frequent words keeps in check.
+/// its singular, then (with `inflections`) the lemma its ending suggests. Spanish: a
+/// feminine adjective's masculine (`pública` → `público`), a verb's infinitive from its
+/// past, imperfect, participle, present or reflexive forms (`firmó` → `firmar`, `conocía` →
+/// `conocer`, `convertirse` → `convertir`), written with or without accents; English: a
+/// verb's from its past or `-ing` forms (`added` → `add`, `located` → `locate`, `making` →
+/// `make`). Guesses that are no headword cost a look-up each; one that is a headword of
+/// another meaning is the price of a rule, which the reviewed list of frequent words keeps
+/// in check.
 fn lemmas(lang: Lang, word: &str, inflections: bool) -> Vec<String> {
     /// Spanish endings and the infinitive (or masculine) endings they may stand for.
     const ES: &[(&str, &[&str])] = &[
