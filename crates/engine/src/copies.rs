@@ -15,6 +15,7 @@
 //! takes.
 
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -31,9 +32,16 @@ use crate::engine::Lessons;
 use crate::schema::{Fields, fnv};
 use crate::sketch::{self, SLOTS, Sketch};
 
-/// At most this many passages are read per band key in the committed index: a cluster's
-/// passages share their keys, so the first few name the clusters there are.
+/// At most this many candidates are taken per band key in the committed index, over all its
+/// segments: a cluster's passages share their keys, so the first few name the clusters there
+/// are. (Taken per segment, a key common to a text held a thousand times cost a look-up and
+/// eight reads in every segment, for clusters the first segment had already named.)
 const PER_BAND: usize = 8;
+
+/// At most this many passages are read per band key in the committed index, candidates or
+/// not (deleted, of a file being replaced, a lesson for a passage): a bound on the work of a
+/// key whose first passages are all gone.
+const PER_BAND_READ: usize = 4 * PER_BAND;
 
 /// At most this many passages of one cluster are compared with a new passage, and kept per
 /// band key as candidates for later ones: a cluster's passages differ (a lesson, its
@@ -69,8 +77,12 @@ struct Link {
     /// The `put` of a file it came from (see `Copies::file`).
     file: u32,
     lesson: bool,
-    next: Option<u32>,
+    /// The next link's place in `Copies::links`, counted from 1 (so that a link takes 24
+    /// bytes, not 32).
+    next: Option<NonZeroU32>,
 }
+
+const _: () = assert!(std::mem::size_of::<Link>() == 24);
 
 /// A band key's list of pending passages: its first link, held in the table itself (most
 /// lists have one link, and reading it costs no second trip to memory), and its length.
@@ -230,7 +242,11 @@ impl Copies {
         }
         for &band in &bands {
             let term = Term::from_field_u64(self.fields.bands, band);
+            let (mut taken, mut read) = (0, 0);
             for (s, columns) in self.segments.iter().enumerate() {
+                if taken == PER_BAND || read == PER_BAND_READ {
+                    break;
+                }
                 let Some(mut postings) = columns
                     .bands
                     .read_postings(&term, IndexRecordOption::Basic)
@@ -239,8 +255,7 @@ impl Copies {
                     continue;
                 };
                 let mut doc = postings.doc();
-                let mut read = 0;
-                while doc != TERMINATED && read < PER_BAND {
+                while doc != TERMINATED && taken < PER_BAND && read < PER_BAND_READ {
                     read += 1;
                     let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
                     let parent = columns.parent.first(doc).unwrap_or_default();
@@ -248,6 +263,7 @@ impl Copies {
                         && !self.removed.contains(&parent)
                         && columns.lessons.contains(doc) == lesson
                     {
+                        taken += 1;
                         let cluster = columns.cluster.first(doc).unwrap_or_default();
                         candidates
                             .entry(Candidate::Committed(s, doc))
@@ -353,7 +369,7 @@ impl Copies {
                     }
                     links.push(list.head);
                     list.head = Link {
-                        next: Some(links.len() as u32 - 1),
+                        next: NonZeroU32::new(links.len() as u32),
                         ..head
                     };
                     list.len += 1;
@@ -376,7 +392,7 @@ impl Copies {
 
 /// The links of a band key's list, from its head.
 fn chain<'a>(links: &'a [Link], head: &'a Link) -> impl Iterator<Item = &'a Link> + 'a {
-    std::iter::successors(Some(head), |l| l.next.map(|i| &links[i as usize]))
+    std::iter::successors(Some(head), |l| l.next.map(|i| &links[i.get() as usize - 1]))
 }
 
 /// A text as the one passage of a document of its own, in a file of its own named after it.
