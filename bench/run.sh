@@ -18,7 +18,8 @@
 #     Minga on both of its indexes (`querymix` example), tantivy and SQLite on theirs.
 #  4. `minga serve` on the corpus-folder index, on 127.0.0.1 (port chosen by the system), and
 #     wrk for HTTP_SECONDS with HTTP_CONNECTIONS connections cycling through the mix as
-#     GET /api/search URLs; server RSS (VmRSS) idle after start, sampled every second under
+#     GET /api/search URLs, twice: with remembered answers off (every request searched) and
+#     as served by default (the mix's requests repeat, so most are remembered answers); server RSS (VmRSS) idle after start, sampled every second under
 #     load, and its peak (VmHWM) at the end.
 # Every measurement is a JSON line in $OUT/results.jsonl; bench/report.py turns them into the
 # tables (medians of the runs, ratios to the peers) in $OUT/report.md and the SVG plots in
@@ -143,41 +144,47 @@ for size in $SIZES; do
     note "$size" sqlite-query "$(cat "$work/sqlite-query.json")"
 
     if command -v wrk >/dev/null; then
-        echo "== x$size: HTTP, wrk -t$HTTP_THREADS -c$HTTP_CONNECTIONS -d${HTTP_SECONDS}s" >&2
-        "$minga" serve --index "$work/minga-corpus" --corpus "$data/corpus" \
-            --addr 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
-        server=$!
-        url=""
-        for _ in $(seq 600); do
-            url="$(sed -n 's|^Minga is serving \(http://[^/]*\)/.*|\1|p' "$work/serve.out")"
-            [[ -n "$url" ]] && curl -sf "$url/readyz" >/dev/null 2>&1 && break
-            sleep 0.1
+        # wrk repeats the mix's 42 requests: once with remembered answers off, so every
+        # request is searched ("http"), once as served by default ("http-remembered").
+        for what in http http-remembered; do
+            cache=()
+            [[ "$what" == http ]] && cache=(--answer-cache-mb 0)
+            echo "== x$size: HTTP ($what), wrk -t$HTTP_THREADS -c$HTTP_CONNECTIONS -d${HTTP_SECONDS}s" >&2
+            "$minga" serve --index "$work/minga-corpus" --corpus "$data/corpus" \
+                --addr 127.0.0.1:0 "${cache[@]}" >"$work/serve.out" 2>"$work/serve.err" &
+            server=$!
+            url=""
+            for _ in $(seq 600); do
+                url="$(sed -n 's|^Minga is serving \(http://[^/]*\)/.*|\1|p' "$work/serve.out")"
+                [[ -n "$url" ]] && curl -sf "$url/readyz" >/dev/null 2>&1 && break
+                sleep 0.1
+            done
+            if [[ -z "$url" ]]; then
+                echo "the server did not start: $(cat "$work/serve.err")" >&2
+                kill "$server" 2>/dev/null || true
+                exit 1
+            fi
+            idle="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
+            # One pass of the mix, so the first timed requests do not pay for cold caches.
+            wrk -t1 -c1 -d2s -s "$OUT/mix.lua" "$url" >/dev/null
+            warm="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
+            : >"$work/rss-samples"
+            (while kill -0 "$server" 2>/dev/null; do
+                awk '/^VmRSS/ {print $2}' "/proc/$server/status" >>"$work/rss-samples" 2>/dev/null
+                sleep 1
+            done) &
+            sampler=$!
+            wrk -t"$HTTP_THREADS" -c"$HTTP_CONNECTIONS" -d"${HTTP_SECONDS}s" --timeout 10s \
+                -s "$OUT/mix.lua" "$url" >"$work/wrk.out"
+            kill "$sampler" 2>/dev/null || true
+            wait "$sampler" 2>/dev/null || true
+            hwm="$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")"
+            kill "$server"
+            wait "$server" 2>/dev/null || true
+            load="$(grep '^{' "$work/wrk.out" | tail -n 1)"
+            note "$size" "$what" "$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); rss=[int(x) for x in open(sys.argv[2]).read().split()]; s.update(connections=int(sys.argv[6]), threads=int(sys.argv[7]), rss_idle_kb=int(sys.argv[3]), rss_warm_kb=int(sys.argv[4]), rss_load_max_kb=max(rss or [0]), rss_load_median_kb=sorted(rss)[len(rss)//2] if rss else 0, rss_hwm_kb=int(sys.argv[5])); print(json.dumps(s))' \
+                "$load" "$work/rss-samples" "$idle" "$warm" "$hwm" "$HTTP_CONNECTIONS" "$HTTP_THREADS")"
         done
-        if [[ -z "$url" ]]; then
-            echo "the server did not start: $(cat "$work/serve.err")" >&2
-            kill "$server" 2>/dev/null || true
-            exit 1
-        fi
-        idle="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
-        # One pass of the mix, so the first timed requests do not pay for cold caches.
-        wrk -t1 -c1 -d2s -s "$OUT/mix.lua" "$url" >/dev/null
-        warm="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
-        : >"$work/rss-samples"
-        (while kill -0 "$server" 2>/dev/null; do
-            awk '/^VmRSS/ {print $2}' "/proc/$server/status" >>"$work/rss-samples" 2>/dev/null
-            sleep 1
-        done) &
-        sampler=$!
-        wrk -t"$HTTP_THREADS" -c"$HTTP_CONNECTIONS" -d"${HTTP_SECONDS}s" --timeout 10s \
-            -s "$OUT/mix.lua" "$url" >"$work/wrk.out"
-        kill "$sampler" 2>/dev/null || true
-        wait "$sampler" 2>/dev/null || true
-        hwm="$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")"
-        kill "$server"
-        wait "$server" 2>/dev/null || true
-        load="$(grep '^{' "$work/wrk.out" | tail -n 1)"
-        note "$size" http "$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); rss=[int(x) for x in open(sys.argv[2]).read().split()]; s.update(connections=int(sys.argv[6]), threads=int(sys.argv[7]), rss_idle_kb=int(sys.argv[3]), rss_warm_kb=int(sys.argv[4]), rss_load_max_kb=max(rss or [0]), rss_load_median_kb=sorted(rss)[len(rss)//2] if rss else 0, rss_hwm_kb=int(sys.argv[5])); print(json.dumps(s))' \
-            "$load" "$work/rss-samples" "$idle" "$warm" "$hwm" "$HTTP_CONNECTIONS" "$HTTP_THREADS")"
     else
         echo "== x$size: wrk not found, skipping the HTTP load test" >&2
     fi
