@@ -260,6 +260,46 @@ fn total_counts_exactly_the_hits_paging_through_shows() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// Another page of a search that folds copies is taken from its ranking, remembered from the
+/// first page: each page is the one a server that remembers nothing gives, hits, their
+/// copies, counts and facets alike.
+#[test]
+fn a_remembered_ranking_pages_as_a_fresh_search_does() {
+    let w = Workspace::new();
+    let pages = |server: &ServerProcess| {
+        let mut pages = Vec::new();
+        for query in [
+            "q=desarrollo",
+            "q=lecciones&sort=date",
+            "q=agencia&group=false",
+            "",
+        ] {
+            for offset in (0..40).step_by(5) {
+                let mut r = get(
+                    server,
+                    &format!("/api/search?{query}&limit=5&offset={offset}&facets=all"),
+                );
+                let object = r.as_object_mut().unwrap();
+                object.remove("took_ms");
+                object.remove("remembered");
+                pages.push(r);
+            }
+        }
+        pages
+    };
+    let remembering = pages(&w.serve(&[]));
+    let fresh = pages(&w.serve(&["--answer-cache-mb", "0"]));
+    assert!(remembering.iter().any(|r| r["total"].as_u64() > Some(20)));
+    assert!(
+        remembering
+            .iter()
+            .any(|r| !r["hits"][0]["duplicates"].as_array().unwrap().is_empty())
+    );
+    for (a, b) in remembering.iter().zip(&fresh) {
+        assert_eq!(a, b);
+    }
+}
+
 fn english_edition(original: &str) -> String {
     format!(
         "---\ntitle: Report of the cocoa working table\nkind: report\nlang: en\n\

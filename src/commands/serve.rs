@@ -65,8 +65,9 @@ pub struct Args {
     /// open then are closed.
     #[arg(long, env = "MINGA_SHUTDOWN_GRACE", default_value_t = minga_server::DEFAULT_SHUTDOWN_GRACE.as_secs_f64(), value_name = "SECONDS")]
     pub shutdown_grace: f64,
-    /// Memory for remembered answers, in MiB: a search asked again while the index has not
-    /// changed is answered from memory; any commit forgets them. 0 turns it off.
+    /// Memory for remembered answers and rankings, in MiB: a search asked again while the
+    /// index has not changed is answered from memory, another page of it costs only its hits;
+    /// any commit forgets them. 0 turns it off.
     #[arg(long, env = "MINGA_ANSWER_CACHE_MB", default_value_t = minga_server::DEFAULT_ANSWER_CACHE_BYTES >> 20, value_name = "MIB")]
     pub answer_cache_mb: usize,
     /// A file holding the API key that enables the write API (POST and DELETE

@@ -1,12 +1,15 @@
 //! Answers remembered: a search asked again, word for word, with the same filters, page and
-//! facets, is answered from memory while the index has not changed.
+//! facets, is answered from memory while the index has not changed. And rankings remembered:
+//! another page of a search that folds copies (which ranks and folds every match, see
+//! `Engine::every_hit`) costs the hits of that page, not the search again.
 //!
-//! The key is the whole request as parsed (its JSON form), so two requests that differ in
-//! anything the answer depends on never share an entry. Every entry belongs to one
-//! generation of the index (one set of committed segments, see `Engine::generation_key`); the
-//! first search that sees another, after any commit, drops them all, and an answer found
-//! while the index changed is not kept. The memory is bounded by the size of
-//! the answers as JSON: least recently used answers go first.
+//! The key is the whole request as parsed (its JSON form; for a ranking, without its page),
+//! so two requests that differ in anything the answer depends on never share an entry. Every
+//! entry belongs to one generation of the index (one set of committed segments, see
+//! `Engine::generation_key`); the first search that sees another, after any commit, drops
+//! them all, and an answer found while the index changed is not kept. The memory is bounded
+//! by the size of what is held (an answer as JSON, a ranking by its hits): least recently
+//! used entries go first.
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -15,26 +18,30 @@ use lru::LruCache;
 
 use crate::request::{SearchRequest, SearchResponse};
 
-/// The answers remembered, within `capacity` bytes (none when it is 0).
-pub(crate) struct Answers {
+/// Answers remembered, within a number of bytes.
+pub(crate) type Answers = Remembered<SearchResponse>;
+
+/// Values remembered for one generation of the index, within `capacity` bytes (none when it
+/// is 0).
+pub(crate) struct Remembered<V> {
     capacity: usize,
-    held: Mutex<Held>,
+    held: Mutex<Held<V>>,
 }
 
-struct Held {
-    /// The index generation the answers were given on, once one is.
+struct Held<V> {
+    /// The index generation the values were found on, once one is.
     generation: Option<u64>,
-    answers: LruCache<String, (Arc<SearchResponse>, usize)>,
+    values: LruCache<String, (Arc<V>, usize)>,
     bytes: usize,
 }
 
-impl Answers {
-    pub(crate) fn new(capacity: usize) -> Answers {
-        Answers {
+impl<V> Remembered<V> {
+    pub(crate) fn new(capacity: usize) -> Remembered<V> {
+        Remembered {
             capacity,
             held: Mutex::new(Held {
                 generation: None,
-                answers: LruCache::unbounded(),
+                values: LruCache::unbounded(),
                 bytes: 0,
             }),
         }
@@ -47,33 +54,34 @@ impl Answers {
             .flatten()
     }
 
-    /// The answer given to `key` on `generation`, if it is remembered.
-    pub(crate) fn get(&self, key: &str, generation: u64) -> Option<Arc<SearchResponse>> {
+    /// The value found for `key` on `generation`, if it is remembered.
+    pub(crate) fn get(&self, key: &str, generation: u64) -> Option<Arc<V>> {
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         held.renew(generation);
-        held.answers.get(key).map(|(answer, _)| Arc::clone(answer))
+        held.values.get(key).map(|(value, _)| Arc::clone(value))
     }
 
-    /// Remembers the answer to `key`, given on `generation`, forgetting the least recently
-    /// used answers to make room. An answer larger than a quarter of the room is not kept.
-    pub(crate) fn put(&self, key: String, generation: u64, answer: &SearchResponse) {
-        let mut size = Size(key.len());
-        if serde_json::to_writer(&mut size, answer).is_err() || size.0 > self.capacity / 4 {
+    /// Remembers `value`, found for `key` on `generation` and taking `size` bytes, forgetting
+    /// the least recently used values to make room. A value larger than a quarter of the room
+    /// is not kept.
+    pub(crate) fn keep(&self, key: String, generation: u64, value: Arc<V>, size: usize) {
+        let size = size + key.len();
+        if size > self.capacity / 4 {
             return;
         }
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         match held.generation {
-            // The index changed while it was searched: the answer is already stale.
+            // The index changed while it was searched: the value is already stale.
             Some(seen) if seen != generation => return,
             Some(_) => {}
             None => held.generation = Some(generation),
         }
-        if let Some((_, replaced)) = held.answers.put(key, (Arc::new(answer.clone()), size.0)) {
+        if let Some((_, replaced)) = held.values.put(key, (value, size)) {
             held.bytes -= replaced;
         }
-        held.bytes += size.0;
+        held.bytes += size;
         while held.bytes > self.capacity {
-            match held.answers.pop_lru() {
+            match held.values.pop_lru() {
                 Some((_, (_, freed))) => held.bytes -= freed,
                 None => break,
             }
@@ -81,11 +89,22 @@ impl Answers {
     }
 }
 
-impl Held {
-    /// Forgets every answer when the index has changed since they were given.
+impl Answers {
+    /// Remembers the answer to `key`, given on `generation` (see `keep`); its size is that of
+    /// its JSON.
+    pub(crate) fn put(&self, key: String, generation: u64, answer: &SearchResponse) {
+        let mut size = Size(0);
+        if serde_json::to_writer(&mut size, answer).is_ok() && size.0 <= self.capacity / 4 {
+            self.keep(key, generation, Arc::new(answer.clone()), size.0);
+        }
+    }
+}
+
+impl<V> Held<V> {
+    /// Forgets every value when the index has changed since they were found.
     fn renew(&mut self, generation: u64) {
         if self.generation != Some(generation) {
-            self.answers.clear();
+            self.values.clear();
             self.bytes = 0;
             self.generation = Some(generation);
         }

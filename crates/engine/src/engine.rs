@@ -18,7 +18,7 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
 };
 
-use crate::answers::Answers;
+use crate::answers::{Answers, Remembered};
 use crate::collectors::{Counted, KeyMap};
 use crate::copies::Met;
 use crate::damage::{self, RecordCheck, VerifiedFiles};
@@ -276,6 +276,9 @@ pub struct Engine {
     generation: RwLock<Option<Arc<Generation>>>,
     /// Answers remembered (none unless [`Engine::remember_answers`] gave them room).
     answers: Answers,
+    /// Rankings of searches that fold copies, remembered for their other pages (room as
+    /// for answers).
+    rankings: Remembered<Ranked>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -317,6 +320,7 @@ impl Engine {
                 ranking: Ranking::default(),
                 generation: RwLock::new(None),
                 answers: Answers::new(0),
+                rankings: Remembered::new(0),
             };
             // Every search reads the index's copy of the data files: loaded now, once, so that
             // a garbled one is found at open and the first search finds them ready.
@@ -511,9 +515,12 @@ impl Engine {
     }
 
     /// Gives remembered answers up to `bytes` of memory (0: none, the default): a search
-    /// asked again while the index has not changed is answered from memory (see `answers`).
+    /// asked again while the index has not changed is answered from memory, and another page
+    /// of it costs only its hits (see `answers`). Answers take three quarters of it,
+    /// rankings the rest.
     pub fn remember_answers(&mut self, bytes: usize) {
-        self.answers = Answers::new(bytes);
+        self.answers = Answers::new(bytes - bytes / 4);
+        self.rankings = Remembered::new(bytes / 4);
     }
 
     fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResponse> {
@@ -572,7 +579,9 @@ impl Engine {
         Ok(response)
     }
 
-    /// A search for a parsed query; `started` is when the request came in.
+    /// A search for a parsed query; `started` is when the request came in. A search that
+    /// folds copies ranks every match (`every_hit`): its ranking is remembered, so that its
+    /// other pages cost only their hits.
     fn search_node(
         &self,
         request: &SearchRequest,
@@ -581,8 +590,72 @@ impl Engine {
     ) -> Result<SearchResponse> {
         let searcher = self.reader.searcher();
         let generation = self.generation(&searcher)?;
+        let generation_key = Engine::generation_key(&searcher);
+        let key = request
+            .dedupe
+            .then(|| {
+                self.rankings.key(&SearchRequest {
+                    offset: 0,
+                    limit: 0,
+                    ..request.clone()
+                })
+            })
+            .flatten();
+        let remembered = key
+            .as_deref()
+            .and_then(|key| self.rankings.get(key, generation_key));
+        let ranked = match remembered {
+            Some(ranked) => ranked,
+            None => {
+                let ranked = Arc::new(self.rank(&searcher, &generation, request, node)?);
+                if let Some(key) = key {
+                    self.rankings
+                        .keep(key, generation_key, Arc::clone(&ranked), ranked.size());
+                }
+                ranked
+            }
+        };
+        let pages = if ranked.every {
+            let end = request.offset.saturating_add(request.limit);
+            ranked
+                .groups
+                .get(request.offset..end.min(ranked.groups.len()))
+        } else {
+            Some(ranked.groups.as_slice())
+        };
+        let mut hits = Vec::new();
+        for group in pages.unwrap_or_default() {
+            hits.push(self.hit(&searcher, group, &ranked.highlight, &generation.boilerplate)?);
+        }
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            parsed: node.to_string(),
+            expanded: ranked.expanded.clone(),
+            suggestion: ranked.suggestion.clone(),
+            unmatched: ranked.unmatched.clone(),
+            hits,
+            total: ranked.total,
+            copies: ranked.copies,
+            total_passages: ranked.total_passages,
+            facets: ranked.facets.clone(),
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            offset: request.offset,
+            limit: request.limit,
+            remembered: false,
+        })
+    }
+
+    /// Runs a search for a parsed query: its hits ranked (every one, or the page asked for),
+    /// counted, and its facets.
+    fn rank(
+        &self,
+        searcher: &Searcher,
+        generation: &Generation,
+        request: &SearchRequest,
+        node: &query::Node,
+    ) -> Result<Ranked> {
         let mut builder = QueryBuilder {
-            searcher: &searcher,
+            searcher,
             fields: &self.fields,
             analyzers: &self.analyzers,
             tables: &generation.tables,
@@ -646,7 +719,7 @@ impl Engine {
             let counted = Counted::new(counted, request.group);
             (Some(collectors.add_collector(counted)), None)
         };
-        let statistics = LanguageStatistics::new(&searcher, &self.fields)?;
+        let statistics = LanguageStatistics::new(searcher, &self.fields)?;
         let mut fruits =
             searcher.search_with_statistics_provider(&*main, &collectors, &statistics)?;
 
@@ -664,7 +737,7 @@ impl Engine {
             (None, Some(counting)) => {
                 let all = all_ranked.map(|h| h.extract(&mut fruits));
                 let (every, unfolded) = Engine::every_hit(all.unwrap_or_default());
-                let counted = collect_best(&searcher, &counting, &every)?;
+                let counted = collect_best(searcher, &counting, &every)?;
                 (counted, unfolded, Some(every))
             }
             (None, None) => unreachable!("hits are counted one way or the other"),
@@ -690,7 +763,7 @@ impl Engine {
                     &statistics,
                 )?;
                 let (every, _) = Engine::every_hit(all);
-                collect_best(&searcher, &collector, &every)?
+                collect_best(searcher, &collector, &every)?
             } else {
                 searcher
                     .search(&*query, &Counted::new(collector, request.group))?
@@ -702,12 +775,9 @@ impl Engine {
             );
         }
 
-        let pages: Vec<Group> = if let Some(every) = every {
+        let every_one = every.is_some();
+        let groups: Vec<Group> = if let Some(every) = every {
             every
-                .into_iter()
-                .skip(request.offset)
-                .take(request.limit)
-                .collect()
         } else if windowed {
             // The window held too few documents for this page (a few documents with many
             // matching passages): rank a larger one, until the page is full or every
@@ -715,7 +785,7 @@ impl Engine {
             let wanted = (request.offset + request.limit).min(total);
             let mut window = window_limit;
             let mut full = ranked.len() == window;
-            let mut groups = self.arrange(&searcher, ranked, request)?;
+            let mut groups = self.arrange(searcher, ranked, request)?;
             while groups.len() < wanted && full {
                 // As many more passages as the hits found so far took, with a margin: where
                 // a document has many matching passages, one larger window, not several.
@@ -733,7 +803,7 @@ impl Engine {
                     Sort::Date => dated(searcher.search(&*main, &newest_first(0, window))?),
                 };
                 full = ranked.len() == window && window < total_passages;
-                groups = self.arrange(&searcher, ranked, request)?;
+                groups = self.arrange(searcher, ranked, request)?;
             }
             groups
                 .into_iter()
@@ -743,15 +813,6 @@ impl Engine {
         } else {
             ranked.into_iter().map(|r| Group::alone(vec![r])).collect()
         };
-        let mut hits = Vec::with_capacity(pages.len());
-        for group in pages {
-            hits.push(self.hit(
-                &searcher,
-                &group,
-                &builder.highlight,
-                &generation.boilerplate,
-            )?);
-        }
         // A word the index has never seen, close to one it has: whatever else matched, nothing
         // matched that word as typed, so offer the query with the word most likely meant.
         let suggestion = (!builder.corrections.is_empty()).then(|| {
@@ -762,21 +823,17 @@ impl Engine {
             text
         });
         let unmatched = builder.unmatched()?;
-        Ok(SearchResponse {
-            query: request.query.clone(),
-            parsed: node.to_string(),
+        Ok(Ranked {
             expanded: builder.expansions,
             suggestion,
             unmatched,
-            hits,
+            highlight: builder.highlight,
             total,
             copies: unfolded.saturating_sub(total),
             total_passages,
             facets,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            offset: request.offset,
-            limit: request.limit,
-            remembered: false,
+            groups,
+            every: every_one,
         })
     }
 
@@ -1235,6 +1292,46 @@ fn walk(dir: &Path) -> Vec<u64> {
 
 /// The passages of one hit (a document's, or one passage), best first, and the best passage
 /// of each hit folded into it as a copy.
+/// A search ranked and counted, but not yet turned into hits: every hit of a search that
+/// folds copies (`every`), or the page asked for.
+struct Ranked {
+    expanded: Vec<Expansion>,
+    suggestion: Option<String>,
+    unmatched: Vec<String>,
+    highlight: Highlight,
+    total: usize,
+    copies: usize,
+    total_passages: usize,
+    facets: BTreeMap<String, FacetCounts>,
+    groups: Vec<Group>,
+    every: bool,
+}
+
+impl Ranked {
+    /// About the bytes it holds, most of them its hits.
+    fn size(&self) -> usize {
+        let address = std::mem::size_of::<(f32, DocAddress)>();
+        let hits: usize = self
+            .groups
+            .iter()
+            .map(|g| {
+                std::mem::size_of::<Group>()
+                    + g.passages.capacity() * address
+                    + g.copies.capacity() * 2 * address
+            })
+            .sum();
+        let facets: usize = self.facets.values().map(|f| 64 * f.len()).sum();
+        let words: usize = self.highlight.exact.len()
+            + self
+                .highlight
+                .stems
+                .values()
+                .map(|s| s.len())
+                .sum::<usize>();
+        std::mem::size_of::<Ranked>() + hits + facets + 32 * words + 256 * self.expanded.len()
+    }
+}
+
 struct Group {
     passages: Vec<(f32, DocAddress)>,
     /// Each copy and the passage of the group (or earlier copy) it copies.
