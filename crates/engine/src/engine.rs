@@ -1480,6 +1480,7 @@ enum RankBy {
 type RankKey = (u64, u64);
 
 /// A matching passage as `AllRanked` keeps it.
+#[derive(Clone, Copy)]
 struct Match {
     key: RankKey,
     score: Score,
@@ -1585,19 +1586,46 @@ impl Collector for AllRanked {
             all.matches.append(&mut fruit.matches);
             all.clusters.append(&mut fruit.clusters);
         }
-        // A hit ranks as its best passage; its passages follow it, best first.
-        let mut best: Vec<RankKey> = vec![(0, 0); all.groups as usize];
+        // A hit ranks as its best passage; its passages follow it, best first. The hits are
+        // sorted, then the passages placed hit by hit and sorted within each: cheaper than
+        // sorting every passage by its hit's rank (a look-up per comparison).
+        let groups = all.groups as usize;
+        let mut best: Vec<RankKey> = vec![(0, 0); groups];
         for m in &all.matches {
             let b = &mut best[m.group as usize];
             *b = (*b).max(m.key);
         }
-        all.matches.sort_unstable_by(|a, b| {
-            let (ga, gb) = (best[a.group as usize], best[b.group as usize]);
-            gb.cmp(&ga)
-                .then(a.group.cmp(&b.group))
-                .then(b.key.cmp(&a.key))
-                .then(a.address.cmp(&b.address))
-        });
+        let mut order: Vec<u32> = (0..all.groups).collect();
+        order.sort_unstable_by(|&a, &b| best[b as usize].cmp(&best[a as usize]).then(a.cmp(&b)));
+        // Where each hit's passages start in rank order.
+        let mut starts = vec![0usize; groups + 1];
+        for m in &all.matches {
+            starts[m.group as usize + 1] += 1;
+        }
+        let mut next = vec![0usize; groups];
+        let mut at = 0;
+        for &g in &order {
+            next[g as usize] = at;
+            at += starts[g as usize + 1];
+        }
+        for (g, start) in next.iter().enumerate() {
+            starts[g] = *start;
+        }
+        let mut places = vec![0u32; all.matches.len()];
+        for (i, m) in all.matches.iter().enumerate() {
+            let slot = &mut next[m.group as usize];
+            places[*slot] = i as u32;
+            *slot += 1;
+        }
+        let mut ranked: Vec<Match> = places.iter().map(|&i| all.matches[i as usize]).collect();
+        for &g in &order {
+            let (from, to) = (starts[g as usize], next[g as usize]);
+            if to - from > 1 {
+                ranked[from..to]
+                    .sort_unstable_by(|a, b| b.key.cmp(&a.key).then(a.address.cmp(&b.address)));
+            }
+        }
+        all.matches = ranked;
         Ok(all)
     }
 }
