@@ -42,8 +42,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
     let cli = Cli::parse();
+    tune_malloc(matches!(cli.command, Command::Serve(_)));
     let default_level = match &cli.command {
         Command::Serve(_) => "info",
         // `--quiet`: only errors reach the terminal; what went wrong with files is in the
@@ -89,16 +89,30 @@ fn main() -> ExitCode {
 /// merges taking turns with large buffers, the heap of `minga index` kept growing with the
 /// size of a JSON Lines export. With two it stays nearly flat (bench/jsonl-memory.sh); a
 /// server under load answers some 4% fewer searches a second, holding a quarter less memory.
+///
+/// A server (`serving`) also keeps the memory of one search for the next (unless
+/// `GLIBC_TUNABLES` or `MALLOC_MMAP_THRESHOLD_` say otherwise): a search that folds copies
+/// gathers every match in buffers of megabytes, which glibc maps afresh and gives back to the
+/// system each time, so every page of them faulted in again on every search (a fifth of the
+/// time of a broad search on the 1000× index). Mapping only buffers over 64 MB and trimming
+/// only 256 MB of free memory makes those searches 20–25% faster, for some 50 MB more held.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_malloc_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: `mallopt` only sets a tunable of the allocator; it runs first thing in
-        // `main`, before any other thread of this program exists.
-        unsafe {
+fn tune_malloc(serving: bool) {
+    // SAFETY: `mallopt` only sets a tunable of the allocator; it runs first thing in `main`
+    // (after reading the arguments), before any other thread of this program exists.
+    unsafe {
+        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
             libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+        let tuned = ["GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some());
+        if serving && !tuned {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
         }
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_malloc_arenas() {}
+fn tune_malloc(_serving: bool) {}
