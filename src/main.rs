@@ -104,9 +104,13 @@ fn tune_malloc(serving: bool) {
         if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
             libc::mallopt(libc::M_ARENA_MAX, 2);
         }
-        let tuned = ["GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]
-            .iter()
-            .any(|name| std::env::var_os(name).is_some());
+        let tuned = [
+            "GLIBC_TUNABLES",
+            "MALLOC_MMAP_THRESHOLD_",
+            "MALLOC_TRIM_THRESHOLD_",
+        ]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some());
         if serving && !tuned {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
             libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
