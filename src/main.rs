@@ -95,7 +95,8 @@ fn main() -> ExitCode {
 /// gathers every match in buffers of megabytes, which glibc maps afresh and gives back to the
 /// system each time, so every page of them faulted in again on every search (a fifth of the
 /// time of a broad search on the 1000× index). Mapping only buffers over 64 MB and trimming
-/// only 256 MB of free memory makes those searches 20–25% faster, for some 50 MB more held.
+/// only 256 MB of free memory makes those searches 15–26% faster, for some 30 MB more held
+/// (BENCHMARKS.md).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn tune_malloc(serving: bool) {
     // SAFETY: `mallopt` only sets a tunable of the allocator; it runs first thing in `main`

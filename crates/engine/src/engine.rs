@@ -590,7 +590,6 @@ impl Engine {
     ) -> Result<SearchResponse> {
         let searcher = self.reader.searcher();
         let generation = self.generation(&searcher)?;
-        let generation_key = Engine::generation_key(&searcher);
         let key = request
             .dedupe
             .then(|| {
@@ -603,14 +602,14 @@ impl Engine {
             .flatten();
         let remembered = key
             .as_deref()
-            .and_then(|key| self.rankings.get(key, generation_key));
+            .and_then(|key| self.rankings.get(key, generation.id));
         let ranked = match remembered {
             Some(ranked) => ranked,
             None => {
                 let ranked = Arc::new(self.rank(&searcher, &generation, request, node)?);
                 if let Some(key) = key {
                     self.rankings
-                        .keep(key, generation_key, Arc::clone(&ranked), ranked.size());
+                        .keep(key, generation.id, Arc::clone(&ranked), ranked.size());
                 }
                 ranked
             }
@@ -1290,8 +1289,6 @@ fn walk(dir: &Path) -> Vec<u64> {
     sizes
 }
 
-/// The passages of one hit (a document's, or one passage), best first, and the best passage
-/// of each hit folded into it as a copy.
 /// A search ranked and counted, but not yet turned into hits: every hit of a search that
 /// folds copies (`every`), or the page asked for.
 struct Ranked {
@@ -1332,6 +1329,8 @@ impl Ranked {
     }
 }
 
+/// The passages of one hit (a document's, or one passage), best first, and the best passage
+/// of each hit folded into it as a copy.
 struct Group {
     passages: Vec<(f32, DocAddress)>,
     /// Each copy and the passage of the group (or earlier copy) it copies.
@@ -1597,20 +1596,18 @@ impl Collector for AllRanked {
         }
         let mut order: Vec<u32> = (0..all.groups).collect();
         order.sort_unstable_by(|&a, &b| best[b as usize].cmp(&best[a as usize]).then(a.cmp(&b)));
-        // Where each hit's passages start in rank order.
-        let mut starts = vec![0usize; groups + 1];
+        // Where each hit's passages start in rank order, and where the next one goes.
+        let mut counts = vec![0usize; groups];
         for m in &all.matches {
-            starts[m.group as usize + 1] += 1;
+            counts[m.group as usize] += 1;
         }
-        let mut next = vec![0usize; groups];
+        let mut starts = vec![0usize; groups];
         let mut at = 0;
         for &g in &order {
-            next[g as usize] = at;
-            at += starts[g as usize + 1];
+            starts[g as usize] = at;
+            at += counts[g as usize];
         }
-        for (g, start) in next.iter().enumerate() {
-            starts[g] = *start;
-        }
+        let mut next = starts.clone();
         let mut places = vec![0u32; all.matches.len()];
         for (i, m) in all.matches.iter().enumerate() {
             let slot = &mut next[m.group as usize];
