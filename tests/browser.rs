@@ -296,7 +296,7 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         &tab,
         "the document view",
         "!document.getElementById('doc-view').hidden && \
-         document.querySelectorAll('#doc-passages li').length > 0",
+         document.querySelectorAll('#doc-passages > li').length > 0",
     );
     assert_eq!(
         js_string(&tab, "document.getElementById('doc-title').textContent"),
@@ -347,7 +347,14 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "the highlighted passage",
         "document.querySelectorAll('#doc-passages li.current').length === 1",
     );
-    assert!(js(&tab, "document.querySelectorAll('#doc-passages li').length").as_u64() > Some(1));
+    assert!(
+        js(
+            &tab,
+            "document.querySelectorAll('#doc-passages > li').length"
+        )
+        .as_u64()
+            > Some(1)
+    );
     assert_eq!(
         js_string(
             &tab,
@@ -613,6 +620,307 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
 }
 
+/// A script giving the bounding box of the first element a selector finds, as
+/// `[left, top, right, bottom]`.
+fn rect(selector: &str) -> String {
+    format!(
+        "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); \
+           return JSON.stringify([r.left, r.top, r.right, r.bottom]); }})()"
+    )
+}
+
+fn rect_of(tab: &Tab, selector: &str) -> [f64; 4] {
+    serde_json::from_str(&js_string(tab, &rect(selector))).expect("a box")
+}
+
+#[test]
+fn a_document_reads_as_its_source_with_the_words_searched_marked() {
+    let page = Page::open();
+    let tab = page.tab.clone();
+    let server = &page.server;
+    // A report opened from a search: its headings, lists and table as the source has them.
+    tab.navigate_to(
+        &server.url("/?q=financiamiento&doc=informes.nota-comparativa-gobernanza-chile-peru"),
+    )
+    .and_then(|t| t.wait_until_navigated())
+    .expect("open a shared link to a document");
+    wait_until(
+        &tab,
+        "the document with its marks",
+        "!document.getElementById('doc-view').hidden && \
+         document.querySelectorAll('#doc-passages mark').length > 0",
+    );
+    let headings: Vec<String> = serde_json::from_str(&js_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('#doc-passages .section-heading')]\
+           .map(h => h.tagName + ' ' + h.textContent))",
+    ))
+    .expect("headings");
+    assert!(
+        headings.contains(&"H3 Comparación por dimensiones".to_string()),
+        "{headings:?}"
+    );
+    assert!(
+        headings.contains(&"H4 Modelo de comité de decisión (CDPR Biobío)".to_string()),
+        "{headings:?}"
+    );
+    // Each heading once, though long sections span several passages.
+    let mut unique = headings.clone();
+    unique.dedup();
+    assert_eq!(unique, headings);
+    // Lists are lists: the three bullets under each model are items, not one run-on line.
+    let items: Vec<String> = serde_json::from_str(&js_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('#doc-passages .passage ul > li')]\
+           .map(li => li.textContent))",
+    ))
+    .expect("list items");
+    assert!(
+        items
+            .iter()
+            .filter(|i| i.starts_with("Fuente de legitimidad:"))
+            .count()
+            >= 2,
+        "{items:?}"
+    );
+    // The comparison table is a table: a header row of four and a row per dimension.
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#doc-passages table thead th').length"
+        )
+        .as_u64(),
+        Some(4)
+    );
+    assert_eq!(
+        js_string(
+            &tab,
+            "document.querySelector('#doc-passages table tbody td').textContent"
+        ),
+        "Personalidad jurídica"
+    );
+    // Every word marked is a form of the word searched.
+    let marked: Vec<String> = serde_json::from_str(&js_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('#doc-passages mark')].map(m => m.textContent))",
+    ))
+    .expect("marks");
+    assert!(
+        marked
+            .iter()
+            .all(|m| m.to_lowercase().starts_with("financ")),
+        "{marked:?}"
+    );
+    // The bar counts them and steps through them, each brought into view.
+    let info = js_string(
+        &tab,
+        "document.getElementById('doc-match-info').textContent",
+    );
+    assert!(
+        info.contains(&format!("{} coincidencias", marked.len())),
+        "{info}"
+    );
+    for step in 1..=2 {
+        js(&tab, "document.getElementById('doc-match-next').click()");
+        wait_until(
+            &tab,
+            "the mark stepped to, in view",
+            &format!(
+                "(() => {{ const m = [...document.querySelectorAll('#doc-passages mark')]; \
+                   const here = document.querySelector('#doc-passages mark.here'); \
+                   const r = here && here.getBoundingClientRect(); \
+                   return m.indexOf(here) === {} && r.top >= 0 && r.bottom <= window.innerHeight; }})()",
+                step - 1
+            ),
+        );
+        let info = js_string(
+            &tab,
+            "document.getElementById('doc-match-info').textContent",
+        );
+        assert!(
+            info.starts_with(&format!("Coincidencia {step} de ")),
+            "{info}"
+        );
+    }
+    // The width is used: the text in a readable column, the details and outline beside it.
+    let text = rect_of(&tab, "#doc-passages");
+    let side = rect_of(&tab, ".doc-side");
+    assert!(
+        side[0] >= text[2],
+        "the side column is not beside the text: {text:?} {side:?}"
+    );
+    assert!(
+        text[2] - text[0] <= 740.0,
+        "the text column is too wide: {text:?}"
+    );
+    assert!(
+        side[2] > 1000.0,
+        "the right of the screen is empty: {side:?}"
+    );
+    // The outline lists the sections; a link goes to its section and puts the focus there.
+    let outline = js(
+        &tab,
+        "document.querySelectorAll('#doc-outline-list a').length",
+    )
+    .as_u64()
+    .unwrap_or(0);
+    assert!(outline >= 6, "{outline} headings in the outline");
+    js(
+        &tab,
+        "[...document.querySelectorAll('#doc-outline-list a')]\
+           .find(a => a.textContent === 'Comparación por dimensiones').click()",
+    );
+    wait_until(
+        &tab,
+        "the section in view and focused",
+        "(() => { const f = document.activeElement; \
+           const h = f && f.querySelector('.section-heading'); \
+           const r = f.getBoundingClientRect(); \
+           return h && h.textContent === 'Comparación por dimensiones' && r.top >= 0 && r.top < window.innerHeight / 2; })()",
+    );
+    screenshot(&tab, "document-structure.png");
+    // The keyboard goes the way the eye does: from the back button to the match bar, the
+    // details, the outline in its order, then the footer; every stop visible and outlined.
+    js(&tab, "document.getElementById('doc-back').focus()");
+    let mut stops = Vec::new();
+    for _ in 0..60 {
+        tab.press_key("Tab").expect("press Tab");
+        let stop = js_string(
+            &tab,
+            "(() => { const a = document.activeElement;                const name = a.closest('#doc-outline-list') ? 'outline: ' + a.textContent                  : a.matches('#doc-outline > summary') ? 'outline'                  : a.closest('.footer') ? 'footer' : a.id || a.className || a.tagName;                const seen = a.getClientRects().length > 0 && getComputedStyle(a).outlineStyle !== 'none';                return seen ? name : 'UNSEEN ' + name; })()",
+        );
+        let done = stop == "footer";
+        stops.push(stop);
+        if done {
+            break;
+        }
+    }
+    let outline: Vec<String> = serde_json::from_str(&js_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('#doc-outline-list a')]\
+           .map(a => 'outline: ' + a.textContent))",
+    ))
+    .expect("the outline");
+    let mut expected = vec![
+        "doc-match-prev".to_string(),
+        "doc-match-next".to_string(),
+        // The other edition (the report's DOCX), named in the details.
+        "hit-copy".to_string(),
+        "outline".to_string(),
+    ];
+    expected.extend(outline);
+    expected.push("footer".to_string());
+    assert_eq!(stops, expected);
+
+    // A report's lessons where the report has them, before its annex, each part labelled
+    // and the other places each lesson appears linked.
+    tab.navigate_to(&server.url("/?q=personas+puente&doc=informe-sintesis-pasantia-2023"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("open the synthesis report");
+    wait_until(
+        &tab,
+        "the report's lessons",
+        "!document.getElementById('doc-view').hidden && \
+         document.querySelectorAll('#doc-passages > li.lesson').length >= 10",
+    );
+    let order: Vec<String> = serde_json::from_str(&js_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('#doc-passages > li')].map(li => \
+           li.classList.contains('lesson') ? 'lesson' : \
+           (li.querySelector('.section-heading, h3') || {}).textContent || ''))",
+    ))
+    .expect("the order");
+    let annex = order
+        .iter()
+        .position(|h| h == "Anexo: programa de la pasantía")
+        .expect("the annex");
+    let last_lesson = order.iter().rposition(|h| h == "lesson").expect("lessons");
+    assert!(
+        last_lesson < annex,
+        "the lessons come after the annex: {order:?}"
+    );
+    let lesson = "[...document.querySelectorAll('#doc-passages > li.lesson')]\
+                    .find(l => l.textContent.includes('Las personas puente sostienen'))";
+    let labels = js_string(
+        &tab,
+        &format!("[...{lesson}.querySelectorAll('strong')].map(s => s.textContent).join('|')"),
+    );
+    assert!(labels.starts_with("Lección: |Contexto: "), "{labels}");
+    assert!(
+        js(&tab, &format!("{lesson}.querySelectorAll('mark').length")).as_u64() > Some(0),
+        "the lesson's words are not marked"
+    );
+    let elsewhere = js_string(
+        &tab,
+        &format!("{lesson}.querySelector('.also-in').textContent"),
+    );
+    assert!(elsewhere.starts_with("También en: "), "{elsewhere}");
+    js(
+        &tab,
+        &format!("{lesson}.scrollIntoView({{block: 'center'}})"),
+    );
+    screenshot(&tab, "document-lesson.png");
+    // Each place is a link that opens that document at the copy; Back returns.
+    js(
+        &tab,
+        &format!("{lesson}.querySelector('.also-in a').click()"),
+    );
+    wait_until(
+        &tab,
+        "the copy's document",
+        "!location.search.includes('informe-sintesis') && \
+         document.querySelector('#doc-passages li.current, #doc-passages > li') !== null && \
+         document.getElementById('doc-passages').textContent.toLowerCase().includes('puente')",
+    );
+    js(&tab, "history.back()");
+    wait_until(
+        &tab,
+        "the report again",
+        "location.search.includes('informe-sintesis') && \
+         document.querySelectorAll('#doc-passages > li.lesson').length >= 10",
+    );
+
+    // On a phone: one column, details above the text, the outline folded, nothing wider
+    // than the screen (the table scrolls inside its own box).
+    tab.set_bounds(Bounds::Normal {
+        left: None,
+        top: None,
+        width: Some(390.0),
+        height: Some(844.0),
+    })
+    .expect("resize the window");
+    tab.navigate_to(
+        &server.url("/?q=financiamiento&doc=informes.nota-comparativa-gobernanza-chile-peru"),
+    )
+    .and_then(|t| t.wait_until_navigated())
+    .expect("open the report narrow");
+    wait_until(&tab, "a narrow window", "window.innerWidth < 600");
+    wait_until(
+        &tab,
+        "the document on the phone",
+        "document.querySelectorAll('#doc-passages mark').length > 0",
+    );
+    let text = rect_of(&tab, "#doc-passages");
+    let side = rect_of(&tab, ".doc-side");
+    assert!(
+        side[3] <= text[1],
+        "the details are not above the text: {text:?} {side:?}"
+    );
+    assert_eq!(
+        js(&tab, "document.getElementById('doc-outline').open"),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        ),
+        Value::Bool(true),
+        "the page is wider than the phone"
+    );
+    screenshot(&tab, "document-phone.png");
+}
+
 /// A script telling whether the element with this id takes room on the page.
 fn shown(id: &str) -> String {
     format!("document.getElementById('{id}').getClientRects().length > 0")
@@ -833,7 +1141,7 @@ fn the_page_has_no_accessibility_violation() {
         &tab,
         "the document view",
         "!document.getElementById('doc-view').hidden && \
-         document.querySelectorAll('#doc-passages li').length > 0",
+         document.querySelectorAll('#doc-passages > li').length > 0",
     );
     check("document view");
     // An empty result.

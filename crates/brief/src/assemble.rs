@@ -284,6 +284,7 @@ pub(crate) mod tests {
             title: format!("Documento {parent}"),
             title_source: Default::default(),
             heading: Some(format!("Lección {id}")),
+            heading_level: 0,
             text: format!("Texto de {id}."),
             lang: Lang::Es,
             country: Some("Chile".into()),

@@ -12,6 +12,7 @@ fn passage(id: &str, parent: &str, kind: Kind) -> Passage {
         title: String::new(),
         title_source: Default::default(),
         heading: None,
+        heading_level: 0,
         text: String::new(),
         lang: Lang::Es,
         country: Some("Chile".into()),

@@ -364,6 +364,10 @@ pub struct LessonParts {
     pub recommendation: Option<String>,
 }
 
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
 /// The unit Minga indexes and returns: a piece of a document a few hundred words long, with
 /// its document's metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,6 +387,10 @@ pub struct Passage {
     /// The section heading the passage sits under.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
+    /// That heading's level in its document: 1 for a title (`#`, Heading 1, `<h1>`), 2 for a
+    /// section under it…; 0 where the passage has no heading or the format gives no level.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub heading_level: u8,
     pub text: String,
     pub lang: Lang,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -410,6 +410,7 @@ pub(crate) fn lone_passage(
         title: String::new(),
         title_source: Default::default(),
         heading: None,
+        heading_level: 0,
         text: text.to_owned(),
         lang: Lang::Es,
         country: None,

@@ -1,6 +1,6 @@
 //! The searcher side: opening an index, searching it, fetching documents, counting facets.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -113,6 +113,55 @@ pub struct DocumentView {
     pub passage: Option<Passage>,
     /// Every passage of the document in reading order, lessons last.
     pub passages: Vec<Passage>,
+    /// Where the query's words are, when the view was asked for with one: passage id → its
+    /// marks. Passages with none are left out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub marks: BTreeMap<String, Marks>,
+    /// Where else the document's passages appear (another edition, a register or report
+    /// quoting a lesson): passage id → its copies in other documents, as a search lists a
+    /// hit's `duplicates` (each `copy_of` the passage), at most ten each.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub copies: BTreeMap<String, Vec<Duplicate>>,
+}
+
+/// Where a query's words are in a passage: `[start, end)` ranges counted in characters
+/// (Unicode scalar values), in its `text` and in each of its lesson's parts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marks {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text: Vec<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lesson: Vec<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recommendation: Vec<[usize; 2]>,
+}
+
+impl Marks {
+    fn of(passage: &Passage, highlight: &Highlight, analyzers: &Analyzers) -> Marks {
+        let mark = |text: &str| crate::snippet::marks(text, passage.lang, highlight, analyzers);
+        let lesson = passage.lesson.as_ref();
+        Marks {
+            text: mark(&passage.text),
+            lesson: lesson.map(|l| mark(&l.lesson)).unwrap_or_default(),
+            context: lesson
+                .and_then(|l| l.context.as_deref())
+                .map(mark)
+                .unwrap_or_default(),
+            recommendation: lesson
+                .and_then(|l| l.recommendation.as_deref())
+                .map(mark)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+            && self.lesson.is_empty()
+            && self.context.is_empty()
+            && self.recommendation.is_empty()
+    }
 }
 
 /// Facet values present in an index, for resolving what users type to what was indexed.
@@ -545,17 +594,7 @@ impl Engine {
                 message: format!("the range ends ({to}) before it starts ({from})"),
             });
         }
-        let mut node = match query::parse(&request.query) {
-            // While typing, a quote or parenthesis not yet closed is not yet an error.
-            Err(error) if request.typing => {
-                query::parse(&query::completed(&request.query)).map_err(|_| error)?
-            }
-            parsed => parsed?,
-        };
-        // While typing, the last word is unfinished, unless a blank follows it.
-        if request.typing && !request.query.ends_with(char::is_whitespace) {
-            node = node.typing();
-        }
+        let node = parse(request)?;
         let response = self.search_node(request, &node, started)?;
         // An exact phrase that nothing contains: its words, in any order and form, rather
         // than no result at all (and the response says so).
@@ -644,16 +683,14 @@ impl Engine {
         })
     }
 
-    /// Runs a search for a parsed query: its hits ranked (every one, or the page asked for),
-    /// counted, and its facets.
-    fn rank(
-        &self,
-        searcher: &Searcher,
-        generation: &Generation,
+    /// What builds the queries of one search.
+    fn builder<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        generation: &'a Generation,
         request: &SearchRequest,
-        node: &query::Node,
-    ) -> Result<Ranked> {
-        let mut builder = QueryBuilder {
+    ) -> QueryBuilder<'a> {
+        QueryBuilder {
             searcher,
             fields: &self.fields,
             analyzers: &self.analyzers,
@@ -669,7 +706,19 @@ impl Engine {
             corrections: Vec::new(),
             typed: Vec::new(),
             alternates: Vec::new(),
-        };
+        }
+    }
+
+    /// Runs a search for a parsed query: its hits ranked (every one, or the page asked for),
+    /// counted, and its facets.
+    fn rank(
+        &self,
+        searcher: &Searcher,
+        generation: &Generation,
+        request: &SearchRequest,
+        node: &query::Node,
+    ) -> Result<Ranked> {
+        let mut builder = self.builder(searcher, generation, request);
         let text = builder.node(node)?;
         let groups = self.filter_groups(&builder, request)?;
         let main = combine(&builder, text.as_deref(), &groups, None);
@@ -1030,15 +1079,7 @@ impl Engine {
                     id
                 }
             };
-            duplicates.push(Duplicate {
-                copy_of,
-                id: copy.id,
-                parent: copy.parent,
-                kind: copy.kind,
-                title: copy.title,
-                date: copy.date,
-                source: copy.source,
-            });
+            duplicates.push(duplicate(copy, copy_of));
         }
         let group = &group.passages;
         let (score, passage) =
@@ -1186,6 +1227,79 @@ impl Engine {
         field: Field,
         value: &str,
     ) -> Result<Vec<Passage>> {
+        self.addresses_where(searcher, field, value)?
+            .into_iter()
+            .map(|a| self.passage(searcher, a))
+            .collect()
+    }
+
+    /// The copies, in other documents, of the passages of the document `parent`: the
+    /// passages that share a copy cluster with one of them (see `copies`). The index is read
+    /// column by column, one pass over each segment's clusters.
+    fn copies_elsewhere(
+        &self,
+        searcher: &Searcher,
+        parent: &str,
+    ) -> Result<BTreeMap<String, Vec<Duplicate>>> {
+        let own = self.addresses_where(searcher, self.fields.parent, parent)?;
+        let mut clusters = SegmentColumns::new(searcher, "cluster");
+        // Cluster key → the document's passages in it.
+        let mut mine: HashMap<u64, Vec<DocAddress>> = HashMap::new();
+        for &address in &own {
+            for key in clusters.of(address)?.values_for_doc(address.doc_id) {
+                mine.entry(key).or_default().push(address);
+            }
+        }
+        let mut out: BTreeMap<String, Vec<Duplicate>> = BTreeMap::new();
+        if mine.is_empty() {
+            return Ok(out);
+        }
+        let own: HashSet<DocAddress> = own.into_iter().collect();
+        // (original, copy), each pair once.
+        let mut pairs: BTreeSet<(DocAddress, DocAddress)> = BTreeSet::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let column = segment.fast_fields().u64("cluster")?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    continue;
+                }
+                let address = DocAddress::new(ord as u32, doc);
+                for key in column.values_for_doc(doc) {
+                    if let Some(originals) = mine.get(&key)
+                        && !own.contains(&address)
+                    {
+                        pairs.extend(originals.iter().map(|&o| (o, address)));
+                    }
+                }
+            }
+        }
+        let mut ids: HashMap<DocAddress, String> = HashMap::new();
+        for (original, address) in pairs {
+            let original = match ids.get(&original) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = self.passage(searcher, original)?.id;
+                    ids.insert(original, id.clone());
+                    id
+                }
+            };
+            let listed = out.entry(original.clone()).or_default();
+            if listed.len() >= MAX_DUPLICATES {
+                continue;
+            }
+            listed.push(duplicate(self.passage(searcher, address)?, original));
+        }
+        Ok(out)
+    }
+
+    /// The addresses of the passages whose `field` is `value`.
+    fn addresses_where(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+        value: &str,
+    ) -> Result<Vec<DocAddress>> {
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -1202,17 +1316,44 @@ impl Engine {
                 )),
             ),
         ]);
-        let addresses = searcher.search(&query, &DocSetCollector)?;
-        addresses
+        Ok(searcher
+            .search(&query, &DocSetCollector)?
             .into_iter()
-            .map(|a| self.passage(searcher, a))
-            .collect()
+            .collect())
     }
 
     /// A document or passage by id, with all the passages of its document; `None` if no
     /// document or passage has that id.
     pub fn document(&self, id: &str) -> Result<Option<DocumentView>> {
         damage::guard(&self.dir, || self.document_unguarded(id))
+    }
+
+    /// [`Engine::document`], with where the words `request`'s query searches are in each
+    /// passage (`marks`), as a search's snippets mark them. Only the query and how it is
+    /// read (`expand`, `typing`) matter; filters and paging do not.
+    pub fn document_marked(
+        &self,
+        id: &str,
+        request: &SearchRequest,
+    ) -> Result<Option<DocumentView>> {
+        damage::guard(&self.dir, || {
+            let Some(mut view) = self.document_unguarded(id)? else {
+                return Ok(None);
+            };
+            let node = parse(request)?;
+            let searcher = self.reader.searcher();
+            let generation = self.generation(&searcher)?;
+            let mut builder = self.builder(&searcher, &generation, request);
+            builder.node(&node)?;
+            let highlight = builder.highlight;
+            for passage in &view.passages {
+                let marks = Marks::of(passage, &highlight, &self.analyzers);
+                if !marks.is_empty() {
+                    view.marks.insert(passage.id.clone(), marks);
+                }
+            }
+            Ok(Some(view))
+        })
     }
 
     fn document_unguarded(&self, id: &str) -> Result<Option<DocumentView>> {
@@ -1230,11 +1371,14 @@ impl Engine {
             return Ok(None);
         }
         passages.sort_by_key(|p| (p.kind == Kind::Lesson, p.position));
+        let copies = self.copies_elsewhere(&searcher, &parent)?;
         Ok(Some(DocumentView {
             id: id.to_string(),
             parent,
             passage: passage.filter(|p| p.id != p.parent || passages.len() > 1),
             passages,
+            marks: BTreeMap::new(),
+            copies,
         }))
     }
 
@@ -1774,4 +1918,32 @@ fn dated(collected: Vec<((DateTime, u64), DocAddress)>) -> Vec<(f32, DocAddress)
         .into_iter()
         .map(|(_, address)| (0.0, address))
         .collect()
+}
+
+/// A passage listed as a copy of the passage `copy_of`.
+fn duplicate(copy: Passage, copy_of: String) -> Duplicate {
+    Duplicate {
+        copy_of,
+        id: copy.id,
+        parent: copy.parent,
+        kind: copy.kind,
+        title: copy.title,
+        date: copy.date,
+        source: copy.source,
+    }
+}
+
+/// The query of a request parsed. While typing, a quote or parenthesis not yet closed is not
+/// yet an error, and the last word is unfinished unless a blank follows it.
+fn parse(request: &SearchRequest) -> Result<query::Node> {
+    let mut node = match query::parse(&request.query) {
+        Err(error) if request.typing => {
+            query::parse(&query::completed(&request.query)).map_err(|_| error)?
+        }
+        parsed => parsed?,
+    };
+    if request.typing && !request.query.ends_with(char::is_whitespace) {
+        node = node.typing();
+    }
+    Ok(node)
 }

@@ -32,7 +32,7 @@ pub use analysis::{
 };
 pub use copies::{MAX_PENDING_PASSAGES, clustered_pairs};
 pub use damage::{RecordCheck, VerifiedFiles, set_aside};
-pub use engine::{DocumentView, Engine, Stats};
+pub use engine::{DocumentView, Engine, Marks, Stats};
 pub use error::{Error, Result};
 pub use expand::{Expansion, Rule as ExpansionRule};
 pub use indexer::{

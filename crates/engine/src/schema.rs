@@ -20,8 +20,9 @@ use crate::analysis::{Analyzer, STEMMED};
 /// dates keep their precision and the last day they cover (`date_end`); 12:
 /// topics are read anew, named by the glossary and indexed under their key, and the keys
 /// of a document's sentences are kept, so boilerplate is known; 13: languages beyond Spanish
-/// and English are detected, and those with a Snowball stemmer have stemmed fields.)
-pub const SCHEMA_VERSION: u32 = 13;
+/// and English are detected, and those with a Snowball stemmer have stemmed fields; 14: passages
+/// keep their heading's level, for the document view's outline.)
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).

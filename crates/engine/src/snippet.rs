@@ -87,6 +87,26 @@ fn matches(
         .collect()
 }
 
+/// Where the words the query searches are in `text`, as `[start, end)` character ranges.
+pub(crate) fn marks(
+    text: &str,
+    lang: Lang,
+    highlight: &Highlight,
+    analyzers: &Analyzers,
+) -> Vec<[usize; 2]> {
+    let mut chars = 0;
+    let mut at = 0;
+    let mut out = Vec::new();
+    for (from, to, _) in matches(text, lang, highlight, analyzers) {
+        chars += text[at..from].chars().count();
+        let end = chars + text[from..to].chars().count();
+        out.push([chars, end]);
+        chars = end;
+        at = to;
+    }
+    out
+}
+
 /// Sentences of `text` as byte ranges: a sentence ends after `.`, `!`, `?` or `…` followed by
 /// white space, or at a line break.
 fn sentences(text: &str) -> Vec<(usize, usize)> {

@@ -14,6 +14,7 @@ fn passage(id: &str, lang: Lang, title: &str, text: &str) -> Passage {
         title: title.into(),
         title_source: Default::default(),
         heading: None,
+        heading_level: 0,
         text: text.into(),
         lang,
         country: None,

@@ -121,6 +121,9 @@ fn base(doc: &Document, lang: Lang, id: String, section: Option<&Section>) -> Pa
         title: doc.title.clone(),
         title_source: doc.title_source,
         heading: heading.clone(),
+        heading_level: section
+            .filter(|s| s.heading.is_some())
+            .map_or(0, |s| s.level),
         text: String::new(),
         lang,
         country: doc.country.clone(),
@@ -201,6 +204,7 @@ fn lesson_record(doc: &Document, lang: Lang) -> Passage {
     let mut passage = base(doc, lang, doc.id.clone(), doc.sections.first());
     passage.kind = Kind::Lesson;
     passage.heading = None;
+    passage.heading_level = 0;
     passage.source.section = None;
     passage.source.line = doc.line.or(passage.source.line);
     passage.text = text;

@@ -40,12 +40,19 @@
     prev: $("prev"),
     next: $("next"),
     pageInfo: $("page-info"),
+    skipLink: $("skip-link"),
     docView: $("doc-view"),
     docBack: $("doc-back"),
     docTitle: $("doc-title"),
     docMeta: $("doc-meta"),
     docCount: $("doc-count"),
     docPassages: $("doc-passages"),
+    docMatches: $("doc-matches"),
+    docMatchInfo: $("doc-match-info"),
+    docMatchPrev: $("doc-match-prev"),
+    docMatchNext: $("doc-match-next"),
+    docOutline: $("doc-outline"),
+    docOutlineList: $("doc-outline-list"),
     exportMenu: $("export"),
   };
 
@@ -78,6 +85,7 @@
   let documentController = null;
   let debounceTimer = null;
   let openedFrom = null; // the result link a document was opened from, to return focus
+  let matchAt = -1; // the mark of the document view stepped to, -1 before the first step
   const expanded = new Set(); // facets showing all their values
   const facetQueries = new Map(); // what is typed in each long facet's search box
 
@@ -580,9 +588,14 @@
     const items = [el("span", { text: t("alsoIn") + ": " })];
     duplicates.forEach((d, i) => {
       if (i > 0) items.push(el("span", { text: " · " }));
-      items.push(el("a", { href: urlFromState({ ...state, doc: d.id }), className: "hit-copy", dataset: { id: d.id }, title: d.title, text: sourceText(d.source) }));
+      items.push(copyLink(d, sourceText(d.source)));
     });
     return el("p", { className: "also-in" }, items);
+  }
+
+  // A link that opens the document of a copy at the copy.
+  function copyLink(copy, text) {
+    return el("a", { href: urlFromState({ ...state, doc: copy.id }), className: "hit-copy", dataset: { id: copy.id }, title: copy.title, text });
   }
 
   function renderPager(response) {
@@ -783,12 +796,24 @@
     els.docView.hidden = false;
     els.results.hidden = true;
     document.body.classList.add("reading");
+    skipTo(true);
     els.docTitle.textContent = t("loadingDocument");
     els.docMeta.replaceChildren();
     els.docPassages.replaceChildren();
+    els.docOutlineList.replaceChildren();
+    els.docOutline.hidden = true;
+    els.docMatches.hidden = true;
     els.docCount.textContent = "";
+    // The document's passages with the words of the search it was opened from marked.
+    const marking = new URLSearchParams();
+    if (state.q.trim() !== "") {
+      marking.set("q", state.q);
+      if (!state.expand) marking.set("expand", "false");
+      if (!/\s$/.test(state.q)) marking.set("typing", "true");
+    }
+    const asked = marking.toString();
     try {
-      const response = await fetch("/api/documents/" + encodeURIComponent(id), {
+      const response = await fetch("/api/documents/" + encodeURIComponent(id) + (asked ? "?" + asked : ""), {
         headers: { Accept: "application/json" },
         signal: controller.signal,
       });
@@ -811,6 +836,13 @@
     }
   }
 
+  // The skip link leads to what is shown: the document being read, or the results.
+  function skipTo(reading) {
+    els.skipLink.href = reading ? "#doc-title" : "#results";
+    els.skipLink.dataset.i18n = reading ? "skipDocument" : "skip";
+    els.skipLink.textContent = t(els.skipLink.dataset.i18n);
+  }
+
   function closeDocument() {
     if (els.docView.hidden) return;
     if (documentController) documentController.abort();
@@ -819,6 +851,7 @@
     els.docView.hidden = true;
     els.results.hidden = false;
     document.body.classList.remove("reading");
+    skipTo(false);
     const back = openedFrom && document.body.contains(openedFrom)
       ? openedFrom
       : null;
@@ -852,29 +885,281 @@
     els.docMeta.replaceChildren(...meta);
     els.docCount.textContent = t("passages", { n: passages.length });
     const currentId = view.passage ? view.passage.id : view.id;
-    els.docPassages.replaceChildren(...passages.map((p) => renderPassage(p, p.id === currentId && passages.length > 1)));
+    const marks = view.marks || {};
+    const copies = view.copies || {};
+    // Another document that holds a copy of most of this one's passages is another edition
+    // of it: named once, beside the details, not under every passage.
+    const shared = {};
+    for (const list of Object.values(copies)) {
+      for (const parent of new Set(list.map((c) => c.parent))) shared[parent] = (shared[parent] || 0) + 1;
+    }
+    const editions = Object.keys(shared).filter((parent) => passages.length > 1 && shared[parent] * 2 >= passages.length);
+    if (editions.length > 0) {
+      const first = (parent) => Object.values(copies).flat().find((c) => c.parent === parent);
+      meta.push(el("div", {}, [
+        el("dt", { text: t("meta_editions") }),
+        el("dd", {}, editions.map((parent, i) => [i > 0 ? " · " : null, copyLink(first(parent), first(parent).source.path)]).flat()),
+      ]));
+      els.docMeta.replaceChildren(...meta);
+    }
+    const items = [];
+    const outline = [];
+    let lastHeading = null;
+    let inLessons = false;
+    for (const passage of readingOrder(passages)) {
+      const isLesson = passage.kind === "lesson";
+      // A section's heading opens its first passage; the passages that continue it do not
+      // repeat it. A run of lessons drawn from the text opens with the heading of the
+      // section they were read from, or a heading of their own.
+      let heading = null;
+      if (isLesson && !inLessons && passages.some((p) => p.kind !== "lesson")) {
+        const section = passage.source && passage.source.section;
+        const text = section && section !== passage.heading ? section : t("lessonsHeading");
+        items.push(el("li", { className: "doc-section-heading" }, [el("h3", { id: "doc-lessons-" + items.length, text })]));
+        outline.push({ id: "doc-lessons-" + (items.length - 1), text, level: 2 });
+        lastHeading = null;
+      }
+      inLessons = isLesson;
+      if (!isLesson && passage.heading && passage.heading !== lastHeading) {
+        // A `#` heading that repeats the title is the title.
+        if (!(passage.heading_level === 1 && passage.heading === head.title)) heading = passage.heading;
+        lastHeading = passage.heading;
+      }
+      const elsewhere = (copies[passage.id] || []).filter((c) => !editions.includes(c.parent));
+      const current = passage.id === currentId && passages.length > 1;
+      items.push(renderPassage(passage, current, heading, marks[passage.id] || {}, elsewhere, inLessons ? "h4" : "h3"));
+      if (heading) outline.push({ id: "passage-" + passage.id, text: heading, level: passage.heading_level || 2 });
+      else if (isLesson && passage.heading) outline.push({ id: "passage-" + passage.id, text: passage.heading, level: 3 });
+    }
+    els.docPassages.replaceChildren(...items);
+    // The outline: the document's headings, indented by level, each a link to its section.
+    const top = Math.min(...outline.map((o) => o.level), 9);
+    els.docOutlineList.replaceChildren(...outline.map((o) =>
+      el("li", { className: "outline-level-" + Math.min(o.level - top, 3) }, [
+        el("a", { href: "#" + o.id, dataset: { target: o.id }, text: o.text }),
+      ])));
+    els.docOutline.hidden = outline.length < 2;
+    // Open beside the text on a wide screen; folded above it on a phone.
+    els.docOutline.open = window.matchMedia("(min-width: 900px)").matches;
+    // The bar that steps through the marked words.
+    matchAt = -1;
+    const count = els.docPassages.querySelectorAll("mark").length;
+    els.docMatches.hidden = state.q.trim() === "";
+    els.docMatchPrev.disabled = count === 0;
+    els.docMatchNext.disabled = count === 0;
+    els.docMatchInfo.textContent = count === 0 ? t("matchNone") : t("matchCount", { n: count, q: state.q.trim() });
   }
 
-  function renderPassage(passage, current) {
+  // Passages in the order a reader meets them: each lesson drawn from the text where its
+  // text was (by page, then line), the others in their order; a lesson whose place is not
+  // known after them.
+  function readingOrder(passages) {
+    const place = (p) => [p.source && p.source.page, p.source && p.source.line];
+    const before = (a, b) => {
+      const [pa, la] = place(a);
+      const [pb, lb] = place(b);
+      if (pa && pb && pa !== pb) return pa < pb;
+      if (la && lb) return la < lb;
+      return pa && pb ? false : null;
+    };
+    const text = passages.filter((p) => p.kind !== "lesson");
+    const lessons = passages.filter((p) => p.kind === "lesson");
+    const placed = lessons.filter((l) => text.some((p) => before(p, l) !== null));
+    const out = [];
+    let next = 0;
+    for (const passage of text) {
+      while (next < placed.length && before(placed[next], passage)) out.push(placed[next++]);
+      out.push(passage);
+    }
+    out.push(...placed.slice(next), ...lessons.filter((l) => !placed.includes(l)));
+    return out;
+  }
+
+  // Goes to a place of the document view, and puts the focus there for keyboard users.
+  function goTo(target) {
+    const node = document.getElementById(target);
+    if (!node) return;
+    if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+    node.scrollIntoView({ block: "start" });
+    node.focus({ preventScroll: true });
+  }
+
+  // Steps to the next (+1) or previous (-1) marked word, round the ends.
+  function stepMatch(direction) {
+    const all = els.docPassages.querySelectorAll("mark");
+    if (all.length === 0) return;
+    if (matchAt >= 0 && all[matchAt]) all[matchAt].classList.remove("here");
+    matchAt = matchAt < 0 ? (direction > 0 ? 0 : all.length - 1) : (matchAt + direction + all.length) % all.length;
+    const mark = all[matchAt];
+    mark.classList.add("here");
+    mark.scrollIntoView({ block: "center" });
+    els.docMatchInfo.textContent = t("matchAt", { i: matchAt + 1, n: all.length, q: state.q.trim() });
+  }
+
+  // `lessonTag`: the heading a lesson's title takes (under the lessons' heading, or not).
+  function renderPassage(passage, current, heading, marks, elsewhere, lessonTag) {
     const body = [];
+    const lang = textLang(passage.lang);
     if (passage.lesson) {
-      body.push(el("p", { className: "lesson-main" }, [el("strong", { text: t("lessonLabel") + ": " }), passage.lesson.lesson]));
-      if (passage.lesson.context) body.push(el("p", {}, [el("strong", { text: t("lessonContext") + ": " }), passage.lesson.context]));
-      if (passage.lesson.recommendation) body.push(el("p", {}, [el("strong", { text: t("lessonRecommendation") + ": " }), passage.lesson.recommendation]));
+      const part = (label, text, ranges, className) =>
+        el("p", { className }, [el("strong", { text: t(label) + ": " }), ...marked(text, 0, text.length, toUnits(text, ranges))]);
+      if (passage.heading && passage.heading !== passage.lesson.lesson) body.push(el(lessonTag, { className: "lesson-title", text: passage.heading }));
+      body.push(part("lessonLabel", passage.lesson.lesson, marks.lesson, "lesson-main"));
+      if (passage.lesson.context) body.push(part("lessonContext", passage.lesson.context, marks.context, "lesson-part"));
+      if (passage.lesson.recommendation) body.push(part("lessonRecommendation", passage.lesson.recommendation, marks.recommendation, "lesson-part"));
     } else {
-      for (const paragraph of passage.text.split(/\n\s*\n/)) {
-        if (paragraph.trim() !== "") body.push(el("p", { text: paragraph.trim() }));
-      }
+      body.push(...renderText(passage.text, toUnits(passage.text, marks.text)));
     }
     const classes = ["passage"];
     if (passage.kind === "lesson") classes.push("lesson");
     if (current) classes.push("current");
-    return el("li", { className: classes.join(" "), id: "passage-" + passage.id, "aria-current": current ? "true" : null }, [
+    const level = Math.min(Math.max((passage.heading_level || 2) + 1, 3), 6);
+    return el("li", { className: classes.join(" "), id: "passage-" + passage.id, lang, "aria-current": current ? "true" : null }, [
       current ? el("p", { className: "current-label", text: t("currentPassage") }) : null,
-      passage.heading ? el("h3", { text: passage.heading }) : null,
+      heading ? el("h" + level, { className: "section-heading", text: heading }) : null,
       ...body,
+      renderDuplicates(elsewhere),
       el("p", { className: "source" }, [el("code", { text: sourceText(passage.source) })]),
     ]);
+  }
+
+  // Mark ranges counted in characters (what the API gives) as ranges of the string's
+  // UTF-16 units (what JavaScript indexes by).
+  function toUnits(text, ranges) {
+    if (!ranges || ranges.length === 0) return [];
+    const units = [];
+    let unit = 0;
+    for (const ch of text) {
+      units.push(unit);
+      unit += ch.length;
+    }
+    units.push(unit);
+    return ranges.map(([a, b]) => [units[Math.min(a, units.length - 1)], units[Math.min(b, units.length - 1)]]);
+  }
+
+  // The text from `start` to `end` as nodes, the ranges that fall in it as <mark>s.
+  function marked(text, start, end, ranges) {
+    const out = [];
+    let at = start;
+    for (const [a, b] of ranges) {
+      if (b <= at || a >= end) continue;
+      const from = Math.max(a, at);
+      const to = Math.min(b, end);
+      if (from > at) out.push(text.slice(at, from));
+      out.push(el("mark", { text: text.slice(from, to) }));
+      at = to;
+    }
+    if (at < end) out.push(text.slice(at, end));
+    return out;
+  }
+
+  // A passage's text as the blocks its source had: paragraphs (blank lines between), lists
+  // (`- `, `* `, `1. ` lines, two spaces deeper per level, indented lines continuing an
+  // item) and tables (lines of cells between ` | `, the first its header).
+  function renderText(text, ranges) {
+    const lines = [];
+    let at = 0;
+    for (const line of text.split("\n")) {
+      lines.push({ line, start: at, end: at + line.length });
+      at += line.length + 1;
+    }
+    const blocks = [];
+    let block = null;
+    for (const { line, start, end } of lines) {
+      if (line.trim() === "") {
+        block = null;
+        continue;
+      }
+      const item = /^( *)([-*•]|\d{1,3}[.)])\s+/.exec(line);
+      if (item) {
+        if (!block || block.type !== "list") {
+          block = { type: "list", items: [] };
+          blocks.push(block);
+        }
+        block.items.push({
+          depth: Math.floor(item[1].length / 2),
+          ordered: /\d/.test(item[2]),
+          number: parseInt(item[2], 10),
+          spans: [[start + item[0].length, end]],
+        });
+        continue;
+      }
+      if (block && block.type === "list" && /^\s+\S/.test(line)) {
+        const indent = line.length - line.trimStart().length;
+        block.items[block.items.length - 1].spans.push([start + indent, end]);
+        continue;
+      }
+      if (!block || block.type !== "para") {
+        block = { type: "para", spans: [] };
+        blocks.push(block);
+      }
+      block.spans.push([start, end]);
+    }
+    const inline = (spans) => {
+      const out = [];
+      spans.forEach(([a, b], i) => {
+        if (i > 0) out.push(" ");
+        out.push(...marked(text, a, b, ranges));
+      });
+      return out;
+    };
+    return blocks.map((b) => {
+      if (b.type === "list") return renderList(b.items, inline);
+      const rows = tableRows(text, b.spans);
+      if (rows) {
+        const cells = (row, tag) => el("tr", {}, row.map(([a, z]) => el(tag, { scope: tag === "th" ? "col" : null }, marked(text, a, z, ranges))));
+        return el("div", { className: "table-wrap" }, [
+          el("table", {}, [el("thead", {}, [cells(rows[0], "th")]), el("tbody", {}, rows.slice(1).map((r) => cells(r, "td")))]),
+        ]);
+      }
+      return el("p", {}, inline(b.spans));
+    });
+  }
+
+  // Nested lists from items with their depth: <ol> for numbered ones (starting at their
+  // first number), <ul> for the others.
+  function renderList(items, inline) {
+    const root = { depth: -1, node: null, children: [] };
+    const stack = [root];
+    for (const item of items) {
+      while (stack.length > 1 && stack[stack.length - 1].depth >= item.depth) stack.pop();
+      const entry = { depth: item.depth, item, children: [] };
+      stack[stack.length - 1].children.push(entry);
+      stack.push(entry);
+    }
+    const build = (entries) => {
+      const ordered = entries[0].item.ordered;
+      const list = el(ordered ? "ol" : "ul", { start: ordered && entries[0].item.number !== 1 ? entries[0].item.number : null });
+      for (const entry of entries) {
+        list.append(el("li", {}, [...inline(entry.item.spans), entry.children.length ? build(entry.children) : null]));
+      }
+      return list;
+    };
+    return build(root.children);
+  }
+
+  // The rows of a block that is a table, each a list of its cells' [start, end): two lines
+  // or more, each with the same number of cells (two or more) between ` | `.
+  function tableRows(text, spans) {
+    if (spans.length < 2) return null;
+    const rows = spans.map(([a, b]) => {
+      const cells = [];
+      let from = a;
+      for (;;) {
+        const bar = text.indexOf(" | ", from);
+        if (bar < 0 || bar >= b) break;
+        cells.push([from, bar]);
+        from = bar + 3;
+      }
+      cells.push([from, b]);
+      return cells.map(([x, y]) => {
+        while (x < y && /\s/.test(text[x])) x++;
+        while (y > x && /\s/.test(text[y - 1])) y--;
+        return [x, y];
+      });
+    });
+    const width = rows[0].length;
+    return width >= 2 && rows.every((r) => r.length === width) ? rows : null;
   }
 
   // ---- Wiring ------------------------------------------------------------------------
@@ -1041,6 +1326,21 @@
   });
 
   els.docBack.addEventListener("click", () => leaveDocument());
+  els.docMatchNext.addEventListener("click", () => stepMatch(1));
+  els.docMatchPrev.addEventListener("click", () => stepMatch(-1));
+  // Links inside the document view go to their place without leaving the view; a link to
+  // another document opens it as a result does.
+  els.docView.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-target], a.hit-copy");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    if (link.dataset.id) {
+      openedFrom = null;
+      openDocument(link.dataset.id, true);
+    } else {
+      goTo(link.dataset.target);
+    }
+  });
 
   function leaveDocument() {
     if (els.docView.hidden) return;

@@ -77,12 +77,56 @@ pub(crate) struct DocumentPath {
     #[param(pattern = "^[A-Za-z0-9._:-]+$", max_length = 512)]
     id: String,
 }
-/// `GET /api/documents/{id}`: a document or passage with all its document's passages.
+/// The query string of `GET /api/documents/{id}`: a search's words, to mark them.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "read as `SearchParams` by `DocumentQuery::parse`; the fields describe it"
+)]
+pub(crate) struct DocumentQuery {
+    /// A query, as `GET /api/search` reads it: the passages' `marks` say where its words are.
+    #[param(max_length = 4096)]
+    q: Option<String>,
+    /// Mark the words the query is expanded to as well (glossary, dictionary, typos), as a
+    /// search does; default true.
+    #[param(default = true)]
+    expand: Option<bool>,
+    /// The query is being typed: its last word is the start of a word; default false.
+    #[param(default = false)]
+    typing: Option<bool>,
+}
+
+impl DocumentQuery {
+    /// The search whose words to mark, if the query string asks for one.
+    fn parse(raw: &str, state: &AppState) -> Result<Option<SearchRequest>, ApiError> {
+        let pairs = crate::params::decode_pairs(raw)?;
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, _)| !matches!(k.as_str(), "q" | "expand" | "typing"))
+        {
+            return Err(ApiError::BadParameter(format!(
+                "unknown parameter {key:?}: expected one of q, expand, typing"
+            )));
+        }
+        let params = SearchParams::from_pairs(pairs)?;
+        params.check(state.limits())?;
+        if params.q.trim().is_empty() {
+            return Ok(None);
+        }
+        params.into_request().map(Some)
+    }
+}
+
+/// `GET /api/documents/{id}`: a document or passage with all its document's passages, and
+/// with `q`, where the query's words are in them.
 pub async fn document(
     State(state): State<AppState>,
     path: Result<Path<DocumentPath>, PathRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let Path(DocumentPath { id }) = path?;
+    let marking = DocumentQuery::parse(raw.as_deref().unwrap_or(""), &state)?;
     let plausible = !id.is_empty()
         && id.len() <= MAX_ID_BYTES
         && id
@@ -93,7 +137,12 @@ pub async fn document(
         return Err(not_found());
     }
     let lookup = id.clone();
-    let view: Option<DocumentView> = state.run(move |engine| engine.document(&lookup)).await?;
+    let view: Option<DocumentView> = state
+        .run(move |engine| match &marking {
+            Some(request) => engine.document_marked(&lookup, request),
+            None => engine.document(&lookup),
+        })
+        .await?;
     view.map(fresh).ok_or_else(not_found)
 }
 

@@ -19,7 +19,7 @@ use utoipa::IntoParams;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
-use crate::api::DocumentPath;
+use crate::api::{DocumentPath, DocumentQuery};
 use crate::assets::AssetPath;
 use crate::brief::{BRIEF_PARAMETERS, BriefParams};
 use crate::params::{DATE_YEARS, ONE_STRING_IN_JSON, SearchParams};
@@ -122,7 +122,11 @@ pub fn document(known: Option<&Known>) -> Value {
     let operations = [
         ("/api/search", "get", search.clone()),
         ("/api/brief", "get", brief_parameters(&search)),
-        ("/api/documents/{id}", "get", parameters::<DocumentPath>()),
+        ("/api/documents/{id}", "get", {
+            let mut list = parameters::<DocumentPath>();
+            list.extend(parameters::<DocumentQuery>());
+            list
+        }),
         ("/api/documents/{id}", "delete", parameters::<DeletePath>()),
         ("/api/documents", "post", parameters::<UploadQuery>()),
         ("/assets/{name}", "get", parameters::<AssetPath>()),

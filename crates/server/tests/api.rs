@@ -926,6 +926,107 @@ async fn documents_come_with_every_passage_of_their_document() {
 }
 
 #[tokio::test]
+async fn a_document_asked_with_a_query_says_where_its_words_are() {
+    let server = TestServer::new().await;
+    // The session note on articulation in Biobío (`id: dia-3-articulacion-biobio`).
+    let parent = "dia-3-articulacion-biobio";
+    let (status, view) = server
+        .get(&format!("/api/documents/{parent}?q=personas%20puente"))
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let passages = view["passages"].as_array().expect("passages");
+    let marks = view["marks"].as_object().expect("marks");
+    assert!(!marks.is_empty(), "{view}");
+    // Every range marks a form of the words searched, counted in characters.
+    let mut marked = Vec::new();
+    for (id, parts) in marks {
+        let passage = passages.iter().find(|p| p["id"] == *id).expect("a passage");
+        for (part, ranges) in parts.as_object().expect("parts") {
+            let text = match part.as_str() {
+                "text" => &passage["text"],
+                other => &passage["lesson"][other],
+            };
+            let chars: Vec<char> = text.as_str().expect("the part's text").chars().collect();
+            for range in ranges.as_array().expect("ranges") {
+                let (start, end) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
+                let word: String = chars[start as usize..end as usize].iter().collect();
+                marked.push(word.to_lowercase());
+            }
+        }
+    }
+    assert!(
+        marked
+            .iter()
+            .all(|w| w.starts_with("persona") || w.starts_with("puente")),
+        "{marked:?}"
+    );
+    assert!(marked.iter().any(|w| w == "personas"), "{marked:?}");
+    // A lesson's parts are marked apart, and the other places the lesson appears (the
+    // lessons register, the synthesis report quoting it) are listed with it.
+    let lesson = passages
+        .iter()
+        .find(|p| p["kind"] == "lesson" && p["heading"].as_str().unwrap().contains("puente"))
+        .expect("the lesson on bridging people");
+    let lesson_id = lesson["id"].as_str().unwrap();
+    assert!(
+        marks[lesson_id]["lesson"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{view}"
+    );
+    let copies = view["copies"][lesson_id]
+        .as_array()
+        .expect("the lesson's other places");
+    assert!(
+        copies
+            .iter()
+            .all(|c| c["copy_of"] == lesson_id && c["parent"] != parent),
+        "{copies:?}"
+    );
+    assert!(
+        copies
+            .iter()
+            .any(|c| c["source"]["path"] == "lecciones/lecciones-pasantia.jsonl"),
+        "{copies:?}"
+    );
+    // Headings keep their level: the note's sections are `##`, its subsections `###`.
+    assert!(passages.iter().any(|p| p["heading_level"] == 2), "{view}");
+    assert!(passages.iter().any(|p| p["heading_level"] == 3), "{view}");
+
+    // Without a query, nothing is marked; a bad query or parameter is a 400 that says so.
+    let (_, plain) = server.get(&format!("/api/documents/{parent}")).await;
+    assert!(plain.get("marks").is_none(), "{plain}");
+    assert_eq!(plain["passages"], view["passages"]);
+    assert_error(
+        &server
+            .get(&format!("/api/documents/{parent}?q=%22agencia"))
+            .await,
+        400,
+        "bad_query",
+        &["column"],
+    );
+    assert_error(
+        &server
+            .get(&format!("/api/documents/{parent}?q=agencia&limit=3"))
+            .await,
+        400,
+        "bad_parameter",
+        &["limit"],
+    );
+    // While typing, an unclosed quote is not an error and the last word is a prefix.
+    let (status, typing) = server
+        .get(&format!(
+            "/api/documents/{parent}?q=%22personas%20pue&typing=true"
+        ))
+        .await;
+    assert_eq!(status, 200, "{typing}");
+    assert!(
+        typing["marks"].as_object().is_some_and(|m| !m.is_empty()),
+        "{typing}"
+    );
+}
+
+#[tokio::test]
 async fn facets_stats_health_and_the_api_description() {
     let server = TestServer::new().await;
     let (status, body) = server.get("/api/facets").await;
