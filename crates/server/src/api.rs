@@ -77,6 +77,9 @@ pub(crate) struct DocumentPath {
     #[param(pattern = "^[A-Za-z0-9._:-]+$", max_length = 512)]
     id: String,
 }
+/// The names `GET /api/documents/{id}` reads from its query string.
+pub(crate) const DOCUMENT_PARAMETERS: [&str; 3] = ["q", "expand", "typing"];
+
 /// The query string of `GET /api/documents/{id}`: a search's words, to mark them.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -103,10 +106,11 @@ impl DocumentQuery {
         let pairs = crate::params::decode_pairs(raw)?;
         if let Some((key, _)) = pairs
             .iter()
-            .find(|(k, _)| !matches!(k.as_str(), "q" | "expand" | "typing"))
+            .find(|(k, _)| !DOCUMENT_PARAMETERS.contains(&k.as_str()))
         {
             return Err(ApiError::BadParameter(format!(
-                "unknown parameter {key:?}: expected one of q, expand, typing"
+                "unknown parameter {key:?}: expected one of {}",
+                DOCUMENT_PARAMETERS.join(", ")
             )));
         }
         let params = SearchParams::from_pairs(pairs)?;

@@ -430,7 +430,9 @@ mod tests {
         assert_eq!(names("/api/search", "get"), PARAMETERS);
         assert_eq!(names("/api/brief", "get"), BRIEF_PARAMETERS);
         assert_eq!(names("/api/documents", "post"), ["filename"]);
-        assert_eq!(names("/api/documents/{id}", "get"), ["id"]);
+        let mut document = vec!["id"];
+        document.extend(crate::api::DOCUMENT_PARAMETERS);
+        assert_eq!(names("/api/documents/{id}", "get"), document);
         assert_eq!(names("/assets/{name}", "get"), ["name"]);
         let body = doc["components"]["schemas"]["SearchParams"]["properties"]
             .as_object()
