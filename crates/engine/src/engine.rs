@@ -118,8 +118,9 @@ pub struct DocumentView {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub marks: BTreeMap<String, Marks>,
     /// Where else the document's passages appear (another edition, a register or report
-    /// quoting a lesson): passage id → its copies in other documents, as a search lists a
-    /// hit's `duplicates` (each `copy_of` the passage), at most ten each.
+    /// quoting a lesson), from [`Engine::document_to_read`]: passage id → its copies in other
+    /// documents, as a search lists a hit's `duplicates` (each `copy_of` the passage), at
+    /// most ten each.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub copies: BTreeMap<String, Vec<Duplicate>>,
 }
@@ -1325,23 +1326,31 @@ impl Engine {
     /// A document or passage by id, with all the passages of its document; `None` if no
     /// document or passage has that id.
     pub fn document(&self, id: &str) -> Result<Option<DocumentView>> {
-        damage::guard(&self.dir, || self.document_unguarded(id))
+        damage::guard(&self.dir, || {
+            self.document_unguarded(&self.reader.searcher(), id)
+        })
     }
 
-    /// [`Engine::document`], with where the words `request`'s query searches are in each
-    /// passage (`marks`), as a search's snippets mark them. Only the query and how it is
-    /// read (`expand`, `typing`) matter; filters and paging do not.
-    pub fn document_marked(
+    /// [`Engine::document`] as a reader sees it: with where else its passages appear
+    /// (`copies`, one pass over the index's copy clusters) and, given a search, where the
+    /// words its query searches are in each passage (`marks`), as a search's snippets mark
+    /// them. Only the query and how it is read (`expand`, `typing`) matter; filters and
+    /// paging do not.
+    pub fn document_to_read(
         &self,
         id: &str,
-        request: &SearchRequest,
+        request: Option<&SearchRequest>,
     ) -> Result<Option<DocumentView>> {
         damage::guard(&self.dir, || {
-            let Some(mut view) = self.document_unguarded(id)? else {
+            let searcher = self.reader.searcher();
+            let Some(mut view) = self.document_unguarded(&searcher, id)? else {
                 return Ok(None);
             };
+            view.copies = self.copies_elsewhere(&searcher, &view.parent)?;
+            let Some(request) = request else {
+                return Ok(Some(view));
+            };
             let node = parse(request)?;
-            let searcher = self.reader.searcher();
             let generation = self.generation(&searcher)?;
             let mut builder = self.builder(&searcher, &generation, request);
             builder.node(&node)?;
@@ -1356,29 +1365,27 @@ impl Engine {
         })
     }
 
-    fn document_unguarded(&self, id: &str) -> Result<Option<DocumentView>> {
-        let searcher = self.reader.searcher();
+    fn document_unguarded(&self, searcher: &Searcher, id: &str) -> Result<Option<DocumentView>> {
         let passage = self
-            .passages_where(&searcher, self.fields.id, id)?
+            .passages_where(searcher, self.fields.id, id)?
             .into_iter()
             .next();
         let parent = match &passage {
             Some(p) => p.parent.clone(),
             None => id.to_string(),
         };
-        let mut passages = self.passages_where(&searcher, self.fields.parent, &parent)?;
+        let mut passages = self.passages_where(searcher, self.fields.parent, &parent)?;
         if passages.is_empty() {
             return Ok(None);
         }
         passages.sort_by_key(|p| (p.kind == Kind::Lesson, p.position));
-        let copies = self.copies_elsewhere(&searcher, &parent)?;
         Ok(Some(DocumentView {
             id: id.to_string(),
             parent,
             passage: passage.filter(|p| p.id != p.parent || passages.len() > 1),
             passages,
             marks: BTreeMap::new(),
-            copies,
+            copies: BTreeMap::new(),
         }))
     }
 

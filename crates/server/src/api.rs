@@ -142,10 +142,7 @@ pub async fn document(
     }
     let lookup = id.clone();
     let view: Option<DocumentView> = state
-        .run(move |engine| match &marking {
-            Some(request) => engine.document_marked(&lookup, request),
-            None => engine.document(&lookup),
-        })
+        .run(move |engine| engine.document_to_read(&lookup, marking.as_ref()))
         .await?;
     view.map(fresh).ok_or_else(not_found)
 }
