@@ -300,6 +300,63 @@ fn a_remembered_ranking_pages_as_a_fresh_search_does() {
     }
 }
 
+/// A facet is counted under every filter but its own. With copies folded, one search
+/// leaves out the filters the facets asked are counted apart from and tells its matches
+/// apart by the filters they pass: each facet must count what the same search without its
+/// own filter counts when that facet alone is asked (no filter left out then), and the hits
+/// must be those of the search asking no facet.
+#[test]
+fn each_filtered_facet_counts_what_the_search_without_its_filter_counts() {
+    let w = Workspace::new();
+    let server = w.serve(&["--answer-cache-mb", "0"]);
+    let queries = ["q=desarrollo", "q=articulaci%C3%B3n+regional", "q="];
+    let filters: [&[(&str, &str)]; 4] = [
+        &[("region", "Chile"), ("kind", "lesson")],
+        &[("region", "Per%C3%BA"), ("lang", "es"), ("year", "2023")],
+        &[
+            ("kind", "session_note"),
+            ("kind", "report"),
+            ("sort", "date"),
+        ],
+        &[("region", "Biob%C3%ADo"), ("group", "false")],
+    ];
+    let query_string = |query: &str, filters: &[(&str, &str)], facets: &str| {
+        let filters: String = filters.iter().map(|(k, v)| format!("&{k}={v}")).collect();
+        format!("/api/search?{query}{filters}&facets={facets}&limit=50")
+    };
+    let without_time = |mut r: Value| {
+        r.as_object_mut().unwrap().remove("took_ms");
+        r
+    };
+    let mut compared = 0;
+    for query in queries {
+        for filters in filters {
+            let all = without_time(get(&server, &query_string(query, filters, "all")));
+            let none = without_time(get(&server, &query_string(query, filters, "")));
+            for key in ["hits", "total", "copies", "total_passages", "expanded"] {
+                assert_eq!(all[key], none[key], "{query} {filters:?}: {key}");
+            }
+            assert!(all["total"].as_u64() > Some(0), "{query} {filters:?}");
+            for (facet, counts) in all["facets"].as_object().unwrap() {
+                let own = if facet == "country" {
+                    "region"
+                } else {
+                    facet.as_str()
+                };
+                let others: Vec<(&str, &str)> =
+                    filters.iter().copied().filter(|(k, _)| *k != own).collect();
+                let alone = get(&server, &query_string(query, &others, facet));
+                assert_eq!(
+                    counts, &alone["facets"][facet],
+                    "{query} {filters:?}: facet {facet}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 3 * 4 * 7);
+}
+
 fn english_edition(original: &str) -> String {
     format!(
         "---\ntitle: Report of the cocoa working table\nkind: report\nlang: en\n\

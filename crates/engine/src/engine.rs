@@ -1,6 +1,7 @@
 //! The searcher side: opening an index, searching it, fetching documents, counting facets.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -11,7 +12,7 @@ use tantivy::collector::{
     Collector, Count, DocSetCollector, FacetCollector, MultiCollector, SegmentCollector, TopDocs,
 };
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{
     DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
@@ -722,7 +723,26 @@ impl Engine {
         let mut builder = self.builder(searcher, generation, request);
         let text = builder.node(node)?;
         let groups = self.filter_groups(&builder, request)?;
-        let main = combine(&builder, text.as_deref(), &groups, None);
+        // A facet is counted under every filter but its own. When copies are folded, that
+        // takes every match ranked and folded again for each filtered facet asked: rather
+        // than a search for each, one search leaves out the filters they are counted apart
+        // from and marks which of them each match passes (`AllRanked::filters`).
+        let open_facets: Vec<FacetName> = request
+            .facets
+            .iter()
+            .copied()
+            .filter(|&f| !groups.iter().any(|(g, _)| counts_apart(f, *g)))
+            .collect();
+        let masked: Vec<usize> = if request.dedupe {
+            (0..groups.len())
+                .filter(|&i| request.facets.iter().any(|&f| counts_apart(f, groups[i].0)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let main = combine(&builder, text.as_deref(), &groups, |i, _| {
+            !masked.contains(&i)
+        });
 
         let mut collectors = MultiCollector::new();
         // Grouped results rank a window of passages, then keep each document's best. (A
@@ -737,26 +757,32 @@ impl Engine {
             (request.offset, request.limit)
         };
         // Folding copies ranks every match: see `every_hit`.
-        let all_ranked = request
-            .dedupe
-            .then(|| collectors.add_collector(self.all_ranked(request)));
+        let all_ranked = if request.dedupe {
+            let mut all_ranked = self.all_ranked(request);
+            if !masked.is_empty() {
+                let scoring = EnableScoring::disabled_from_searcher(searcher);
+                let weights = masked
+                    .iter()
+                    .map(|&i| groups[i].1.weight(scoring))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                all_ranked.filters = Some(Arc::new(weights));
+            }
+            Some(collectors.add_collector(all_ranked))
+        } else {
+            None
+        };
         let by_score = (!request.dedupe && request.sort == Sort::Relevance)
             .then(|| collectors.add_collector(self.by_score(window_offset, window_limit)));
         let by_date = (!request.dedupe && request.sort == Sort::Date)
             .then(|| collectors.add_collector(newest_first(window_offset, window_limit)));
-        let total_passages = collectors.add_collector(Count);
+        // (Folding copies counts the passages it ranks.)
+        let total_passages = (!request.dedupe).then(|| collectors.add_collector(Count));
         // What the reader pages through is counted apart: hits (documents or passages), with
         // copies folded as the hits are; the facets count the same. Unless copies are folded,
         // they are counted as the passages are collected; folding depends on the order hits
         // rank in, so then they are counted over every hit, ranked and folded (`every_hit`).
         let mut counted = MultiCollector::new();
         let count = counted.add_collector(Count);
-        let open_facets: Vec<FacetName> = request
-            .facets
-            .iter()
-            .copied()
-            .filter(|&f| !groups.iter().any(|(g, _)| counts_apart(f, *g)))
-            .collect();
         let mut facet_handles = Vec::new();
         for &facet in &open_facets {
             let collector = self.facet_collector(facet, &generation.vocabulary);
@@ -777,15 +803,26 @@ impl Engine {
             (_, Some(handle)) => dated(handle.extract(&mut fruits)),
             _ => Vec::new(),
         };
-        let total_passages = total_passages.extract(&mut fruits);
+        let mut total_passages = total_passages.map_or(0, |h| h.extract(&mut fruits));
+        // Every match, when copies are folded: those the search's filters keep are its hits.
+        let all = all_ranked.map(|h| h.extract(&mut fruits));
+        let every_filter = (1u8 << masked.len()) - 1;
+        // The matches of the search as asked; `all` stays when facets are counted from it.
+        let (hits, all) = if masked.is_empty() {
+            (all, None)
+        } else {
+            (all.as_ref().map(|all| all.passing(every_filter)), all)
+        };
         let (mut counted, unfolded, every) = match (counted, counting) {
             (Some(handle), _) => {
                 let (counted, unfolded) = handle.extract(&mut fruits);
                 (counted, unfolded, None)
             }
             (None, Some(counting)) => {
-                let all = all_ranked.map(|h| h.extract(&mut fruits));
-                let (every, unfolded) = Engine::every_hit(all.unwrap_or_default());
+                let mut hits = hits.unwrap_or_default();
+                hits.rank();
+                total_passages = hits.matches.len();
+                let (every, unfolded) = Engine::every_hit(hits);
                 let counted = collect_best(searcher, &counting, &every)?;
                 (counted, unfolded, Some(every))
             }
@@ -803,17 +840,22 @@ impl Engine {
         // A filtered facet is counted under the other filters, so its menu still shows the
         // alternatives.
         for &facet in request.facets.iter().filter(|f| !open_facets.contains(f)) {
-            let query = combine(&builder, text.as_deref(), &groups, Some(facet));
             let collector = self.facet_collector(facet, &generation.vocabulary);
-            let counts = if request.dedupe {
-                let all = searcher.search_with_statistics_provider(
-                    &*query,
-                    &self.all_ranked(request),
-                    &statistics,
-                )?;
-                let (every, _) = Engine::every_hit(all);
+            let counts = if let Some(all) = &all {
+                // The matches that pass every filter but the facet's own, ranked and folded.
+                let own = masked
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &i)| counts_apart(facet, groups[i].0))
+                    .fold(0u8, |bits, (bit, _)| bits | 1 << bit);
+                let mut passing = all.passing(every_filter & !own);
+                passing.rank();
+                let (every, _) = Engine::every_hit(passing);
                 collect_best(searcher, &collector, &every)?
             } else {
+                let query = combine(&builder, text.as_deref(), &groups, |_, group| {
+                    !counts_apart(facet, *group)
+                });
                 searcher
                     .search(&*query, &Counted::new(collector, request.group))?
                     .0
@@ -930,7 +972,7 @@ impl Engine {
         for hit in all.matches.chunk_by(|a, b| a.group == b.group) {
             let best = &hit[0];
             let clusters = all.clusters(best);
-            let edition = best.work.and_then(|w| met_works.get(&w).copied());
+            let edition = best.work.and_then(|w| met_works.get(&w.get()).copied());
             let owner = match edition.or_else(|| met.original(clusters)) {
                 Some((owner, original)) => {
                     kept[owner].copies.push((best.address, original));
@@ -940,7 +982,7 @@ impl Engine {
             };
             met.meet(clusters, (owner, best.address));
             if let Some(work) = best.work {
-                met_works.entry(work).or_insert((owner, best.address));
+                met_works.entry(work.get()).or_insert((owner, best.address));
             }
             if owner == kept.len() {
                 for other in hit.iter().skip(1).take(MAX_OTHER_PASSAGES) {
@@ -966,6 +1008,7 @@ impl Engine {
         AllRanked {
             by,
             group: request.group,
+            filters: None,
         }
     }
 
@@ -1585,20 +1628,21 @@ fn facet_field(fields: &Fields, facet: FacetName) -> Field {
     }
 }
 
-/// The text query restricted by the filter groups, leaving out the group of `except`.
+/// The text query restricted by the filter groups that `keep` keeps (by their place in
+/// `groups` and facet).
 fn combine(
     builder: &QueryBuilder<'_>,
     text: Option<&dyn Query>,
     groups: &[FilterGroup],
-    except: Option<FacetName>,
+    keep: impl Fn(usize, &Option<FacetName>) -> bool,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     clauses.push((
         Occur::Must,
         text.map_or_else(|| builder.all_passages(), |q| q.box_clone()),
     ));
-    for (facet, query) in groups {
-        if !except.is_some_and(|e| counts_apart(e, *facet)) {
+    for (i, (facet, query)) in groups.iter().enumerate() {
+        if keep(i, facet) {
             clauses.push((Occur::Must, query.box_clone()));
         }
     }
@@ -1608,15 +1652,19 @@ fn combine(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Every passage a query matches, ranked as `Engine::by_score` (`Relevance`, with the lesson
-/// multiplier) or `newest_first` (`Date`) rank their top ones, ties broken alike by the id's
-/// hash, and gathered by document (`group`): for folding copies over all the hits, so that
-/// what is counted is what paging shows. What folding reads of each passage (its document,
+/// Every passage a query matches, with the key that ranks it as `Engine::by_score`
+/// (`Relevance`, with the lesson multiplier) or `newest_first` (`Date`) rank their top ones,
+/// ties broken alike by the id's hash, and gathered by document (`group`): for folding copies
+/// over all the hits (once `AllHits::rank` has ranked them), so that what is counted is what
+/// paging shows. What folding reads of each passage (its document,
 /// clusters and work) is read here, in the segment's order, where reading a column is cheap.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct AllRanked {
     by: RankBy,
     group: bool,
+    /// Filters each match is tested against (`Match::passes`): those left out of the query
+    /// so that its matches serve the facets counted apart from them too.
+    filters: Option<Arc<Vec<Box<dyn Weight>>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -1639,11 +1687,18 @@ struct Match {
     group: u32,
     /// Its copy clusters: a span of `AllHits::clusters`.
     clusters: (u32, u32),
-    /// Its work, when documents are hits.
-    work: Option<u64>,
+    /// Its work, when documents are hits. (A work key is a hash: one of zero, which a hash
+    /// gives once in 2⁶⁴, is taken for none, and saves a match 8 bytes.)
+    work: Option<NonZeroU64>,
+    /// Which of `AllRanked::filters` it passes, bit by bit.
+    passes: u8,
 }
 
-/// Every match of a search in rank order, each hit's passages together (see `AllRanked`).
+// Every match of a search is held at once: keep them small.
+const _: () = assert!(std::mem::size_of::<Match>() == 56);
+
+/// Every match of a search, put in rank order by `rank`, each hit's passages together (see
+/// `AllRanked`).
 #[derive(Default)]
 struct AllHits {
     matches: Vec<Match>,
@@ -1655,6 +1710,75 @@ struct AllHits {
 impl AllHits {
     fn clusters(&self, m: &Match) -> &[u64] {
         &self.clusters[m.clusters.0 as usize..m.clusters.1 as usize]
+    }
+
+    /// The matches that pass each filter of `filters` (bits of `Match::passes`), not yet
+    /// ranked. Their hits are numbered afresh: a hit none of whose passages pass is gone.
+    fn passing(&self, filters: u8) -> AllHits {
+        let mut renumbered = vec![u32::MAX; self.groups as usize];
+        let mut out = AllHits {
+            matches: Vec::with_capacity(self.matches.len()),
+            clusters: self.clusters.clone(),
+            groups: 0,
+        };
+        for m in self
+            .matches
+            .iter()
+            .filter(|m| m.passes & filters == filters)
+        {
+            let group = &mut renumbered[m.group as usize];
+            if *group == u32::MAX {
+                *group = out.groups;
+                out.groups += 1;
+            }
+            out.matches.push(Match {
+                group: *group,
+                ..*m
+            });
+        }
+        out
+    }
+
+    /// Puts the matches in rank order: a hit ranks as its best passage; its passages follow
+    /// it, best first. The hits are sorted, then the passages placed hit by hit and sorted
+    /// within each: cheaper than sorting every passage by its hit's rank (a look-up per
+    /// comparison).
+    fn rank(&mut self) {
+        let groups = self.groups as usize;
+        let mut best: Vec<RankKey> = vec![(0, 0); groups];
+        for m in &self.matches {
+            let b = &mut best[m.group as usize];
+            *b = (*b).max(m.key);
+        }
+        let mut order: Vec<u32> = (0..self.groups).collect();
+        order.sort_unstable_by(|&a, &b| best[b as usize].cmp(&best[a as usize]).then(a.cmp(&b)));
+        // Where each hit's passages start in rank order, and where the next one goes.
+        let mut counts = vec![0usize; groups];
+        for m in &self.matches {
+            counts[m.group as usize] += 1;
+        }
+        let mut starts = vec![0usize; groups];
+        let mut at = 0;
+        for &g in &order {
+            starts[g as usize] = at;
+            at += counts[g as usize];
+        }
+        let mut next = starts.clone();
+        let mut places = vec![0u32; self.matches.len()];
+        for (i, m) in self.matches.iter().enumerate() {
+            let slot = &mut next[m.group as usize];
+            places[*slot] = i as u32;
+            *slot += 1;
+        }
+        let mut ranked: Vec<Match> = places.iter().map(|&i| self.matches[i as usize]).collect();
+        for &g in &order {
+            let (from, to) = (starts[g as usize], next[g as usize]);
+            if to - from > 1 {
+                ranked[from..to]
+                    .sort_unstable_by(|a, b| b.key.cmp(&a.key).then(a.address.cmp(&b.address)));
+            }
+        }
+        self.matches = ranked;
     }
 }
 
@@ -1671,6 +1795,8 @@ struct AllRankedSegment {
     groups: KeyMap<u32>,
     /// The last document met: its passages come one after another.
     last: Option<(u64, u32)>,
+    /// The segment's passages that pass each of `AllRanked::filters`, met in order.
+    filters: Vec<Box<dyn Scorer>>,
     hits: AllHits,
 }
 
@@ -1716,6 +1842,12 @@ impl Collector for AllRanked {
             documents,
             groups: KeyMap::default(),
             last: None,
+            filters: self
+                .filters
+                .iter()
+                .flat_map(|weights| weights.iter())
+                .map(|weight| weight.scorer(reader, 1.0))
+                .collect::<tantivy::Result<_>>()?,
             hits: AllHits::default(),
         })
     }
@@ -1725,7 +1857,13 @@ impl Collector for AllRanked {
     }
 
     fn merge_fruits(&self, fruits: Vec<AllHits>) -> tantivy::Result<AllHits> {
-        let mut all = AllHits::default();
+        // Each segment's matches copied once, not again each time the list outgrows its
+        // allocation (that was a twentieth of a broad search).
+        let mut all = AllHits {
+            matches: Vec::with_capacity(fruits.iter().map(|f| f.matches.len()).sum()),
+            clusters: Vec::with_capacity(fruits.iter().map(|f| f.clusters.len()).sum()),
+            groups: 0,
+        };
         for mut fruit in fruits {
             let offset = all.clusters.len() as u32;
             for m in &mut fruit.matches {
@@ -1736,44 +1874,6 @@ impl Collector for AllRanked {
             all.matches.append(&mut fruit.matches);
             all.clusters.append(&mut fruit.clusters);
         }
-        // A hit ranks as its best passage; its passages follow it, best first. The hits are
-        // sorted, then the passages placed hit by hit and sorted within each: cheaper than
-        // sorting every passage by its hit's rank (a look-up per comparison).
-        let groups = all.groups as usize;
-        let mut best: Vec<RankKey> = vec![(0, 0); groups];
-        for m in &all.matches {
-            let b = &mut best[m.group as usize];
-            *b = (*b).max(m.key);
-        }
-        let mut order: Vec<u32> = (0..all.groups).collect();
-        order.sort_unstable_by(|&a, &b| best[b as usize].cmp(&best[a as usize]).then(a.cmp(&b)));
-        // Where each hit's passages start in rank order, and where the next one goes.
-        let mut counts = vec![0usize; groups];
-        for m in &all.matches {
-            counts[m.group as usize] += 1;
-        }
-        let mut starts = vec![0usize; groups];
-        let mut at = 0;
-        for &g in &order {
-            starts[g as usize] = at;
-            at += counts[g as usize];
-        }
-        let mut next = starts.clone();
-        let mut places = vec![0u32; all.matches.len()];
-        for (i, m) in all.matches.iter().enumerate() {
-            let slot = &mut next[m.group as usize];
-            places[*slot] = i as u32;
-            *slot += 1;
-        }
-        let mut ranked: Vec<Match> = places.iter().map(|&i| all.matches[i as usize]).collect();
-        for &g in &order {
-            let (from, to) = (starts[g as usize], next[g as usize]);
-            if to - from > 1 {
-                ranked[from..to]
-                    .sort_unstable_by(|a, b| b.key.cmp(&a.key).then(a.address.cmp(&b.address)));
-            }
-        }
-        all.matches = ranked;
         Ok(all)
     }
 }
@@ -1813,12 +1913,17 @@ impl SegmentCollector for AllRankedSegment {
                     }),
                 };
                 self.last = Some((parent, group));
-                (group, works.first(doc))
+                (group, works.first(doc).and_then(NonZeroU64::new))
             }
             None => {
                 hits.groups += 1;
                 (hits.groups - 1, None)
             }
+        };
+        let passes = if self.filters.is_empty() {
+            0
+        } else {
+            passes(&mut self.filters, doc)
         };
         hits.matches.push(Match {
             key: (primary, self.ids.get_val(doc)),
@@ -1827,12 +1932,29 @@ impl SegmentCollector for AllRankedSegment {
             group,
             clusters: (start, hits.clusters.len() as u32),
             work,
+            passes,
         });
     }
 
     fn harvest(self) -> AllHits {
         self.hits
     }
+}
+
+/// Which of `filters` (bit by bit) the segment's passage `doc` passes. Passages come in
+/// order, so each filter's matches are walked once.
+#[inline(never)]
+fn passes(filters: &mut [Box<dyn Scorer>], doc: DocId) -> u8 {
+    let mut passes = 0;
+    for (bit, filter) in filters.iter_mut().enumerate() {
+        if filter.doc() < doc {
+            filter.seek(doc);
+        }
+        if filter.doc() == doc {
+            passes |= 1 << bit;
+        }
+    }
+    passes
 }
 
 /// Which of a segment's passages are lesson records: the segment's reader of the `kind`
