@@ -839,19 +839,26 @@ impl Engine {
         }
         // A filtered facet is counted under the other filters, so its menu still shows the
         // alternatives.
+        // Hits ranked and folded from the matches that pass the filters of each mask met
+        // (the region and country facets both leave out the region filter).
+        let mut folded: HashMap<u8, Vec<Group>> = HashMap::new();
         for &facet in request.facets.iter().filter(|f| !open_facets.contains(f)) {
             let collector = self.facet_collector(facet, &generation.vocabulary);
             let counts = if let Some(all) = &all {
-                // The matches that pass every filter but the facet's own, ranked and folded.
+                // The matches that pass every filter but the facet's own.
                 let own = masked
                     .iter()
                     .enumerate()
                     .filter(|&(_, &i)| counts_apart(facet, groups[i].0))
                     .fold(0u8, |bits, (bit, _)| bits | 1 << bit);
-                let mut passing = all.passing(every_filter & !own);
-                passing.rank();
-                let (every, _) = Engine::every_hit(passing);
-                collect_best(searcher, &collector, &every)?
+                let every = folded
+                    .entry(every_filter & !own)
+                    .or_insert_with_key(|&need| {
+                        let mut passing = all.passing(need);
+                        passing.rank();
+                        Engine::every_hit(passing).0
+                    });
+                collect_best(searcher, &collector, every)?
             } else {
                 let query = combine(&builder, text.as_deref(), &groups, |_, group| {
                     !counts_apart(facet, *group)
