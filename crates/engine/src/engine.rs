@@ -806,6 +806,8 @@ impl Engine {
         let mut total_passages = total_passages.map_or(0, |h| h.extract(&mut fruits));
         // Every match, when copies are folded: those the search's filters keep are its hits.
         let all = all_ranked.map(|h| h.extract(&mut fruits));
+        // A bit per filter group left out: at most one group per facet filtered, six of them.
+        const _: () = assert!(FacetName::ALL.len() < u8::BITS as usize);
         let every_filter = (1u8 << masked.len()) - 1;
         // The matches of the search as asked; `all` stays when facets are counted from it.
         let (hits, all) = if masked.is_empty() {
