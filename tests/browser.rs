@@ -12,7 +12,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use chromium::{WAIT, js, js_string, launch, wait_until};
+use chromium::{WAIT, js, js_string, launch, navigate, wait_until};
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::types::Bounds;
@@ -92,9 +92,7 @@ impl Page {
         let browser = launch(profile.path());
         let tab = browser.new_tab().expect("a tab");
         tab.set_default_timeout(WAIT);
-        tab.navigate_to(&server.url("/"))
-            .and_then(|t| t.wait_until_navigated())
-            .expect("open the page");
+        navigate(&tab, &server.url("/"), "open the page");
         Page {
             tab,
             server,
@@ -430,9 +428,7 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
 
     // Paging: 20 a page, the page in the URL.
-    tab.navigate_to(&server.url("/?q=gobernanza"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open a long search");
+    navigate(&tab, &server.url("/?q=gobernanza"), "open a long search");
     wait_until(
         &tab,
         "a first page",
@@ -457,9 +453,11 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
     );
 
     // A shared link restores its search, in the language it names.
-    tab.navigate_to(&server.url("/?q=gobernanza&kind=report&ui=es"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open a shared link");
+    navigate(
+        &tab,
+        &server.url("/?q=gobernanza&kind=report&ui=es"),
+        "open a shared link",
+    );
     wait_until(
         &tab,
         "results from the link",
@@ -481,9 +479,11 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
 
     // A word that matches nothing in the index is named, while the other word's hits show;
     // the word is the page's text, not markup.
-    tab.navigate_to(&server.url("/?q=gobernanza%20Tacna%3Cb%3E"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open a search with a word the index lacks");
+    navigate(
+        &tab,
+        &server.url("/?q=gobernanza%20Tacna%3Cb%3E"),
+        "open a search with a word the index lacks",
+    );
     wait_until(
         &tab,
         "the words that matched nothing",
@@ -507,9 +507,11 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
 
     // A misspelt word: the page says what else it searched and offers the index's own word,
     // which a click searches.
-    tab.navigate_to(&server.url("/?q=innvoacion"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open a search with a typo");
+    navigate(
+        &tab,
+        &server.url("/?q=innvoacion"),
+        "open a search with a typo",
+    );
     wait_until(
         &tab,
         "the did-you-mean suggestion",
@@ -561,9 +563,7 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         height: Some(844.0),
     })
     .expect("resize the window");
-    tab.navigate_to(&server.url("/?q=lecciones"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("reload narrow");
+    navigate(&tab, &server.url("/?q=lecciones"), "reload narrow");
     wait_until(&tab, "a narrow window", "window.innerWidth < 600");
     wait_until(
         &tab,
@@ -579,9 +579,11 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
 
     // With a filter on, the panel stays folded: its button counts the filters and the
     // results, and the filter is a chip above the results that removes it.
-    tab.navigate_to(&server.url("/?q=lecciones&region=Chile%2FBiob%C3%ADo"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("a search with a filter on the phone");
+    navigate(
+        &tab,
+        &server.url("/?q=lecciones&region=Chile%2FBiob%C3%ADo"),
+        "a search with a filter on the phone",
+    );
     wait_until(
         &tab,
         "the chip of the filter",
@@ -639,11 +641,11 @@ fn a_document_reads_as_its_source_with_the_words_searched_marked() {
     let tab = page.tab.clone();
     let server = &page.server;
     // A report opened from a search: its headings, lists and table as the source has them.
-    tab.navigate_to(
+    navigate(
+        &tab,
         &server.url("/?q=financiamiento&doc=informes.nota-comparativa-gobernanza-chile-peru"),
-    )
-    .and_then(|t| t.wait_until_navigated())
-    .expect("open a shared link to a document");
+        "open a shared link to a document",
+    );
     wait_until(
         &tab,
         "the document with its marks",
@@ -814,9 +816,11 @@ fn a_document_reads_as_its_source_with_the_words_searched_marked() {
 
     // A report's lessons where the report has them, before its annex, each part labelled
     // and the other places each lesson appears linked.
-    tab.navigate_to(&server.url("/?q=personas+puente&doc=informe-sintesis-pasantia-2023"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open the synthesis report");
+    navigate(
+        &tab,
+        &server.url("/?q=personas+puente&doc=informe-sintesis-pasantia-2023"),
+        "open the synthesis report",
+    );
     wait_until(
         &tab,
         "the report's lessons",
@@ -889,11 +893,11 @@ fn a_document_reads_as_its_source_with_the_words_searched_marked() {
         height: Some(844.0),
     })
     .expect("resize the window");
-    tab.navigate_to(
+    navigate(
+        &tab,
         &server.url("/?q=financiamiento&doc=informes.nota-comparativa-gobernanza-chile-peru"),
-    )
-    .and_then(|t| t.wait_until_navigated())
-    .expect("open the report narrow");
+        "open the report narrow",
+    );
     wait_until(&tab, "a narrow window", "window.innerWidth < 600");
     wait_until(
         &tab,
@@ -1109,13 +1113,13 @@ fn the_page_has_no_accessibility_violation() {
     );
     check("home page");
     // A results page with a filter, in both languages' results.
-    tab.navigate_to(
+    navigate(
+        &tab,
         &page
             .server
             .url("/?q=gobernanza+governance&region=Chile%2FBiob%C3%ADo"),
-    )
-    .and_then(|t| t.wait_until_navigated())
-    .expect("a results page");
+        "a results page",
+    );
     wait_until(
         &tab,
         "results",
@@ -1145,9 +1149,7 @@ fn the_page_has_no_accessibility_violation() {
     );
     check("document view");
     // An empty result.
-    tab.navigate_to(&page.server.url("/?q=xylofono"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("an empty result");
+    navigate(&tab, &page.server.url("/?q=xylofono"), "an empty result");
     wait_until(
         &tab,
         "the empty state",

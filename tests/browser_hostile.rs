@@ -11,7 +11,7 @@
 mod chromium;
 mod support;
 
-use chromium::{WAIT, js, launch, wait_until};
+use chromium::{WAIT, js, launch, navigate, wait_until};
 use headless_chrome::Tab;
 use serde_json::{Value, json};
 use support::Workspace;
@@ -84,9 +84,7 @@ fn markup_in_documents_and_queries_is_shown_as_text() {
 
     // The results: the title as text, the snippet highlighted, the facets as text.
     let query = "ornitorrinco%20%3Cscript%3Edocument.title%3D1%3C%2Fscript%3E";
-    tab.navigate_to(&server.url(&format!("/?q={query}")))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open the page");
+    navigate(&tab, &server.url(&format!("/?q={query}")), "open the page");
     wait_until(
         &tab,
         "the hostile hit",
@@ -115,9 +113,7 @@ fn markup_in_documents_and_queries_is_shown_as_text() {
     assert_inert(&tab, "the results");
 
     // The document view.
-    tab.navigate_to(&server.url("/?doc=nota-hostil"))
-        .and_then(|t| t.wait_until_navigated())
-        .expect("open the document");
+    navigate(&tab, &server.url("/?doc=nota-hostil"), "open the document");
     wait_until(
         &tab,
         "the document",

@@ -61,6 +61,14 @@ pub fn js_string(tab: &Tab, expression: &str) -> String {
     js(tab, expression).as_str().unwrap_or_default().to_string()
 }
 
+/// Opens `url` in `tab` and waits until it is loaded; `what` says what it is in a failure.
+#[track_caller]
+pub fn navigate(tab: &Tab, url: &str, what: &str) {
+    tab.navigate_to(url)
+        .and_then(|t| t.wait_until_navigated())
+        .expect(what);
+}
+
 /// Waits until the JavaScript expression is true; fails with the page's text after `WAIT`.
 #[track_caller]
 pub fn wait_until(tab: &Tab, what: &str, expression: &str) {
