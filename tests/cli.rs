@@ -819,6 +819,54 @@ fn a_dublin_core_export_and_nested_json_records_are_indexed_and_found() {
 }
 
 #[test]
+fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_places() {
+    let w = Workspace::new("tests/fixtures/corpus");
+    let dir = w.corpus().join("catalogo");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Lists written as Python literals, a comma-joined list of publishers, the place of
+    // publication beside the publisher, subjects joined with commas.
+    std::fs::write(
+        dir.join("catalogo.csv"),
+        "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.date.issued\n\
+         Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",2019\n\
+         Bonos verdes,Los bonos verdes financiaron obras de agua potable.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",2021\n\
+         Puertos del Caribe,Las islas adaptaron sus puertos.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],2020\n",
+    )
+    .unwrap();
+    w.ok(&["index"]);
+    let facets = w.json(&["facets"]);
+    let institutions = facets["institution"].as_object().unwrap();
+    for (name, count) in [
+        ("CEPAL", 2),
+        ("FAO", 1),
+        ("BID", 1),
+        ("ECLAC, Subregional Headquarters for the Caribbean", 1),
+    ] {
+        assert_eq!(
+            institutions.get(name),
+            Some(&serde_json::json!(count)),
+            "{name}: {facets:#}"
+        );
+    }
+    for place in ["Santiago", "México, D.F.", "Port-of-Spain"] {
+        assert!(!institutions.contains_key(place), "{place}: {facets:#}");
+    }
+    let topics = facets["topic"].as_object().unwrap();
+    assert!(
+        topics.keys().all(|t| !t.contains([',', '[', '\''])),
+        "{facets:#}"
+    );
+    let water: Vec<_> = topics
+        .iter()
+        .filter(|(t, _)| t.to_lowercase() == "agua potable")
+        .collect();
+    assert_eq!(water.len(), 1, "{facets:#}");
+    assert_eq!(water[0].1, 2, "{facets:#}");
+    let found = w.json(&["search", "reservorios", "--institution", "ECLAC"]);
+    assert_eq!(found["total"], 1, "ECLAC is CEPAL: {found}");
+}
+
+#[test]
 fn dates_keep_their_precision_and_their_source_and_placeholder_titles_are_passed_over() {
     let w = Workspace {
         dir: tempfile::tempdir().unwrap(),

@@ -172,6 +172,19 @@ impl Normalizer {
         self.mentions.find(text)
     }
 
+    /// The canonical names of a comma-joined list of institutions (`CEPAL, BID`), when the
+    /// directory knows every item; `None` otherwise, since one institution's name may hold a
+    /// comma (`ECLAC, Subregional Headquarters for the Caribbean`).
+    fn known_list(&self, names: &str) -> Option<Vec<String>> {
+        if !names.contains(',') {
+            return None;
+        }
+        names
+            .split(',')
+            .map(|name| Some(self.institutions.lookup(name.trim())?.name.clone()))
+            .collect()
+    }
+
     /// Canonical country, regions, institutions and topics for `doc`; deduplicated, in the
     /// order the document gave them (topics that share a [`topic_key`] are one, the first
     /// spelling kept). A region can be given by its name, an alias, or a city in
@@ -222,6 +235,7 @@ impl Normalizer {
         for name in std::mem::take(&mut doc.institutions) {
             match self.institutions.lookup(&name) {
                 Some(institution) => institutions.push(institution.name.clone()),
+                None if let Some(each) = self.known_list(&name) => institutions.extend(each),
                 None => {
                     warnings.push(Warning::UnknownInstitution(name.clone()));
                     institutions.push(name.trim().to_string());
@@ -280,6 +294,38 @@ mod tests {
         assert_eq!(doc.country.as_deref(), Some("Chile"));
         assert_eq!(doc.institutions, ["CDPR Biobío"]);
         assert_eq!(doc.topics, ["innovación"]);
+    }
+
+    #[test]
+    fn a_comma_joined_list_of_known_institutions_is_split_and_a_name_with_a_comma_kept() {
+        let normalizer = Normalizer::new(
+            Gazetteer::from_reader("country,region,aliases,places\n".as_bytes(), Path::new("g"))
+                .unwrap(),
+            Institutions::builtin(),
+        );
+        let mut doc = Document::new("d", "d.csv");
+        doc.institutions = vec![
+            "CEPAL, BID".into(),
+            "ECLAC".into(),
+            "Ministerio de Economía, Fomento y Turismo".into(),
+            "ECLAC, Subregional Headquarters for the Caribbean".into(),
+        ];
+        let warnings = normalizer.normalize(&mut doc);
+        assert_eq!(
+            doc.institutions,
+            [
+                "CEPAL",
+                "BID",
+                "Ministerio de Economía, Fomento y Turismo",
+                "ECLAC, Subregional Headquarters for the Caribbean"
+            ]
+        );
+        assert_eq!(
+            warnings,
+            [Warning::UnknownInstitution(
+                "ECLAC, Subregional Headquarters for the Caribbean".into()
+            )]
+        );
     }
 
     #[test]

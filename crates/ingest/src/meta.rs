@@ -342,6 +342,9 @@ impl Metadata {
 /// A value as a field holds it (see [`Metadata::insert`]); `None` when it is blank.
 fn normalized(field: Field, value: Value) -> Option<Value> {
     let value = match value {
+        // Keywords are written `a, b, c` more often than not; an institution's name may hold
+        // a comma (`ECLAC, Subregional Headquarters for the Caribbean`).
+        Value::One(s) if field == Field::Topics => Value::Many(split_list(&s, &[';', '|', ','])),
         Value::One(s) if field.is_list() => Value::Many(split_list(&s, &[';', '|'])),
         Value::Many(items) if field.is_list() => Value::Many(
             items
@@ -438,6 +441,8 @@ fn dublin_core(key: &str) -> Option<Result<Field, Unmapped>> {
         ("language", None | Some("iso" | "rfc3066")) => Field::Lang,
         ("type", _) => Field::Genre,
         ("coverage", Some("spatial")) | ("spatial", None) => Field::Regions,
+        // Where it was published (`dc.publisher.place`: Santiago) is no institution.
+        ("publisher", Some("place")) => return Some(Err(Unmapped::Unused)),
         ("publisher", _) => Field::Institutions,
         _ => return Some(Err(Unmapped::Unused)),
     };
@@ -447,21 +452,63 @@ fn dublin_core(key: &str) -> Option<Result<Field, Unmapped>> {
 /// A CSV cell as a value of `field`: DSpace separates the values of one cell with `||`, so
 /// such a cell is a list (several topics, several abstracts as paragraphs), and a field
 /// that takes one value takes the first.
+///
+/// A cell written as a list literal, as a data frame writes a column of lists
+/// (`['CEPAL', 'FAO']`, `["a", "b"]`), is a list the same way.
 pub(crate) fn cell_value(field: Field, cell: &str) -> Value {
-    if !cell.contains("||") {
+    let items: Vec<String> = if let Some(items) = list_literal(cell) {
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else if cell.contains("||") {
+        cell.split("||")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    } else {
         return Value::One(cell.to_string());
-    }
-    let items: Vec<String> = cell
-        .split("||")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    };
     if field.is_list() || field.is_text() {
         Value::Many(items)
     } else {
         Value::One(items.into_iter().next().unwrap_or_default())
     }
+}
+
+/// The strings of a list literal, as JSON (`["a", "b"]`) or Python (`['a', "b's"]`) writes
+/// one: `None` for anything else, such as `[sic]` or a bracketed note, so that such a cell
+/// is read as the text it is.
+fn list_literal(cell: &str) -> Option<Vec<String>> {
+    let inner = cell.trim().strip_prefix('[')?.strip_suffix(']')?;
+    if let Ok(items) = serde_json::from_str::<Vec<String>>(cell.trim()) {
+        return Some(items);
+    }
+    let mut items = Vec::new();
+    let mut chars = inner.trim().chars().peekable();
+    while let Some(quote) = chars.next() {
+        if quote != '\'' && quote != '"' {
+            return None;
+        }
+        let mut item = String::new();
+        loop {
+            match chars.next()? {
+                '\\' => item.push(chars.next()?),
+                c if c == quote => break,
+                c => item.push(c),
+            }
+        }
+        items.push(item);
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None => break,
+            Some(',') => while chars.next_if(|c| c.is_whitespace()).is_some() {},
+            Some(_) => return None,
+        }
+    }
+    Some(items)
 }
 
 /// The scalar text of a JSON value: strings as they are, numbers and booleans written out,
@@ -793,6 +840,82 @@ mod tests {
         assert_eq!(doc.kind, Kind::Other);
         assert_eq!(doc.lang, Some(Lang::En));
         assert_eq!(doc.date, None);
+    }
+
+    #[test]
+    fn cells_written_as_list_literals_are_lists() {
+        let many = |items: &[&str]| Value::Many(items.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            cell_value(Field::Institutions, "['CEPAL', 'FAO']"),
+            many(&["CEPAL", "FAO"])
+        );
+        assert_eq!(
+            cell_value(Field::Topics, r#"["agua", "riego"]"#),
+            many(&["agua", "riego"])
+        );
+        assert_eq!(
+            cell_value(
+                Field::Authors,
+                r#"['Zapata, Nancy', "O'Neill, Ana", 'Ruiz, \'Lalo\'']"#
+            ),
+            many(&["Zapata, Nancy", "O'Neill, Ana", "Ruiz, 'Lalo'"])
+        );
+        // A field of one value takes the first; text fields take each as a paragraph.
+        assert_eq!(
+            cell_value(Field::Genre, "['libro', 'libro']"),
+            Value::One("libro".into())
+        );
+        assert_eq!(
+            cell_value(Field::Text, "['Uno.', 'Dos.']"),
+            many(&["Uno.", "Dos."])
+        );
+        // Brackets that are no list literal are text.
+        for text in [
+            "[sic] informe",
+            "[Borrador]",
+            "['abierto",
+            "['a' 'b']",
+            "[a, b]",
+        ] {
+            assert_eq!(
+                cell_value(Field::Topics, text),
+                Value::One(text.into()),
+                "{text}"
+            );
+        }
+        assert_eq!(cell_value(Field::Topics, "a||b"), many(&["a", "b"]));
+    }
+
+    #[test]
+    fn topics_split_at_commas_institutions_do_not_and_a_place_is_no_publisher() {
+        let mut meta = Metadata::default();
+        meta.insert_key(
+            "dc.subject",
+            Value::One("CAMBIO CLIMATICO, FINANCIACION; GENERO".into()),
+            None,
+        );
+        meta.insert_key(
+            "dc.publisher",
+            Value::One("ECLAC, Subregional Headquarters for the Caribbean".into()),
+            None,
+        );
+        meta.insert_key(
+            "dc.publisher.place",
+            Value::One("Port-of-Spain".into()),
+            None,
+        );
+        assert_eq!(
+            meta.list(Field::Topics).unwrap(),
+            ["CAMBIO CLIMATICO", "FINANCIACION", "GENERO"]
+        );
+        assert_eq!(
+            meta.list(Field::Institutions).unwrap(),
+            ["ECLAC, Subregional Headquarters for the Caribbean"]
+        );
+        assert_eq!(
+            Field::lookup("dc.publisher.place[es]"),
+            Err(Unmapped::Unused)
+        );
     }
 
     #[test]
