@@ -13,7 +13,7 @@
 # are several times faster): MINGA_FUZZ_SANITIZER=address turns AddressSanitizer on (the
 # stable standard library ships its runtime). Builds and corpora go to target/fuzz/;
 # crashes to target/fuzz/artifacts/TARGET/. A crash is fixed and its input
-# kept under fuzz/regressions/TARGET/, which `cargo test --test fuzz_regressions` replays.
+# kept under fuzz/regressions/TARGET/, which `cargo test --test end_to_end fuzz_regressions::` replays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -13,7 +13,7 @@
 #
 # Each document ends with a short "Nota sobre esta edición" (on a page of its own in the
 # PDF) that says where it comes from; its wording exists nowhere else in the corpus, so the
-# tests (tests/ingest.rs) can find each document by a phrase of its own.
+# tests (tests/end_to_end/ingest.rs) can find each document by a phrase of its own.
 #
 # Tools (Debian): pandoc (Markdown → DOCX and → HTML) and weasyprint (HTML → PDF, A4, real
 # text with embedded DejaVu fonts, page numbers in the footer). Run with --install to
@@ -21,7 +21,7 @@
 #
 # Output is deterministic for a given pandoc and WeasyPrint: dates come from the reports
 # (SOURCE_DATE_EPOCH), not from the clock. Other versions may paginate differently: after
-# regenerating, check the page numbers that tests/ingest.rs expects.
+# regenerating, check the page numbers that tests/end_to_end/ingest.rs expects.
 #
 # Usage: scripts/make-sample-documents.sh [--install]
 

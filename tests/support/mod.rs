@@ -1,4 +1,4 @@
-//! Helpers shared by the end-to-end tests of the binary (`tests/cli.rs`, `tests/server.rs`,
+//! Helpers shared by the end-to-end tests of the binary (`tests/end_to_end/cli.rs`, `tests/end_to_end/server.rs`,
 //! `tests/browser.rs`): a copy of the shipped corpus in a temporary folder, the real `minga`
 //! binary run on it, and a `minga serve` process that is killed when dropped.
 //!

@@ -6,14 +6,12 @@
 //! rebuilds the index from the corpus and keeps the damaged one aside; `minga serve`
 //! rebuilds it by itself and answers.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use crate::support::{Workspace, copy_dir};
 use serde_json::Value;
-use support::{Workspace, copy_dir};
 
 /// A small corpus, so that each of the many rebuilds below takes a moment.
 fn workspace() -> Workspace {

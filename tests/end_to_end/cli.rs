@@ -5,12 +5,10 @@
 //! corpus. After a change to that output that is meant, rewrite them with
 //!
 //! ```sh
-//! MINGA_UPDATE_README=1 cargo test --test cli readme
+//! MINGA_UPDATE_README=1 cargo test --test end_to_end readme
 //! ```
 //!
 //! and read the diff before committing it.
-
-mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -1279,7 +1277,7 @@ fn readme_examples_are_what_the_binary_prints() {
         let printed = w.ok(&args);
         let printed = printed.strip_suffix('\n').unwrap_or(&printed);
         let shown = lines[example.output.clone()].join("\n");
-        let difference = support::first_difference(&steady(&shown), &steady(printed));
+        let difference = crate::support::first_difference(&steady(&shown), &steady(printed));
         if update {
             rewritten.extend(
                 lines[copied..example.output.start]
@@ -1302,7 +1300,7 @@ fn readme_examples_are_what_the_binary_prints() {
             panic!(
                 "`minga {}` (README.md line {}) prints other than the README shows, \
                  {difference}\n(if the change is meant: MINGA_UPDATE_README=1 cargo test \
-                 --test cli readme)",
+                 --test end_to_end readme)",
                 args.join(" "),
                 example.output.start
             );

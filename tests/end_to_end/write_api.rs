@@ -4,16 +4,14 @@
 //! of a burst of writes; SIGTERM lets writes in flight finish; a `minga index` holding the
 //! index makes writes wait with a 503.
 
-mod support;
-
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::{ServerProcess, Workspace};
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
-use support::{ServerProcess, Workspace};
 
 const KEY: &str = "write-api-test-key-0123456789";
 
@@ -691,7 +689,7 @@ fn kill_9_in_a_burst_of_writes_loses_no_acknowledged_write() {
     let stop = Arc::new(AtomicBool::new(false));
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let clients = burst(server.base.clone(), 6, stop.clone(), acknowledged.clone());
-    support::wait_for("writes to be acknowledged", Duration::from_secs(60), || {
+    crate::support::wait_for("writes to be acknowledged", Duration::from_secs(60), || {
         (acknowledged.lock().map_or(0, |a| a.len()) >= 40).then_some(())
     });
     let status = Command::new("kill")
@@ -727,7 +725,7 @@ fn sigterm_lets_writes_in_flight_finish() {
     let stop = Arc::new(AtomicBool::new(false));
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let clients = burst(server.base.clone(), 6, stop.clone(), acknowledged.clone());
-    support::wait_for("writes to be acknowledged", Duration::from_secs(60), || {
+    crate::support::wait_for("writes to be acknowledged", Duration::from_secs(60), || {
         (acknowledged.lock().map_or(0, |a| a.len()) >= 20).then_some(())
     });
     let (status, log) = server.terminate(Duration::from_secs(60));

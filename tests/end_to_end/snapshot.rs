@@ -3,14 +3,12 @@
 //! acknowledged before the copy began is in it, and a server started on the copy answers
 //! with all of them.
 
-mod support;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::{ServerProcess, Workspace};
 use serde_json::{Value, json};
-use support::{ServerProcess, Workspace};
 
 const KEY: &str = "snapshot-test-key-0123456789";
 
@@ -87,7 +85,7 @@ fn a_snapshot_taken_under_writes_is_sound_and_holds_every_acknowledged_write() {
         })
     };
     let wait_for_writes = |n: usize| {
-        support::wait_for("writes acknowledged", Duration::from_secs(60), || {
+        crate::support::wait_for("writes acknowledged", Duration::from_secs(60), || {
             (acknowledged.lock().unwrap().len() >= n).then_some(())
         })
     };

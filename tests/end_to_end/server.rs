@@ -2,14 +2,12 @@
 //! builds a missing index, answers searches, picks up a re-index while serving without a
 //! single failed request, and stops cleanly on SIGTERM.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{Workspace, wait_for};
 use serde_json::Value;
-use support::{Workspace, wait_for};
 
 fn http_client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()

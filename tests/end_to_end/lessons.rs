@@ -4,10 +4,8 @@
 //! found with `kind:lesson`, titled, with its parts and its page, through the command line and
 //! through the API.
 
-mod support;
-
+use crate::support::Workspace;
 use serde_json::Value;
-use support::Workspace;
 
 /// A corpus with the two reports and the Word report's PDF edition under the same name.
 fn workspace() -> Workspace {

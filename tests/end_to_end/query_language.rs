@@ -2,10 +2,8 @@
 //! corpus: each example of the README's query table, cross-language and acronym expansion,
 //! typo tolerance, and the error for a broken query.
 
-mod support;
-
+use crate::support::Workspace;
 use serde_json::Value;
-use support::Workspace;
 
 /// Percent-encodes a query-string value.
 fn encode(value: &str) -> String {
@@ -20,18 +18,18 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn get(server: &support::ServerProcess, path_and_query: &str) -> (u16, Value) {
+fn get(server: &crate::support::ServerProcess, path_and_query: &str) -> (u16, Value) {
     let response = reqwest::blocking::get(server.url(path_and_query)).expect("the server answers");
     let status = response.status().as_u16();
     let body = response.text().expect("a body");
     (status, serde_json::from_str(&body).expect("a JSON body"))
 }
 
-fn search(server: &support::ServerProcess, query: &str) -> (u16, Value) {
+fn search(server: &crate::support::ServerProcess, query: &str) -> (u16, Value) {
     get(server, &format!("/api/search?limit=20&q={}", encode(query)))
 }
 
-fn ok(server: &support::ServerProcess, query: &str) -> Value {
+fn ok(server: &crate::support::ServerProcess, query: &str) -> Value {
     let (status, body) = search(server, query);
     assert_eq!(status, 200, "{query}: {body:#}");
     body
@@ -42,7 +40,7 @@ fn hits(body: &Value) -> &Vec<Value> {
 }
 
 /// The full text of a hit's passage, from the document endpoint.
-fn passage_text(server: &support::ServerProcess, id: &str) -> String {
+fn passage_text(server: &crate::support::ServerProcess, id: &str) -> String {
     let (_, view) = get(server, &format!("/api/documents/{id}"));
     view["passages"]
         .as_array()
@@ -309,7 +307,7 @@ fn most_frequent(
 
 /// The most frequent words of the sample corpus, in the language of their document.
 fn sample_words() -> Vec<(minga_core::Lang, String)> {
-    let corpus = support::shipped_corpus();
+    let corpus = crate::support::shipped_corpus();
     let reader = minga_ingest::Reader::new(&corpus, Default::default()).expect("a reader");
     let mut counts = std::collections::HashMap::new();
     for file in minga_ingest::discover(&corpus).expect("the corpus").files {
@@ -345,7 +343,11 @@ fn query_words(
 }
 
 /// What a search translates `word` into, written in a query of its language.
-fn translations(server: &support::ServerProcess, lang: minga_core::Lang, word: &str) -> String {
+fn translations(
+    server: &crate::support::ServerProcess,
+    lang: minga_core::Lang,
+    word: &str,
+) -> String {
     // A stop word of the language tells the query's language, as a sentence would.
     let context = match lang {
         minga_core::Lang::En => "the",
@@ -376,7 +378,7 @@ fn translations(server: &support::ServerProcess, lang: minga_core::Lang, word: &
 /// vulgar, offensive or slang (`data/dictionary/register.tsv`). A change to the dictionary,
 /// the analysers or the translation rules that changes what these words are searched as
 /// fails here until the list is reviewed again and written anew with
-/// `MINGA_UPDATE_REVIEWED=1 cargo test --test query_language reviewed`. The collections are
+/// `MINGA_UPDATE_REVIEWED=1 cargo test --test end_to_end reviewed`. The collections are
 /// read from `MINGA_EVAL_DIR` (default `../shared/eval`); one that is not there keeps its
 /// words as the list has them.
 #[test]
@@ -449,8 +451,8 @@ fn the_translations_of_the_most_frequent_words_are_the_reviewed_ones() {
         let header = "# The 200 most frequent words of the sample corpus and of each public test \
                       collection's queries, with what a search translates each into (`|` \
                       between translations; empty: not translated), reviewed by hand.\n\
-                      # Written by `MINGA_UPDATE_REVIEWED=1 cargo test --test query_language \
-                      reviewed`; tests/query_language.rs checks it.\n\
+                      # Written by `MINGA_UPDATE_REVIEWED=1 cargo test --test end_to_end \
+                      reviewed`; tests/end_to_end/query_language.rs checks it.\n\
                       # language\tword\ttranslations\tsources\n";
         std::fs::write(reviewed_path(), format!("{header}{written}")).expect("write reviewed.tsv");
         return;

@@ -6,19 +6,17 @@
 //! rewrite them with
 //!
 //! ```sh
-//! MINGA_UPDATE_GOLDEN=1 cargo test --test brief
+//! MINGA_UPDATE_GOLDEN=1 cargo test --test end_to_end brief::
 //! ```
 //!
 //! and read the diff before committing it. Without the variable, a difference fails the test
 //! and shows the first lines that differ.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use support::{Workspace, copy_dir, first_difference};
+use crate::support::{Workspace, copy_dir, first_difference};
 
 /// The brief's date in every test, so that outputs are reproducible.
 const DATE: &str = "2024-05-02";
@@ -83,7 +81,7 @@ fn assert_golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read {}: {e}\n(run `MINGA_UPDATE_GOLDEN=1 cargo test --test brief` to \
+            "cannot read {}: {e}\n(run `MINGA_UPDATE_GOLDEN=1 cargo test --test end_to_end brief::` to \
              write it)",
             path.display()
         )
@@ -91,7 +89,7 @@ fn assert_golden(name: &str, actual: &str) {
     if let Some(difference) = first_difference(&expected, actual) {
         panic!(
             "{name} differs from {} {difference}\n\
-             (if the change is meant: MINGA_UPDATE_GOLDEN=1 cargo test --test brief)",
+             (if the change is meant: MINGA_UPDATE_GOLDEN=1 cargo test --test end_to_end brief::)",
             path.display()
         );
     }

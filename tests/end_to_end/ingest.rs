@@ -3,14 +3,12 @@
 //! incremental runs, an indexer killed with SIGKILL at any moment, two indexers on one
 //! index, and bad files reported one by one while the rest is indexed.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{Workspace, shipped_corpus};
 use serde_json::Value;
-use support::{Workspace, shipped_corpus};
 
 /// The PDF made by `scripts/make-sample-documents.sh` from the synthesis report.
 const PDF: &str = "informes/documentos/sintesis/informe-sintesis-pasantia-chile-2023.pdf";

@@ -5,12 +5,10 @@
 //! `minga index`. A document that declares itself an edition of another (`edition_of`) is one
 //! work with it, whatever its text.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{ServerProcess, Workspace, wait_for};
 use serde_json::Value;
-use support::{ServerProcess, Workspace, wait_for};
 
 const SECTION: &str = "La agencia regional convocó a las universidades, a los gremios \
     productivos y a las municipalidades de la provincia para construir una hoja de ruta del \
@@ -490,7 +488,7 @@ fn the_command_line_lists_copies_and_a_brief_quotes_a_lesson_once_citing_every_s
 
 /// `minga eval COLLECTION --json` on a folder of labelled pairs.
 fn eval_pairs(collection: &str) -> Value {
-    let output = support::minga()
+    let output = crate::support::minga()
         .args(["eval", collection, "--json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

@@ -4,17 +4,15 @@
 //! answer; markup in documents, metadata and queries escaped wherever it is shown; and a disk
 //! that fills up while indexing, which fails the run and keeps the previous index.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use crate::support::{ServerProcess, Workspace, copy_dir, shipped_corpus};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
-use support::{ServerProcess, Workspace, copy_dir, shipped_corpus};
 
 const KEY: &str = "hardening-test-key-0123456789";
 
