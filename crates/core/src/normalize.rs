@@ -185,6 +185,25 @@ impl Normalizer {
             .collect()
     }
 
+    /// Topics with neighbours put back together where, joined by a comma, they are a glossary
+    /// term: keywords are split at commas when read (`agua, riego`), which cuts a term that
+    /// holds one (`ciencia, tecnología e innovación`).
+    fn rejoined(&self, topics: Vec<String>) -> Vec<String> {
+        let mut whole = Vec::with_capacity(topics.len());
+        let mut at = 0;
+        while at < topics.len() {
+            let (topic, taken) = (2..=3)
+                .rev()
+                .filter(|n| at + n <= topics.len())
+                .map(|n| (topics[at..at + n].join(", "), n))
+                .find(|(joined, _)| self.topics.is_term_with_comma(joined))
+                .unwrap_or_else(|| (topics[at].clone(), 1));
+            whole.push(topic);
+            at += taken;
+        }
+        whole
+    }
+
     /// Canonical country, regions, institutions and topics for `doc`; deduplicated, in the
     /// order the document gave them (topics that share a [`topic_key`] are one, the first
     /// spelling kept). A region can be given by its name, an alias, or a city in
@@ -244,7 +263,8 @@ impl Normalizer {
         }
         doc.institutions = dedup(institutions);
         let mut seen = std::collections::HashSet::new();
-        doc.topics = std::mem::take(&mut doc.topics)
+        doc.topics = self
+            .rejoined(std::mem::take(&mut doc.topics))
             .iter()
             .map(|t| self.topic(t))
             .filter(|t| !t.is_empty() && seen.insert(topic_key(t)))
@@ -325,6 +345,40 @@ mod tests {
             [Warning::UnknownInstitution(
                 "ECLAC, Subregional Headquarters for the Caribbean".into()
             )]
+        );
+    }
+
+    #[test]
+    fn a_glossary_term_with_a_comma_split_as_keywords_is_one_topic_again() {
+        let glossary = "es,en,acronyms,note\n\
+            \"ciencia, tecnología e innovación\",\"science, technology and innovation\",CTI,\n";
+        let normalizer = normalizer().with_topics(Topics::new(
+            &Glossary::from_reader(glossary.as_bytes(), Path::new("g")).unwrap(),
+        ));
+        let mut doc = Document::new("d", "d.csv");
+        doc.topics = [
+            "agua",
+            "Ciencia",
+            "tecnología e innovación",
+            "science",
+            "technology and innovation",
+            "riego",
+            // Two topics that make a term without its comma stay two.
+            "ciencia tecnología",
+            "e innovación",
+        ]
+        .map(String::from)
+        .to_vec();
+        normalizer.normalize(&mut doc);
+        assert_eq!(
+            doc.topics,
+            [
+                "agua",
+                "ciencia, tecnología e innovación",
+                "riego",
+                "ciencia tecnología",
+                "e innovación"
+            ]
         );
     }
 

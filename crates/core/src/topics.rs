@@ -4,7 +4,7 @@
 //! with the Spanish and then the English Snowball stemmer, so `Cadenas de Valor`, `cadena de
 //! valor` and `value chains` meet their glossary concept whichever form the glossary lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -29,6 +29,15 @@ pub fn topic_key(topic: &str) -> String {
     })
 }
 
+/// The [`topic_key`] of each comma-separated part, so that where the commas fall counts.
+fn comma_key(topic: &str) -> String {
+    topic
+        .split(',')
+        .map(topic_key)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// A Spanish word with the accent of its ending restored when written without it
 /// (`innovacion`, `gestion`): Snowball stems only the accented endings, so `innovacion`
 /// would otherwise not meet `innovación`.
@@ -44,12 +53,15 @@ fn accented(word: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug, Clone, Default)]
 pub struct Topics {
     names: HashMap<String, String>,
+    /// The forms written with a comma, by [`comma_key`].
+    with_comma: HashSet<String>,
 }
 
 impl Topics {
     /// The topic names of a glossary; where two concepts share a form, the earlier one wins.
     pub fn new(glossary: &Glossary) -> Topics {
         let mut names = HashMap::new();
+        let mut with_comma = HashSet::new();
         for concept in glossary.concepts() {
             let Some(name) = concept
                 .es
@@ -62,11 +74,20 @@ impl Topics {
             for form in concept.forms() {
                 let key = topic_key(form);
                 if !key.is_empty() {
+                    if form.contains(',') {
+                        with_comma.insert(comma_key(form));
+                    }
                     names.entry(key).or_insert_with(|| name.clone());
                 }
             }
         }
-        Topics { names }
+        Topics { names, with_comma }
+    }
+
+    /// Whether the topic is one of the glossary's forms that hold a comma (`ciencia,
+    /// tecnología e innovación`), so that keywords split at commas can be joined again.
+    pub fn is_term_with_comma(&self, topic: &str) -> bool {
+        topic.contains(',') && self.with_comma.contains(&comma_key(topic))
     }
 
     /// The canonical name of a topic: the glossary's, else the topic as written (trimmed).
