@@ -127,6 +127,62 @@ pub(crate) struct Copies {
     files: Vec<bool>,
     /// A file's standing `put`, by path.
     current: HashMap<String, u32>,
+    /// What each band key's look-up in the committed index has read since it was loaded:
+    /// a key met again (a text held many times) is not looked up and read again.
+    looked: Looked,
+}
+
+/// A passage a band key's look-up read in the committed index, with what decides whether it
+/// is a candidate (its `parent_key` against the files removed since, whether it is a lesson).
+#[derive(Clone, Copy)]
+struct Seen {
+    parent: u64,
+    cluster: u64,
+    doc: DocId,
+    segment: u16,
+    alive: bool,
+    lesson: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Seen>() == 24);
+
+/// The passages read by each band key's look-up in the committed index, in the order read
+/// (segment by segment, each in its postings' order), so that replaying them takes the
+/// candidates a new look-up would. Bounded: once `max` keys or passages are held, keys not
+/// yet held are looked up every time.
+struct Looked {
+    keys: FxHashMap<u64, Span>,
+    seen: Vec<Seen>,
+    /// `MAX_LOOKED`, or 0 to look every key up every time.
+    max: usize,
+}
+
+/// A band key's passages in `Looked::seen`, and whether they are all the key has (every
+/// segment's postings read to their end).
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u8,
+    complete: bool,
+}
+
+/// At most this many band keys, and passages read by their look-ups, are kept (some 16
+/// bytes a key, 24 a passage): 32 MB at most.
+const MAX_LOOKED: usize = 1 << 20;
+
+impl Looked {
+    fn new(max: usize) -> Looked {
+        Looked {
+            keys: FxHashMap::default(),
+            seen: Vec::new(),
+            max,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.seen.clear();
+    }
 }
 
 impl Copies {
@@ -147,6 +203,7 @@ impl Copies {
             links: Vec::new(),
             files: Vec::new(),
             current: HashMap::new(),
+            looked: Looked::new(MAX_LOOKED),
         })
     }
 
@@ -161,6 +218,7 @@ impl Copies {
         self.links.clear();
         self.files.clear();
         self.current.clear();
+        self.looked.clear();
     }
 
     /// Reads the committed index's segments.
@@ -183,6 +241,7 @@ impl Copies {
                 })
             })
             .collect::<Result<_>>()?;
+        self.looked.clear();
         self.stale = false;
         Ok(())
     }
@@ -191,6 +250,7 @@ impl Copies {
     pub(crate) fn discard_committed(&mut self) {
         self.stale = false;
         self.segments.clear();
+        self.looked.clear();
     }
 
     /// Forgets what a file's passages were: the committed ones (of documents with these
@@ -241,38 +301,7 @@ impl Copies {
             }
         }
         for &band in &bands {
-            let term = Term::from_field_u64(self.fields.bands, band);
-            let (mut taken, mut read) = (0, 0);
-            for (s, columns) in self.segments.iter().enumerate() {
-                if taken == PER_BAND || read == PER_BAND_READ {
-                    break;
-                }
-                let Some(mut postings) = columns
-                    .bands
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(tantivy::TantivyError::from)?
-                else {
-                    continue;
-                };
-                let mut doc = postings.doc();
-                while doc != TERMINATED && taken < PER_BAND && read < PER_BAND_READ {
-                    read += 1;
-                    let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
-                    let parent = columns.parent.first(doc).unwrap_or_default();
-                    if alive
-                        && !self.removed.contains(&parent)
-                        && columns.lessons.contains(doc) == lesson
-                    {
-                        taken += 1;
-                        let cluster = columns.cluster.first(doc).unwrap_or_default();
-                        candidates
-                            .entry(Candidate::Committed(s, doc))
-                            .or_insert((cluster, 0))
-                            .1 += 1;
-                    }
-                    doc = postings.advance();
-                }
-            }
+            self.committed_candidates(band, lesson, &mut candidates)?;
         }
         // The cluster of the candidate it copies most closely (ties: the smaller key, so the
         // choice does not depend on the order candidates were met in). The candidates that
@@ -323,6 +352,99 @@ impl Copies {
         }
         self.add(sketch, lesson, clusters[0], file, &bands);
         Ok((clusters, bands))
+    }
+
+    /// Adds a band key's candidates in the committed index: at most `PER_BAND` passages
+    /// over all segments that are alive, not of a file removed since the last commit, and
+    /// lessons when the new passage is one, among the first `PER_BAND_READ` it holds. What a
+    /// look-up read is kept and replayed for the key's next look-ups; only when the replay
+    /// runs out before taking or reading enough (files removed since, or a lesson where
+    /// passages were taken before) is the key looked up again, further.
+    fn committed_candidates(
+        &mut self,
+        band: u64,
+        lesson: bool,
+        candidates: &mut FxHashMap<Candidate, (u64, u32)>,
+    ) -> Result<()> {
+        let qualifies = |seen: &Seen| {
+            seen.alive && seen.lesson == lesson && !self.removed.contains(&seen.parent)
+        };
+        if let Some(span) = self.looked.keys.get(&band) {
+            let held = &self.looked.seen[span.start as usize..][..span.len as usize];
+            let (mut taken, mut read) = (0, 0);
+            for seen in held {
+                if taken == PER_BAND || read == PER_BAND_READ {
+                    break;
+                }
+                read += 1;
+                taken += usize::from(qualifies(seen));
+            }
+            if span.complete || taken == PER_BAND || read == PER_BAND_READ {
+                for seen in held[..read].iter().filter(|s| qualifies(s)) {
+                    candidates
+                        .entry(Candidate::Committed(usize::from(seen.segment), seen.doc))
+                        .or_insert((seen.cluster, 0))
+                        .1 += 1;
+                }
+                return Ok(());
+            }
+        }
+        let term = Term::from_field_u64(self.fields.bands, band);
+        let (mut taken, mut read, mut complete) = (0, 0, true);
+        let mut held = Vec::new();
+        for (s, columns) in self.segments.iter().enumerate() {
+            if taken == PER_BAND || read == PER_BAND_READ {
+                complete = false;
+                break;
+            }
+            let Some(mut postings) = columns
+                .bands
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED && taken < PER_BAND && read < PER_BAND_READ {
+                read += 1;
+                let alive = columns.alive.as_ref().is_none_or(|a| a.is_alive(doc));
+                let seen = Seen {
+                    parent: columns.parent.first(doc).unwrap_or_default(),
+                    cluster: if alive {
+                        columns.cluster.first(doc).unwrap_or_default()
+                    } else {
+                        0
+                    },
+                    doc,
+                    segment: s as u16,
+                    alive,
+                    lesson: columns.lessons.contains(doc),
+                };
+                if qualifies(&seen) {
+                    taken += 1;
+                    candidates
+                        .entry(Candidate::Committed(s, doc))
+                        .or_insert((seen.cluster, 0))
+                        .1 += 1;
+                }
+                held.push(seen);
+                doc = postings.advance();
+            }
+            complete &= doc == TERMINATED;
+        }
+        if self.looked.keys.len() < self.looked.max
+            && self.looked.seen.len() + held.len() <= self.looked.max
+            && self.segments.len() <= 1 << 16
+        {
+            let span = Span {
+                start: self.looked.seen.len() as u32,
+                len: held.len() as u8,
+                complete,
+            };
+            self.looked.seen.extend(held);
+            self.looked.keys.insert(band, span);
+        }
+        Ok(())
     }
 
     /// Makes a new passage a candidate for those added after it (up to
@@ -606,5 +728,89 @@ mod tests {
         assert!(!linked(&of("a"), &of("c")));
         assert!(linked(&of("a"), &of("x")));
         assert!(linked(&of("c"), &of("d")));
+    }
+
+    #[test]
+    fn a_band_key_met_again_takes_the_candidates_a_new_look_up_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = IndexerOptions {
+            threads: Some(1),
+            ..IndexerOptions::default()
+        };
+        // Many copies of a few texts over several commits (several segments), lessons and
+        // passages alike, some of them deleted since: every band key has a long list.
+        let texts = [LESSON, OTHER];
+        let variant = |t: &str, i: usize| format!("{t} Caso {i}.");
+        let mut indexer = Indexer::open(dir.path(), &options).unwrap();
+        for i in 0..60 {
+            for (j, text) in texts.iter().enumerate() {
+                let (record, mut passage) = lone_passage(&format!("t{j}-{i}"), &variant(text, i));
+                if i % 3 == 0 {
+                    passage.kind = minga_core::Kind::Lesson;
+                }
+                indexer.put(record, &[passage]).unwrap();
+            }
+            if i % 15 == 14 {
+                indexer.commit().unwrap();
+            }
+        }
+        for i in (0..60).step_by(7) {
+            indexer.remove(&format!("t0-{i}.txt"));
+        }
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+
+        let index = Index::open_in_dir(dir.path()).unwrap();
+        let fields = Fields::new();
+        let mut cached = Copies::new(&index, fields.clone(), false).unwrap();
+        let mut uncached = Copies::new(&index, fields, false).unwrap();
+        uncached.looked = Looked::new(0);
+        let parents: Vec<u64> = (1..60)
+            .step_by(4)
+            .flat_map(|i| crate::schema::group_keys(&format!("t0-{i}")))
+            .collect();
+        let (mut met_again, mut found) = (0, 0);
+        for round in 0..3 {
+            // Files being replaced in this run are no longer candidates, from round 1 on.
+            if round == 1 {
+                for copies in [&mut cached, &mut uncached] {
+                    copies.file("t0-1.txt", parents.clone());
+                }
+            }
+            for (j, text) in texts.iter().enumerate() {
+                for lesson in [false, true] {
+                    let id = format!("new{round}-{j}-{lesson}");
+                    let key = fnv(id.bytes(), crate::schema::FNV_OFFSET);
+                    let sketch = if lesson {
+                        crate::sketch::lesson_sketch(&variant(text, 99))
+                    } else {
+                        crate::sketch::sketch(&variant(text, 99))
+                    };
+                    for band in sketch::bands(&sketch) {
+                        met_again += usize::from(cached.looked.keys.contains_key(&band));
+                        let mut taken = [FxHashMap::default(), FxHashMap::default()];
+                        for (copies, taken) in
+                            [&mut cached, &mut uncached].into_iter().zip(&mut taken)
+                        {
+                            copies.committed_candidates(band, lesson, taken).unwrap();
+                        }
+                        assert_eq!(taken[0], taken[1], "{id}, band key {band}");
+                        found += usize::from(!taken[0].is_empty());
+                    }
+                    let file = cached.file(&format!("{id}.txt"), []);
+                    assert_eq!(file, uncached.file(&format!("{id}.txt"), []));
+                    assert_eq!(
+                        cached.cluster(key, &sketch, lesson, file).unwrap(),
+                        uncached.cluster(key, &sketch, lesson, file).unwrap(),
+                        "{id}"
+                    );
+                }
+            }
+        }
+        assert!(
+            met_again > 100 && found > 100,
+            "{met_again} keys replayed, {found} found"
+        );
+        assert!(uncached.looked.keys.is_empty());
     }
 }
