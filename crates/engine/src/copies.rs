@@ -567,7 +567,7 @@ pub(crate) fn lone_passage(
 /// Each passage's clusters in the index in `dir`, by `id_key`.
 fn clusters_in(dir: &std::path::Path) -> Result<HashMap<u64, Vec<u64>>> {
     let index = Index::open_in_dir(dir)?;
-    let searcher = index.reader()?.searcher();
+    let searcher = crate::indexer::searcher_once(&index)?;
     let mut clusters = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();

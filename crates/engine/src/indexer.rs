@@ -189,6 +189,17 @@ fn is_empty_dir(dir: &Path) -> Result<bool> {
 
 /// Removes what a creation cut short left in a folder without `meta.json`: tantivy's list of
 /// managed files (of files that were never committed) and temporary files.
+/// A searcher over the index as last committed, for one read: its reader does not watch the
+/// folder for commits (a watching reader, dropped just as a commit is noticed, could still
+/// reload after the folder is gone, a temporary index's, and log an error).
+pub(crate) fn searcher_once(index: &Index) -> Result<tantivy::Searcher> {
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(reader.searcher())
+}
+
 fn remove_leftovers(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(io("read", dir))? {
         let path = entry.map_err(io("read", dir))?.path();
@@ -327,7 +338,7 @@ impl Indexer {
     }
 
     fn load_files(&mut self, index: &Index) -> Result<()> {
-        let searcher = index.reader()?.searcher();
+        let searcher = searcher_once(index)?;
         let query = TermQuery::new(
             Term::from_field_text(self.fields.entry, ENTRY_FILE),
             IndexRecordOption::Basic,
