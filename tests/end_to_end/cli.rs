@@ -822,13 +822,14 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
     let dir = w.corpus().join("catalogo");
     std::fs::create_dir_all(&dir).unwrap();
     // Lists written as Python literals, a comma-joined list of publishers, the place of
-    // publication beside the publisher, subjects joined with commas.
+    // publication beside the publisher, subjects joined with commas, and given in Spanish
+    // and in English.
     std::fs::write(
         dir.join("catalogo.csv"),
-        "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.date.issued\n\
-         Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",2019\n\
-         Bonos verdes,Los bonos verdes financiaron obras de agua potable.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",2021\n\
-         Puertos del Caribe,Las islas adaptaron sus puertos.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],2020\n",
+        "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.subject.unbisEng,dc.language.iso,dc.date.issued\n\
+         Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",\"['IRRIGATION', 'DRINKING WATER']\",spa,2019\n\
+         Bonos verdes,Los bonos verdes financiaron obras de agua potable en la región.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",\"DRINKING WATER, FINANCING\",,2021\n\
+         Ports of the Caribbean,The islands adapted their ports to the storms.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],['PORTS'],eng,2020\n",
     )
     .unwrap();
     w.ok(&["index"]);
@@ -860,6 +861,13 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
         .collect();
     assert_eq!(water.len(), 1, "{facets:#}");
     assert_eq!(water[0].1, 2, "{facets:#}");
+    // Each record's subjects in its own language (the second's, not given, as its abstract
+    // reads), not both.
+    let lower: Vec<String> = topics.keys().map(|t| t.to_lowercase()).collect();
+    assert!(lower.contains(&"ports".into()), "{facets:#}");
+    for other in ["puertos", "irrigation", "drinking water", "financing"] {
+        assert!(!lower.contains(&other.into()), "{other}: {facets:#}");
+    }
     let found = w.json(&["search", "reservorios", "--institution", "ECLAC"]);
     assert_eq!(found["total"], 1, "ECLAC is CEPAL: {found}");
 }

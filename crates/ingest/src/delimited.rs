@@ -2,7 +2,8 @@
 
 use crate::Problem;
 use crate::draft::{Draft, Extracted};
-use crate::meta::{Field, Metadata, Unmapped, cell_value};
+use crate::meta::{Field, Metadata, Unmapped, cell_value, key_language};
+use minga_core::Lang;
 
 /// Most column names a note about unknown columns lists.
 const MAX_NAMED_COLUMNS: usize = 10;
@@ -28,6 +29,7 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
         .clone();
     let lookups: Vec<Result<Field, Unmapped>> = header.iter().map(Field::lookup).collect();
     let columns: Vec<Option<Field>> = lookups.iter().map(|l| l.ok()).collect();
+    let languages: Vec<Option<Lang>> = header.iter().map(key_language).collect();
     let has = |f: Field| columns.contains(&Some(f));
     if !(has(Field::Text) || has(Field::Title) || has(Field::Lesson)) {
         let found = header.iter().collect::<Vec<_>>().join(", ");
@@ -108,11 +110,12 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
             );
         }
         let mut meta = Metadata::default();
-        for (field, cell) in columns.iter().zip(record.iter()) {
+        for ((field, lang), cell) in columns.iter().zip(&languages).zip(record.iter()) {
             if let Some(field) = field {
-                meta.add(*field, cell_value(*field, cell), line);
+                meta.add_in(*field, *lang, cell_value(*field, cell), line);
             }
         }
+        meta.settle_languages();
         let draft = Draft::record(meta, line, row);
         if draft.has_content() {
             extracted.drafts.push(draft);

@@ -162,18 +162,16 @@ pub(crate) fn read(text: &str, rel: &str) -> Result<Extracted, Problem> {
 /// The metadata of a record: its own keys, then those of objects nested under
 /// [`NESTED_METADATA_KEYS`]; `line` is where the record starts.
 pub(crate) fn record_metadata(object: &Map<String, Value>, line: Option<u64>) -> Metadata {
-    let mut meta = from_json_object(object, line);
+    let mut meta = Metadata::default();
+    meta.insert_json_keys(object, line);
     for (key, value) in object {
         if let Value::Object(nested) = value
             && NESTED_METADATA_KEYS.contains(&minga_core::fold_key(key).as_str())
         {
-            for (key, value) in nested {
-                if let Some(value) = crate::meta::from_json(value) {
-                    meta.insert_key(key, value, line);
-                }
-            }
+            meta.insert_json_keys(nested, line);
         }
     }
+    meta.settle_languages();
     meta
 }
 

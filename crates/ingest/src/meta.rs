@@ -138,6 +138,21 @@ impl Field {
         )
     }
 
+    /// Whether the field's values are words of a language, which a catalogue may give in
+    /// several (not codes, dates, names of people or running text).
+    pub(crate) fn is_worded(self) -> bool {
+        matches!(
+            self,
+            Field::Title
+                | Field::Topics
+                | Field::Event
+                | Field::Location
+                | Field::Country
+                | Field::Regions
+                | Field::Institutions
+        )
+    }
+
     /// Whether the field belongs to one document only, so a sidecar must not give it to
     /// every file of a folder.
     pub(crate) fn is_per_document(self) -> bool {
@@ -171,6 +186,10 @@ struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Metadata {
     entries: BTreeMap<Field, Entry>,
+    /// Values of keys that name their language (`dc.subject[en]`, `dc.subject.unbisSpa`),
+    /// until [`Metadata::settle_languages`] keeps the document's language's (once a record
+    /// is read whole).
+    variants: BTreeMap<Field, Vec<(Lang, Entry)>>,
 }
 
 impl Metadata {
@@ -179,7 +198,72 @@ impl Metadata {
     /// `resumen`) is added to as [`Metadata::add`] says.
     pub(crate) fn insert_key(&mut self, key: &str, value: Value, line: Option<u64>) {
         if let Some(field) = Field::from_key(key) {
-            self.add(field, value, line);
+            self.add_in(field, key_language(key), value, line);
+        }
+    }
+
+    /// Adds the keys of a JSON object (see [`Metadata::insert_key`]).
+    pub(crate) fn insert_json_keys(
+        &mut self,
+        object: &serde_json::Map<String, serde_json::Value>,
+        line: Option<u64>,
+    ) {
+        for (key, value) in object {
+            if let Some(value) = from_json(value) {
+                self.insert_key(key, value, line);
+            }
+        }
+    }
+
+    /// Adds a value from a key that names its language, when it does (see [`key_language`]):
+    /// a catalogue that gives a record's title or subjects in Spanish and in English gives
+    /// the document the ones in its own language (call [`Metadata::settle_languages`] once
+    /// the record is read), not both. Other fields (running text, codes, dates) are added as
+    /// any other key's.
+    pub(crate) fn add_in(
+        &mut self,
+        field: Field,
+        lang: Option<Lang>,
+        value: Value,
+        line: Option<u64>,
+    ) {
+        match lang {
+            Some(lang) if field.is_worded() => {
+                self.variants
+                    .entry(field)
+                    .or_default()
+                    .push((lang, Entry { value, line }));
+            }
+            _ => self.add(field, value, line),
+        }
+    }
+
+    /// Adds the values given in a language: for each field, those in the document's
+    /// language (as `lang` says, or else as its text reads) when there are some, else those
+    /// in Spanish or else English (the users' languages), otherwise all of them.
+    pub(crate) fn settle_languages(&mut self) {
+        if self.variants.is_empty() {
+            return;
+        }
+        let lang = self
+            .text(Field::Lang)
+            .and_then(|l| l.parse::<Lang>().ok())
+            .or_else(|| {
+                self.text(Field::Text)
+                    .filter(|t| t.split_whitespace().nth(4).is_some())
+                    .map(crate::lang::detect_lang)
+            });
+        for (field, given) in std::mem::take(&mut self.variants) {
+            // The document's language, else the users' (Spanish, then English).
+            let chosen = [lang, Some(Lang::Es), Some(Lang::En)]
+                .into_iter()
+                .flatten()
+                .find(|l| given.iter().any(|(g, _)| g == l));
+            for (g, entry) in given {
+                if chosen.is_none_or(|c| c == g) {
+                    self.add(field, entry.value, entry.line);
+                }
+            }
         }
     }
 
@@ -274,6 +358,7 @@ impl Metadata {
     /// Drops the per-document fields (id, title, text, lesson parts), for sidecars.
     pub(crate) fn retain_shared(&mut self) {
         self.entries.retain(|field, _| !field.is_per_document());
+        self.variants.retain(|field, _| !field.is_per_document());
     }
 
     /// Checks the typed fields (kind, lang, date): a value that does not parse is dropped and
@@ -308,6 +393,7 @@ impl Metadata {
             );
             self.remove(field);
         }
+        self.settle_languages();
     }
 
     /// Writes the descriptive fields onto `doc` (not id, title, text or lesson parts, which
@@ -414,6 +500,39 @@ fn without_language_suffix(key: &str) -> &str {
     {
         Some(bare) if !bare.trim().is_empty() => bare.trim_end(),
         _ => key,
+    }
+}
+
+/// The language a key names, as DSpace writes it (`dc.title[es]`, `dc.subject[en_US]`) or as
+/// a catalogue's column names do (`dc.subject.unbisSpa`, `cepal.topicEng`: a language's code
+/// of three letters, capitalised, closing a name in lower case).
+pub(crate) fn key_language(key: &str) -> Option<Lang> {
+    let key = key.trim();
+    if let Some(tag) = key
+        .strip_suffix(']')
+        .and_then(|k| k.rfind('[').map(|at| &k[at + 1..]))
+    {
+        return tag.parse().ok();
+    }
+    let chars: Vec<char> = key.chars().rev().take(4).collect();
+    match chars[..] {
+        [c, b, a, before]
+            if a.is_ascii_uppercase()
+                && b.is_ascii_lowercase()
+                && c.is_ascii_lowercase()
+                && before.is_ascii_lowercase() =>
+        {
+            // Not any code (`fechaFin` is no Finnish): those of the languages catalogues of
+            // the region give their columns in.
+            match &key[key.len() - 3..] {
+                "Spa" | "Esp" => Some(Lang::Es),
+                "Eng" | "Ing" => Some(Lang::En),
+                "Por" => Some(Lang::Pt),
+                "Fra" | "Fre" => Some(Lang::Fr),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -559,11 +678,8 @@ pub(crate) fn from_json_object(
     line: Option<u64>,
 ) -> Metadata {
     let mut meta = Metadata::default();
-    for (key, value) in object {
-        if let Some(value) = from_json(value) {
-            meta.insert_key(key, value, line);
-        }
-    }
+    meta.insert_json_keys(object, line);
+    meta.settle_languages();
     meta
 }
 
@@ -581,6 +697,7 @@ pub(crate) fn from_yaml_mapping(
             meta.insert_key(&key, value, line_of(&key));
         }
     }
+    meta.settle_languages();
     meta
 }
 
@@ -884,6 +1001,55 @@ mod tests {
             );
         }
         assert_eq!(cell_value(Field::Topics, "a||b"), many(&["a", "b"]));
+    }
+
+    #[test]
+    fn a_field_given_in_two_languages_keeps_the_documents_own() {
+        for (key, lang) in [
+            ("dc.title[es]", Some(Lang::Es)),
+            ("dc.subject[en_US]", Some(Lang::En)),
+            ("dc.subject.unbisSpa", Some(Lang::Es)),
+            ("cepal.topicEng", Some(Lang::En)),
+            ("dc.title[]", None),
+            ("dc.title", None),
+            ("dc.language.iso", None),
+            ("fechaFin", None),
+            ("SPA", None),
+        ] {
+            assert_eq!(key_language(key), lang, "{key}");
+        }
+        let record = |language: Option<&str>, text: Option<&str>| {
+            let mut object = serde_json::json!({
+                "dc.title[es]": "Agua en la sierra",
+                "dc.title[en]": "Water in the highlands",
+                "dc.subject.unbisSpa": ["RIEGO", "AGUA POTABLE"],
+                "dc.subject.unbisEng": ["IRRIGATION", "DRINKING WATER"],
+                "dc.subject": ["Majes"],
+            });
+            if let Some(language) = language {
+                object["dc.language.iso"] = language.into();
+            }
+            if let Some(text) = text {
+                object["dc.description.abstract"] = text.into();
+            }
+            let mut meta = from_json_object(object.as_object().unwrap(), Some(3));
+            meta.validate("c.json", &mut Vec::new());
+            let topics = meta.list(Field::Topics).unwrap().to_vec();
+            (meta.text(Field::Title).unwrap().to_string(), topics)
+        };
+        let english = record(Some("eng"), None);
+        assert_eq!(english.0, "Water in the highlands");
+        assert_eq!(english.1, ["Majes", "IRRIGATION", "DRINKING WATER"]);
+        // No language given: the abstract's.
+        let spanish = record(
+            None,
+            Some("La sierra necesitó reservorios pequeños para el riego."),
+        );
+        assert_eq!(spanish.0, "Agua en la sierra");
+        assert_eq!(spanish.1, ["Majes", "RIEGO", "AGUA POTABLE"]);
+        // A language neither is in, or none known: the users' first language.
+        assert_eq!(record(Some("por"), None), spanish);
+        assert_eq!(record(None, None), spanish);
     }
 
     #[test]
