@@ -468,12 +468,38 @@ fn normalized(field: Field, value: Value) -> Option<Value> {
 }
 
 /// The kind a repository's document type names, if any: its last `/` or `:` segment
-/// (`info:eu-repo/semantics/report`), else its first word (`Informe técnico`).
+/// (`info:eu-repo/semantics/report`), else its first word (`Informe técnico`), else a
+/// report when it names a publication (`libro`, `info:eu-repo/semantics/workingPaper`).
 fn genre_kind(genre: &str) -> Option<Kind> {
     let last = genre.rsplit(['/', ':']).next().unwrap_or(genre);
     last.parse()
         .ok()
         .or_else(|| last.split_whitespace().next()?.parse().ok())
+        .or_else(|| publication(last).then_some(Kind::Report))
+}
+
+/// Whether a repository's type names a publication of an institution's own, a report in
+/// all but name (COAR's and eu-repo's `book`, `libro`, `working paper`, `documento de
+/// proyecto`…): a catalogue of them is a list of reports. Theses, articles, datasets and
+/// the like are not.
+fn publication(genre: &str) -> bool {
+    matches!(
+        fold_key(genre).as_str(),
+        "book"
+            | "libro"
+            | "libros"
+            | "monograph"
+            | "monografia"
+            | "workingpaper"
+            | "documentodetrabajo"
+            | "documentodeproyecto"
+            | "documentodeproyectos"
+            | "documentosdeproyectos"
+            | "technicalreport"
+            | "researchreport"
+            | "policybrief"
+            | "projectdocument"
+    )
 }
 
 /// The items of a list written as one string, split at any of `separators`, trimmed, blanks
@@ -1001,6 +1027,23 @@ mod tests {
             );
         }
         assert_eq!(cell_value(Field::Topics, "a||b"), many(&["a", "b"]));
+    }
+
+    #[test]
+    fn a_repositorys_type_gives_the_kind_it_names_and_publications_are_reports() {
+        for (genre, kind) in [
+            ("info:eu-repo/semantics/report", Some(Kind::Report)),
+            ("Informe técnico", Some(Kind::Report)),
+            ("libro", Some(Kind::Report)),
+            ("info:eu-repo/semantics/workingPaper", Some(Kind::Report)),
+            ("Documento de proyecto", Some(Kind::Report)),
+            ("Acta de sesión", Some(Kind::SessionNote)),
+            ("info:eu-repo/semantics/doctoralThesis", None),
+            ("info:eu-repo/semantics/article", None),
+            ("contribución a congreso", None),
+        ] {
+            assert_eq!(genre_kind(genre), kind, "{genre}");
+        }
     }
 
     #[test]
