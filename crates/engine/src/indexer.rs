@@ -187,8 +187,6 @@ fn is_empty_dir(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Removes what a creation cut short left in a folder without `meta.json`: tantivy's list of
-/// managed files (of files that were never committed) and temporary files.
 /// A searcher over the index as last committed, for one read: its reader does not watch the
 /// folder for commits (a watching reader, dropped just as a commit is noticed, could still
 /// reload after the folder is gone, a temporary index's, and log an error).
@@ -200,6 +198,8 @@ pub(crate) fn searcher_once(index: &Index) -> Result<tantivy::Searcher> {
     Ok(reader.searcher())
 }
 
+/// Removes what a creation cut short left in a folder without `meta.json`: tantivy's list of
+/// managed files (of files that were never committed) and temporary files.
 fn remove_leftovers(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(io("read", dir))? {
         let path = entry.map_err(io("read", dir))?.path();

@@ -520,13 +520,17 @@ pub(crate) fn collapse_spaces(text: &str) -> String {
 /// A column name without the language suffix DSpace appends to it: `dc.title[es]`,
 /// `dc.subject[en_US]`, `dc.title[]` → `dc.title`.
 fn without_language_suffix(key: &str) -> &str {
-    match key
-        .strip_suffix(']')
-        .and_then(|k| k.rfind('[').map(|at| &k[..at]))
-    {
-        Some(bare) if !bare.trim().is_empty() => bare.trim_end(),
+    match bracketed_suffix(key) {
+        Some((bare, _)) if !bare.trim().is_empty() => bare.trim_end(),
         _ => key,
     }
+}
+
+/// A key split before its bracketed suffix (`dc.title[es]` → `dc.title`, `es`).
+fn bracketed_suffix(key: &str) -> Option<(&str, &str)> {
+    let k = key.strip_suffix(']')?;
+    let at = k.rfind('[')?;
+    Some((&k[..at], &k[at + 1..]))
 }
 
 /// The language a key names, as DSpace writes it (`dc.title[es]`, `dc.subject[en_US]`) or as
@@ -534,10 +538,7 @@ fn without_language_suffix(key: &str) -> &str {
 /// of three letters, capitalised, closing a name in lower case).
 pub(crate) fn key_language(key: &str) -> Option<Lang> {
     let key = key.trim();
-    if let Some(tag) = key
-        .strip_suffix(']')
-        .and_then(|k| k.rfind('[').map(|at| &k[at + 1..]))
-    {
+    if let Some((_, tag)) = bracketed_suffix(key) {
         return tag.parse().ok();
     }
     let chars: Vec<char> = key.chars().rev().take(4).collect();
