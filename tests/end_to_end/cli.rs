@@ -826,10 +826,10 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
     // and in English.
     std::fs::write(
         dir.join("catalogo.csv"),
-        "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.subject.unbisEng,dc.language.iso,dc.date.issued\n\
-         Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",\"['IRRIGATION', 'DRINKING WATER']\",spa,2019\n\
-         Bonos verdes,Los bonos verdes financiaron obras de agua potable en la región.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",\"DRINKING WATER, FINANCING\",,2021\n\
-         Ports of the Caribbean,The islands adapted their ports to the storms.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],['PORTS'],eng,2020\n",
+        "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.subject.unbisEng,dc.language.iso,dc.date.issued,dc.coverage.spatialSpa,dc.coverage.spatialEng\n\
+         Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",\"['IRRIGATION', 'DRINKING WATER']\",spa,2019,\"['AMERICA LATINA', 'PERU']\",\"['LATIN AMERICA', 'PERU']\"\n\
+         Bonos verdes,Los bonos verdes financiaron obras de agua potable en la región.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",\"DRINKING WATER, FINANCING\",,2021,\"['MEXICO', 'GUATEMALA']\",\"['MEXICO', 'GUATEMALA']\"\n\
+         Ports of the Caribbean,The islands adapted their ports to the storms.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],['PORTS'],eng,2020,CARIBE,CARIBBEAN\n",
     )
     .unwrap();
     w.ok(&["index"]);
@@ -870,6 +870,36 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
     }
     let found = w.json(&["search", "reservorios", "--institution", "ECLAC"]);
     assert_eq!(found["total"], 1, "ECLAC is CEPAL: {found}");
+    // The places a record covers: one country is its country; several, or a part of the
+    // world (Latin America, the Caribbean), are no country and no region.
+    let hit = |title: &str| {
+        let found = w.json(&["search", &format!("\"{title}\""), "--no-expand"]);
+        let hit = found["hits"][0].clone();
+        assert_eq!(hit["title"], title, "{found}");
+        (hit["country"].clone(), hit["regions"].clone())
+    };
+    assert_eq!(
+        hit("Reservorios en la sierra"),
+        (serde_json::json!("Perú"), serde_json::json!([]))
+    );
+    for title in ["Bonos verdes", "Ports of the Caribbean"] {
+        assert_eq!(
+            hit(title),
+            (serde_json::Value::Null, serde_json::json!([])),
+            "{title}"
+        );
+    }
+    let regions = facets["region"].as_object().unwrap();
+    for place in [
+        "AMERICA LATINA",
+        "CARIBE",
+        "CARIBBEAN",
+        "MEXICO",
+        "GUATEMALA",
+        "PERU",
+    ] {
+        assert!(!regions.contains_key(place), "{place}: {facets:#}");
+    }
 }
 
 #[test]

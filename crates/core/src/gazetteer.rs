@@ -381,6 +381,83 @@ fn absorb(row: &mut Row, other: &Row) {
     }
 }
 
+/// Parts of the world larger than a country, as catalogues name what a work covers
+/// (`dc.coverage.spatial`: `AMERICA LATINA Y EL CARIBE`, `Central America`): the continents
+/// and the groupings of the United Nations' M49 standard that Latin American catalogues use,
+/// in Spanish, English and Portuguese, compared as [`place_key`]s.
+const WORLD_AREAS: &[&str] = &[
+    "Mundo",
+    "World",
+    "América",
+    "Américas",
+    "Las Américas",
+    "Americas",
+    "América Latina y el Caribe",
+    "Latinoamérica y el Caribe",
+    "Latin America and the Caribbean",
+    "América Latina e o Caribe",
+    "América Latina",
+    "Latinoamérica",
+    "Latin America",
+    "Iberoamérica",
+    "Ibero-America",
+    "Caribe",
+    "El Caribe",
+    "Caribbean",
+    "América Central",
+    "Centroamérica",
+    "Central America",
+    "Mesoamérica",
+    "Mesoamerica",
+    "América del Sur",
+    "Sudamérica",
+    "Suramérica",
+    "South America",
+    "América do Sul",
+    "América del Norte",
+    "Norteamérica",
+    "North America",
+    "Northern America",
+    "Cono Sur",
+    "Southern Cone",
+    "Región Andina",
+    "Países Andinos",
+    "Andean Region",
+    "Andean Countries",
+    "Amazonía",
+    "Amazon Region",
+    "Europa",
+    "Europe",
+    "Unión Europea",
+    "European Union",
+    "Asia",
+    "Asia y el Pacífico",
+    "Asia and the Pacific",
+    "Asia-Pacific",
+    "África",
+    "Africa",
+    "África Subsahariana",
+    "Sub-Saharan Africa",
+    "Oriente Medio",
+    "Medio Oriente",
+    "Middle East",
+    "Oceanía",
+    "Oceania",
+    "Países en desarrollo",
+    "Developing Countries",
+];
+
+/// Whether a name stands for a part of the world larger than a country (a continent, Latin
+/// America, the Caribbean): what a work covers, though no country or region of one.
+pub fn is_world_area(name: &str) -> bool {
+    static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
+    let key = place_key(name);
+    !key.is_empty()
+        && KEYS
+            .get_or_init(|| WORLD_AREAS.iter().map(|a| place_key(a)).collect())
+            .contains(&key)
+}
+
 /// Lookup key of a place name: folded, generic words at the edges dropped, letters and
 /// digits only.
 fn place_key(name: &str) -> String {

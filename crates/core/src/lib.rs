@@ -24,7 +24,7 @@ pub use date::{Date, DateSource, MONTHS_EN, MONTHS_ES, Precision};
 pub use durable::sync_folder;
 pub use error::{Error, Result};
 pub use fold::{fold, fold_into, fold_key};
-pub use gazetteer::{Gazetteer, HOME_COUNTRIES, Place};
+pub use gazetteer::{Gazetteer, HOME_COUNTRIES, Place, is_world_area};
 pub use glossary::{Concept, Glossary};
 pub use ids::{IdDigest, Ids, id_digest};
 pub use institutions::{Institution, Institutions};

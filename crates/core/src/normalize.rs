@@ -172,17 +172,46 @@ impl Normalizer {
         self.mentions.find(text)
     }
 
-    /// The canonical names of a comma-joined list of institutions (`CEPAL, BID`), when the
-    /// directory knows every item; `None` otherwise, since one institution's name may hold a
-    /// comma (`ECLAC, Subregional Headquarters for the Caribbean`).
-    fn known_list(&self, names: &str) -> Option<Vec<String>> {
+    /// The places of a comma-joined list of them (`CARIBE, BAHAMAS, BELICE`), when the
+    /// gazetteer knows at least two of its items (a part of the world counts) and not the
+    /// whole (`Bolivia, Estado plurinacional de`); else the name alone.
+    fn place_list(&self, name: String) -> Vec<String> {
+        let known =
+            |n: &str| crate::gazetteer::is_world_area(n) || self.gazetteer.lookup(n).is_some();
+        if !name.contains(',') || known(&name) {
+            return vec![name];
+        }
+        let items: Vec<String> = name
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_string)
+            .collect();
+        if items.iter().filter(|item| known(item)).count() >= 2 {
+            items
+        } else {
+            vec![name]
+        }
+    }
+
+    /// The items of a comma-joined list of institutions (`CEPAL, BID`), each canonical where
+    /// the directory knows it (`Err` with the name as written where it does not), when it
+    /// knows at least two; `None` otherwise, since one institution's name may hold a comma
+    /// (`ECLAC, Subregional Headquarters for the Caribbean`).
+    fn known_list(&self, names: &str) -> Option<Vec<std::result::Result<String, String>>> {
         if !names.contains(',') {
             return None;
         }
-        names
+        let items: Vec<_> = names
             .split(',')
-            .map(|name| Some(self.institutions.lookup(name.trim())?.name.clone()))
-            .collect()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| match self.institutions.lookup(name) {
+                Some(institution) => Ok(institution.name.clone()),
+                None => Err(name.to_string()),
+            })
+            .collect();
+        (items.iter().filter(|item| item.is_ok()).count() >= 2).then_some(items)
     }
 
     /// Topics with neighbours put back together where, joined by a comma, they are a glossary
@@ -219,9 +248,32 @@ impl Normalizer {
         });
         let declared = country.clone();
         let mut regions = Vec::new();
-        for name in std::mem::take(&mut doc.regions) {
-            match self.gazetteer.lookup_in(&name, country.as_deref()) {
+        // The countries named as countries among the regions (a catalogue's coverage:
+        // `CHILE`, `BRASIL`): a work about several is about none of them alone.
+        let mut named = Vec::new();
+        let names: Vec<String> = std::mem::take(&mut doc.regions)
+            .into_iter()
+            .flat_map(|name| self.place_list(name))
+            .collect();
+        for name in names {
+            if crate::gazetteer::is_world_area(&name) {
+                // Latin America, the Caribbean: no country's region, and nothing to fix.
+                continue;
+            }
+            let place = self
+                .gazetteer
+                .lookup_in(&name, country.as_deref())
+                .or_else(|| {
+                    // A country other than the one the document declares or took first.
+                    self.gazetteer
+                        .lookup(&name)
+                        .filter(|place| place.region.is_none())
+                });
+            match place {
                 Some(place) => {
+                    if place.region.is_none() && !named.contains(&place.country) {
+                        named.push(place.country.clone());
+                    }
                     if country.is_none() {
                         country = Some(place.country.clone());
                     }
@@ -237,6 +289,9 @@ impl Normalizer {
                     regions.push(name.trim().to_string());
                 }
             }
+        }
+        if declared.is_none() && named.len() > 1 {
+            country = None;
         }
         if regions.is_empty()
             && let Some(place) = doc
@@ -254,7 +309,17 @@ impl Normalizer {
         for name in std::mem::take(&mut doc.institutions) {
             match self.institutions.lookup(&name) {
                 Some(institution) => institutions.push(institution.name.clone()),
-                None if let Some(each) = self.known_list(&name) => institutions.extend(each),
+                None if let Some(each) = self.known_list(&name) => {
+                    for item in each {
+                        match item {
+                            Ok(known) => institutions.push(known),
+                            Err(unknown) => {
+                                warnings.push(Warning::UnknownInstitution(unknown.clone()));
+                                institutions.push(unknown);
+                            }
+                        }
+                    }
+                }
                 None => {
                     warnings.push(Warning::UnknownInstitution(name.clone()));
                     institutions.push(name.trim().to_string());
@@ -329,6 +394,8 @@ mod tests {
             "ECLAC".into(),
             "Ministerio de Economía, Fomento y Turismo".into(),
             "ECLAC, Subregional Headquarters for the Caribbean".into(),
+            // Two known, so a list: the one the directory lacks is kept and reported.
+            "BID, Red de Innovación Local, Unión Europea".into(),
         ];
         let warnings = normalizer.normalize(&mut doc);
         assert_eq!(
@@ -337,14 +404,19 @@ mod tests {
                 "CEPAL",
                 "BID",
                 "Ministerio de Economía, Fomento y Turismo",
-                "ECLAC, Subregional Headquarters for the Caribbean"
+                "ECLAC, Subregional Headquarters for the Caribbean",
+                "Red de Innovación Local",
+                "Unión Europea",
             ]
         );
         assert_eq!(
             warnings,
-            [Warning::UnknownInstitution(
-                "ECLAC, Subregional Headquarters for the Caribbean".into()
-            )]
+            [
+                Warning::UnknownInstitution(
+                    "ECLAC, Subregional Headquarters for the Caribbean".into()
+                ),
+                Warning::UnknownInstitution("Red de Innovación Local".into()),
+            ]
         );
     }
 
@@ -462,5 +534,60 @@ mod tests {
         doc.regions = vec!["Santa Fe".into()];
         assert!(normalizer.normalize(&mut doc).is_empty());
         assert_eq!(doc.regions, ["Santa Fe"]);
+    }
+
+    #[test]
+    fn a_catalogues_coverage_gives_one_country_and_no_region_of_a_continent() {
+        let normalizer = Normalizer::new(Gazetteer::builtin(), Institutions::builtin());
+        let resolve = |country: Option<&str>, names: &[&str]| {
+            let mut doc = Document::new("d", "d.csv");
+            doc.country = country.map(str::to_string);
+            doc.regions = names.iter().map(|n| n.to_string()).collect();
+            let warnings = normalizer.normalize(&mut doc);
+            (doc.country, doc.regions, warnings)
+        };
+        // One country, as a catalogue writes it: the document's country, no region.
+        let (country, regions, warnings) = resolve(None, &["BRASIL"]);
+        assert_eq!(country.as_deref(), Some("Brasil"));
+        assert!(
+            regions.is_empty() && warnings.is_empty(),
+            "{regions:?} {warnings:?}"
+        );
+        // A part of the world is no region, and nothing to report.
+        let (country, regions, warnings) =
+            resolve(None, &["AMERICA LATINA Y EL CARIBE", "Central America"]);
+        assert_eq!(country, None);
+        assert!(
+            regions.is_empty() && warnings.is_empty(),
+            "{regions:?} {warnings:?}"
+        );
+        let (country, regions, _) = resolve(
+            None,
+            &["REGION ANDINA", "BOLIVIA (ESTADO PLURINACIONAL DE)"],
+        );
+        assert_eq!((country.as_deref(), regions.len()), (Some("Bolivia"), 0));
+        // Several countries: a comparison, about none of them alone; none becomes a region
+        // of another.
+        let (country, regions, warnings) =
+            resolve(None, &["AMERICA LATINA", "CHILE", "BRASIL", "MEXICO"]);
+        assert_eq!(country, None);
+        assert!(
+            regions.is_empty() && warnings.is_empty(),
+            "{regions:?} {warnings:?}"
+        );
+        // The same, written in one cell with commas.
+        let (country, regions, warnings) = resolve(None, &["CARIBBEAN REGION, JAMAICA, HAITI"]);
+        assert_eq!(country, None);
+        assert!(
+            regions.is_empty() && warnings.is_empty(),
+            "{regions:?} {warnings:?}"
+        );
+        let (country, regions, _) = resolve(None, &["Bolivia, Estado Plurinacional de"]);
+        assert_eq!((country.as_deref(), regions.len()), (Some("Bolivia"), 0));
+        // The country a document declares stands.
+        let (country, regions, warnings) = resolve(Some("Chile"), &["CHILE", "BRASIL", "Biobío"]);
+        assert_eq!(country.as_deref(), Some("Chile"));
+        assert_eq!(regions, ["Biobío"]);
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 }

@@ -59,9 +59,19 @@ impl Field {
     /// `[en_US]`, `[]`) is dropped first; `dc.`, `dcterms.`, `dct.` (or `:`) keys are read as
     /// Dublin Core elements with their qualifiers; anything else is matched folded (case,
     /// accents, spaces and punctuation ignored: `Palabras clave`, `autor(es)`).
+    ///
+    /// A Dublin Core qualifier that closes with a language's code (`dc.coverage.spatialSpa`,
+    /// `dc.description.abstractEng`, see [`key_language`]) names what the qualifier without
+    /// it names, as a bracketed suffix does.
     pub(crate) fn lookup(key: &str) -> Result<Field, Unmapped> {
         let key = without_language_suffix(key.trim());
         if let Some(found) = dublin_core(key) {
+            if found.is_err()
+                && key_language(key).is_some()
+                && let Some(Ok(field)) = dublin_core(&key[..key.len() - 3])
+            {
+                return Ok(field);
+            }
             return found;
         }
         Ok(match fold_key(key).as_str() {
@@ -946,6 +956,19 @@ mod tests {
         );
         assert_eq!(Field::from_key("body"), Some(Field::Text));
         assert_eq!(Field::from_key("colour"), None);
+        // A catalogue's places, in Spanish and in English: the qualifier names its language.
+        for key in [
+            "dc.coverage.spatial",
+            "dc.coverage.spatialSpa",
+            "dc.coverage.spatialEng",
+        ] {
+            assert_eq!(Field::lookup(key), Ok(Field::Regions), "{key}");
+        }
+        assert_eq!(Field::lookup("dc.description.abstractEng"), Ok(Field::Text));
+        assert_eq!(
+            Field::lookup("dc.date.accessionedSpa"),
+            Err(Unmapped::Unused)
+        );
     }
 
     #[test]
