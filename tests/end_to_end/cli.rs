@@ -943,6 +943,16 @@ fn dates_keep_their_precision_and_their_source_and_placeholder_titles_are_passed
         .heading(1, "Acta de la mesa del agua")
         .paragraph("La mesa del agua de 2022 revisó el riego de Majes.");
     std::fs::write(corpus.join("informes/acta.docx"), acta.bytes()).unwrap();
+    // A PDF that opens with its table of contents, its properties naming a part too.
+    let indice = minga_fixtures::Pdf::new()
+        .info("Title", "Introduction")
+        .info("Subject", "Introduction")
+        .page(|p| {
+            p.heading("Índice", 18.0)
+                .paragraph("Balance del riego tecnificado en Majes")
+                .paragraph("El riego tecnificado de Majes redujo el consumo de agua.");
+        });
+    std::fs::write(corpus.join("informes/X9Y8.pdf"), indice.bytes()).unwrap();
     w.ok(&["index", "--quiet"]);
 
     let r = w.json(&["search", "riego", "Majes", "--limit", "10"]);
@@ -971,6 +981,18 @@ fn dates_keep_their_precision_and_their_source_and_placeholder_titles_are_passed
         pdf["date"].is_null(),
         "a date 13 years after the text's: {pdf}"
     );
+    let indice = hit("informes.x9y8.pdf");
+    // Its opening words label it, not the name of its first part.
+    assert!(
+        indice["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Balance del riego tecnificado en Majes"),
+        "{indice}"
+    );
+    assert_eq!(indice["title_source"], "text", "{indice}");
+    let shown = w.json(&["show", "informes.x9y8.pdf"]).to_string();
+    assert!(!shown.contains("Introduction"), "{shown}");
     let acta = hit("informes.acta.docx");
     assert_eq!(acta["date"], "2022-04-02", "{acta}");
     assert_eq!(acta["date_source"], "file", "{acta}");

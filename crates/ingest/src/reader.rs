@@ -474,7 +474,8 @@ fn file_title(rel: &str) -> String {
 /// A document's title and where it comes from: its declared title, else its first heading,
 /// else the name of a note or text file, else the opening words of its text, else its file's
 /// name; placeholders ("Untitled", "Microsoft Word - x.docx", a PDF's own file name, a code,
-/// garbled glyphs) are passed over. An untitled record of a many-record file, or an untitled
+/// garbled glyphs) are passed over, and so is a heading or a PDF's or DOCX's title property
+/// that only names a part of a report ("Índice", "Introduction"). An untitled record of a many-record file, or an untitled
 /// PDF or DOCX, is labelled by its opening words.
 fn title(
     declared: Option<&str>,
@@ -488,12 +489,18 @@ fn title(
     // A title that repeats the file's name was filled in by the program that wrote a PDF or
     // DOCX, but chosen by whoever wrote a note's front matter or a record.
     let from_properties = !multi_record && crate::titles::has_properties(rel);
-    let declared_real =
-        |t: &&str| real(t) && !(from_properties && crate::titles::same_as_file_name(t, rel));
+    let declared_real = |t: &&str| {
+        real(t)
+            && !(from_properties
+                && (crate::titles::same_as_file_name(t, rel) || crate::titles::is_section_name(t)))
+    };
     if let Some(t) = declared.filter(declared_real) {
         return (t.to_string(), TitleSource::Metadata);
     }
-    if let Some(h) = hint.filter(|h| real(h)) {
+    // A first heading that names a part ("Índice", "Introduction") opens the text, it does
+    // not title it.
+    let untitled_part = |t: &String| real(t) && !crate::titles::is_section_name(t);
+    if let Some(h) = hint.filter(untitled_part) {
         return (h, TitleSource::Heading);
     }
     // A note's or a text file's name was chosen by its author (`informe-de-cierre.md`); a
@@ -503,7 +510,7 @@ fn title(
     if !multi_record && !from_properties && real(&file) {
         return (file, TitleSource::File);
     }
-    if let Some(t) = derived_title(sections, parts).filter(|t| real(t)) {
+    if let Some(t) = derived_title(sections, parts).filter(untitled_part) {
         return (t, TitleSource::Text);
     }
     (file, TitleSource::File)
@@ -623,5 +630,50 @@ mod tests {
         assert_eq!(human_size(64 * 1024 * 1024), "64 MB");
         assert_eq!(human_size(2048), "2 KB");
         assert_eq!(human_size(12), "12 bytes");
+    }
+
+    #[test]
+    fn a_heading_that_names_a_part_of_a_report_is_not_its_title() {
+        let sections = [Section {
+            heading: Some("Índice".into()),
+            level: 1,
+            blocks: vec![minga_core::Block {
+                text: "Economía del agua en la sierra: informe anual\n1. Introducción".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }];
+        let title = |declared: Option<&str>, hint: Option<&str>, rel: &str| {
+            title(
+                declared,
+                hint.map(str::to_string),
+                false,
+                &sections,
+                &[],
+                rel,
+            )
+        };
+        let opening = (
+            "Economía del agua en la sierra: informe anual".to_string(),
+            TitleSource::Text,
+        );
+        assert_eq!(title(None, Some("Índice"), "informes/a12.pdf"), opening);
+        assert_eq!(
+            title(Some("Introduction"), None, "informes/a12.pdf"),
+            opening
+        );
+        assert_eq!(
+            title(None, Some("1. Introducción"), "informes/a12.docx"),
+            opening
+        );
+        // A heading that is a title, and a title its author declared, stand.
+        assert_eq!(
+            title(None, Some("Agua en la sierra"), "informes/a12.pdf"),
+            ("Agua en la sierra".to_string(), TitleSource::Heading)
+        );
+        assert_eq!(
+            title(Some("Introducción"), None, "notas/intro.md"),
+            ("Introducción".to_string(), TitleSource::Metadata)
+        );
     }
 }

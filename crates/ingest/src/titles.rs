@@ -108,6 +108,104 @@ pub(crate) fn is_real(title: &str) -> bool {
     !is_placeholder(title) && !is_garbled(title)
 }
 
+/// Names of the parts every report has, compared after folding case and accents: a page
+/// that opens with one (a table of contents, an introduction, an executive summary) says
+/// nothing of which work it opens.
+const SECTION_NAMES: &[&str] = &[
+    // Spanish
+    "indice",
+    "indice general",
+    "contenido",
+    "contenidos",
+    "tabla de contenido",
+    "tabla de contenidos",
+    "sumario",
+    "resumen",
+    "resumen ejecutivo",
+    "prologo",
+    "prefacio",
+    "introduccion",
+    "agradecimientos",
+    "antecedentes",
+    "conclusion",
+    "conclusiones",
+    "recomendaciones",
+    "bibliografia",
+    "referencias",
+    "referencias bibliograficas",
+    "anexo",
+    "anexos",
+    "glosario",
+    "siglas",
+    "acronimos",
+    "siglas y acronimos",
+    "abreviaturas",
+    "lista de siglas",
+    "indice de cuadros",
+    "indice de graficos",
+    "indice de figuras",
+    "indice de tablas",
+    "lista de figuras",
+    "lista de tablas",
+    // English
+    "contents",
+    "table of contents",
+    "summary",
+    "executive summary",
+    "abstract",
+    "foreword",
+    "preface",
+    "introduction",
+    "acknowledgements",
+    "acknowledgments",
+    "background",
+    "conclusions",
+    "recommendations",
+    "references",
+    "bibliography",
+    "appendix",
+    "annex",
+    "annexes",
+    "glossary",
+    "acronyms",
+    "abbreviations",
+    "list of acronyms",
+    "list of figures",
+    "list of tables",
+    // Portuguese and French
+    "sumario executivo",
+    "resumo",
+    "introducao",
+    "conclusoes",
+    "sommaire",
+    "table des matieres",
+    "resume",
+    "avant-propos",
+    "remerciements",
+];
+
+/// Whether `title` only names a part of a report ("Introducción", "1. Introduction", "ÍNDICE",
+/// "Table of contents:"), numbered or not: a heading that opens a document, not its title.
+pub(crate) fn is_section_name(title: &str) -> bool {
+    let folded = fold(title.trim());
+    // "1.", "1.2", "I.", "A)" and the like before the name; a colon or dots after it.
+    let name = folded
+        .trim_start_matches(|c: char| c.is_ascii_digit() || ".)-–— \t".contains(c))
+        .trim_start();
+    let name = match name.split_once(|c: char| ". )".contains(c)) {
+        Some((numeral, rest))
+            if !numeral.is_empty()
+                && numeral.len() <= 4
+                && numeral.chars().all(|c| "ivxl".contains(c)) =>
+        {
+            rest.trim_start_matches(['.', ')', ' '])
+        }
+        _ => name,
+    };
+    let name = name.trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace());
+    SECTION_NAMES.contains(&name)
+}
+
 /// `informe.docx`, `CTA_12.rpt`, `C:\docs\a.doc`: a name with a known extension.
 fn is_file_name(folded: &str) -> bool {
     let last = folded.rsplit(['/', '\\']).next().unwrap_or(folded);
@@ -269,6 +367,30 @@ mod tests {
             "ARD Cusco",
         ] {
             assert!(!is_placeholder(title), "{title:?}");
+        }
+    }
+
+    #[test]
+    fn the_name_of_a_reports_part_is_not_its_title() {
+        for title in [
+            "Introducción",
+            "1. Introduction",
+            "ÍNDICE",
+            "Table of contents:",
+            "I. Antecedentes",
+            "Resumen ejecutivo",
+            "Contents",
+        ] {
+            assert!(is_section_name(title), "{title:?}");
+        }
+        for title in [
+            "Introducción a la gestión del agua",
+            "Informe de la pasantía en Coquimbo",
+            "Ivan",
+            "Resumen de la mesa de trabajo de Biobío",
+            "Lecciones aprendidas",
+        ] {
+            assert!(!is_section_name(title), "{title:?}");
         }
     }
 

@@ -348,8 +348,9 @@ fn info(doc: &PdfDocument) -> (crate::meta::Metadata, Option<minga_core::Date>) 
         let decoded = decode_text_string(object.as_string()?);
         Some(collapse_spaces(&clean_text(&decoded))).filter(|s| !s.is_empty())
     };
-    if let Some(title) = text("Title") {
-        meta.insert(Field::Title, Value::One(title), None);
+    let title = text("Title");
+    if let Some(title) = &title {
+        meta.insert(Field::Title, Value::One(title.clone()), None);
     }
     if let Some(author) = text("Author") {
         let authors = crate::titles::real_authors(&author);
@@ -360,7 +361,15 @@ fn info(doc: &PdfDocument) -> (crate::meta::Metadata, Option<minga_core::Date>) 
     let mut topics = text("Keywords")
         .map(|k| split_list(&k, &[',', ';', '|']))
         .unwrap_or_default();
-    if let Some(subject) = text("Subject").filter(|s| s.chars().count() <= 60) {
+    // A short Subject names a topic, unless it only repeats the title or is a placeholder
+    // (programs copy one into the other).
+    if let Some(subject) = text("Subject").filter(|s| {
+        s.chars().count() <= 60
+            && !crate::titles::is_placeholder(s)
+            && title
+                .as_deref()
+                .is_none_or(|t| minga_core::fold_key(t) != minga_core::fold_key(s))
+    }) {
         topics.push(subject);
     }
     if !topics.is_empty() {
