@@ -829,7 +829,8 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
         "dc.title,dc.description.abstract,dc.publisher,dc.publisher.place,dc.subject.unbisSpa,dc.subject.unbisEng,dc.language.iso,dc.date.issued,dc.coverage.spatialSpa,dc.coverage.spatialEng\n\
          Reservorios en la sierra,La sierra necesitó reservorios pequeños para el riego.,\"['CEPAL', 'FAO']\",Santiago,\"['RIEGO', 'AGUA POTABLE']\",\"['IRRIGATION', 'DRINKING WATER']\",spa,2019,\"['AMERICA LATINA', 'PERU']\",\"['LATIN AMERICA', 'PERU']\"\n\
          Bonos verdes,Los bonos verdes financiaron obras de agua potable en la región.,\"CEPAL, BID\",\"México, D.F.\",\"AGUA POTABLE, FINANCIACION\",\"DRINKING WATER, FINANCING\",,2021,\"['MEXICO', 'GUATEMALA']\",\"['MEXICO', 'GUATEMALA']\"\n\
-         Ports of the Caribbean,The islands adapted their ports to the storms.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],['PORTS'],eng,2020,CARIBE,CARIBBEAN\n",
+         Ports of the Caribbean,The islands adapted their ports to the storms.,\"ECLAC, Subregional Headquarters for the Caribbean\",Port-of-Spain,['PUERTOS'],['PORTS'],eng,2020,CARIBE,CARIBBEAN\n\
+         Yaku kamachiy,Yakuta allinta kamachinapaq llaqtakunawan rimanakuy.,,,,,que,2022,PERU,PERU\n",
     )
     .unwrap();
     w.ok(&["index"]);
@@ -889,6 +890,10 @@ fn a_catalogue_exported_from_a_data_frame_gives_lists_and_institutions_not_place
             "{title}"
         );
     }
+    // A record in Quechua, declared with its ISO 639-2 code, is found as such.
+    let quechua = w.json(&["search", "--lang", "quechua"]);
+    assert_eq!(quechua["total"], 1, "{quechua}");
+    assert_eq!(quechua["hits"][0]["lang"], "qu", "{quechua}");
     let regions = facets["region"].as_object().unwrap();
     for place in [
         "AMERICA LATINA",

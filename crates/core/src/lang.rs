@@ -61,6 +61,12 @@ pub enum Lang {
     Zh,
     /// Korean.
     Ko,
+    /// Quechua, declared only (no detector knows it): a language of Peru's public documents.
+    Qu,
+    /// Aymara, declared only.
+    Ay,
+    /// Guarani, declared only.
+    Gn,
     /// Any other language, or one that could not be told (`und`, ISO 639-2's
     /// "undetermined").
     Und,
@@ -94,7 +100,7 @@ const fn names(
 
 impl Lang {
     /// Every language, Spanish first, [`Lang::Und`] last.
-    pub const ALL: [Lang; 26] = [
+    pub const ALL: [Lang; 29] = [
         Lang::Es,
         Lang::En,
         Lang::Pt,
@@ -120,6 +126,9 @@ impl Lang {
         Lang::Ja,
         Lang::Zh,
         Lang::Ko,
+        Lang::Qu,
+        Lang::Ay,
+        Lang::Gn,
         Lang::Und,
     ];
 
@@ -159,6 +168,22 @@ impl Lang {
             Lang::Ja => names("ja", &["jpn"], "japonés", "Japanese", &[]),
             Lang::Zh => names("zh", &["zho", "chi", "cmn"], "chino", "Chinese", &[]),
             Lang::Ko => names("ko", &["kor"], "coreano", "Korean", &[]),
+            // ISO 639-3 also codes each variety (`quz`, Cusco Quechua; `ayr`, Central Aymara).
+            Lang::Qu => names(
+                "qu",
+                &["que", "quz", "qub", "quy", "qxo", "qvi", "qug"],
+                "quechua",
+                "Quechua",
+                &["runasimi", "kichwa", "quichua"],
+            ),
+            Lang::Ay => names(
+                "ay",
+                &["aym", "ayr", "ayc"],
+                "aimara",
+                "Aymara",
+                &["aymara"],
+            ),
+            Lang::Gn => names("gn", &["grn", "gug"], "guaraní", "Guarani", &["avanee"]),
             Lang::Und => names(
                 "und",
                 &[],
@@ -191,10 +216,14 @@ impl Lang {
         }
     }
 
-    /// The interface language that serves a reader of this one: Spanish for Spanish, English
-    /// for every other.
+    /// The interface language that serves a reader of this one: Spanish for Spanish and for
+    /// the Andean and Paraguayan languages (whose readers here read Spanish), English for
+    /// every other.
     pub fn ui(self) -> Lang {
-        if self == Lang::Es { Lang::Es } else { Lang::En }
+        match self {
+            Lang::Es | Lang::Qu | Lang::Ay | Lang::Gn => Lang::Es,
+            _ => Lang::En,
+        }
     }
 }
 
@@ -247,6 +276,11 @@ mod tests {
         assert_eq!("checo".parse::<Lang>().unwrap(), Lang::Cs);
         assert_eq!("nb".parse::<Lang>().unwrap(), Lang::No);
         assert_eq!("und".parse::<Lang>().unwrap(), Lang::Und);
+        assert_eq!("que".parse::<Lang>().unwrap(), Lang::Qu);
+        assert_eq!("Runasimi".parse::<Lang>().unwrap(), Lang::Qu);
+        assert_eq!("aimara".parse::<Lang>().unwrap(), Lang::Ay);
+        assert_eq!("Guaraní".parse::<Lang>().unwrap(), Lang::Gn);
+        assert_eq!(Lang::Qu.ui(), Lang::Es);
         assert!("xx".parse::<Lang>().is_err());
         assert!("".parse::<Lang>().is_err());
     }

@@ -145,7 +145,17 @@ fn stemmer(lang: Lang) -> Option<(Algorithm, &'static str)> {
         Lang::El => (Algorithm::Greek, "minga_el"),
         Lang::Ar => (Algorithm::Arabic, "minga_ar"),
         Lang::Ta => (Algorithm::Tamil, "minga_ta"),
-        Lang::Cs | Lang::Pl | Lang::Uk | Lang::Ca | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Und => {
+        Lang::Cs
+        | Lang::Pl
+        | Lang::Uk
+        | Lang::Ca
+        | Lang::Ja
+        | Lang::Zh
+        | Lang::Ko
+        | Lang::Qu
+        | Lang::Ay
+        | Lang::Gn
+        | Lang::Und => {
             return None;
         }
     })
