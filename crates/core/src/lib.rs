@@ -35,7 +35,7 @@ pub use model::{
     render_blocks,
 };
 pub use normalize::{
-    DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, Normalizer, Warning,
-    built_in_data,
+    DATA_FILES, GAZETTEER_FILE, GLOSSARY_FILE, INSTITUTIONS_FILE, METADATA_RULES, Normalizer,
+    Warning, built_in_data,
 };
 pub use topics::{Topics, topic_key};

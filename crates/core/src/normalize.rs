@@ -16,6 +16,14 @@ pub const GLOSSARY_FILE: &str = "_glossary.csv";
 /// The corpus's data files, which every document's metadata is resolved with.
 pub const DATA_FILES: [&str; 3] = [GAZETTEER_FILE, INSTITUTIONS_FILE, GLOSSARY_FILE];
 
+/// The version of the rules that read and resolve documents' metadata (which fields a key
+/// names, which places are countries, which titles are placeholders…). Bumped with a change
+/// to them, it is kept with the built-in lists' hash (see [`built_in_data`]), so an index
+/// made by an earlier release re-reads its corpus once and its metadata follows the new
+/// rules, without a rebuild. (2: catalogue coverage gives countries, the names of a report's
+/// parts are no title, Quechua, Aymara and Guaraní are languages.)
+pub const METADATA_RULES: u32 = 2;
+
 /// The list built into Minga that a corpus's data file is merged over, if any: a release
 /// that changes it resolves metadata anew, as a change of the file itself would.
 pub fn built_in_data(name: &str) -> Option<&'static str> {

@@ -145,12 +145,19 @@ pub(crate) fn content_hash(path: &Path) -> String {
 }
 
 /// What a data file's record in the index holds: its content's hash, and that of the list
-/// built into Minga that it is merged over (the world gazetteer, the institutions), so that a
-/// release with other built-in lists re-reads the corpus once. Empty when there is neither.
+/// built into Minga that it is merged over (the world gazetteer, the institutions) with the
+/// version of the rules that resolve metadata ([`minga_core::METADATA_RULES`]), so that a
+/// release with other built-in lists or rules re-reads the corpus once. Empty when there is
+/// neither.
 pub(crate) fn data_hash(corpus: &Path, name: &str) -> String {
     let file = content_hash(&corpus.join(name));
     match minga_core::built_in_data(name) {
-        Some(list) => format!("{file}+{}", &blake3::hash(list.as_bytes()).to_hex()[..16]),
+        Some(list) => {
+            let mut built_in = blake3::Hasher::new();
+            built_in.update(list.as_bytes());
+            built_in.update(&minga_core::METADATA_RULES.to_le_bytes());
+            format!("{file}+{}", &built_in.finalize().to_hex()[..16])
+        }
         None => file,
     }
 }

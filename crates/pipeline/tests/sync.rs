@@ -175,7 +175,7 @@ fn changing_the_gazetteer_rereads_everything() {
 }
 
 #[test]
-fn a_release_with_other_built_in_lists_rereads_everything_once() {
+fn a_release_with_other_built_in_lists_or_rules_rereads_everything_once() {
     let w = workspace();
     sync(&w.corpus, &w.index, &SyncOptions::default(), &()).unwrap();
     // The record an older release left: the same folder file, another built-in gazetteer.
@@ -183,6 +183,16 @@ fn a_release_with_other_built_in_lists_rereads_everything_once() {
     let mut record = indexer.files()["_gazetteer.csv"].clone();
     let (file, built_in) = record.hash.split_once('+').expect("a built-in part");
     assert_eq!(built_in.len(), 16, "{}", record.hash);
+    // The built-in part stands for the rules that resolve metadata too: a release that
+    // changes them (and bumps METADATA_RULES) re-reads the corpus as below.
+    let mut expected = blake3::Hasher::new();
+    expected.update(
+        minga_core::built_in_data("_gazetteer.csv")
+            .unwrap()
+            .as_bytes(),
+    );
+    expected.update(&minga_core::METADATA_RULES.to_le_bytes());
+    assert_eq!(built_in, &expected.finalize().to_hex()[..16]);
     record.hash = format!("{file}+0000000000000000");
     indexer.put(record, &[]).unwrap();
     indexer.commit().unwrap();
