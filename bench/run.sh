@@ -19,8 +19,10 @@
 #  4. `minga serve` on the corpus-folder index, on 127.0.0.1 (port chosen by the system), and
 #     wrk for HTTP_SECONDS with HTTP_CONNECTIONS connections cycling through the mix as
 #     GET /api/search URLs, twice: with remembered answers off (every request searched) and
-#     as served by default (the mix's requests repeat, so most are remembered answers); server RSS (VmRSS) idle after start, sampled every second under
-#     load, and its peak (VmHWM) at the end.
+#     as served by default (the mix's requests repeat, so most are remembered answers); then
+#     the plain-tantivy peer's HTTP server (`peer_tantivy serve`, axum, the same URLs, top 20,
+#     every request searched) on its index. Server RSS (VmRSS) idle after start, sampled
+#     every second under load, and its peak (VmHWM) at the end.
 # Every measurement is a JSON line in $OUT/results.jsonl; bench/report.py turns them into the
 # tables (medians of the runs, ratios to the peers) in $OUT/report.md and the SVG plots in
 # $PLOTS (default $OUT).
@@ -89,6 +91,9 @@ note() {
 
 python3 bench/wrk-mix.py "$MIX" "$OUT/mix.lua"
 
+# load_test SIZE WHAT COMMAND...: the HTTP load test of one server (bench/load-test.sh).
+source "$root/bench/load-test.sh"
+
 for size in $SIZES; do
     data="$OUT/corpora/x$size"
     work="$OUT/work/x$size"
@@ -145,46 +150,15 @@ for size in $SIZES; do
 
     if command -v wrk >/dev/null; then
         # wrk repeats the mix's 42 requests: once with remembered answers off, so every
-        # request is searched ("http"), once as served by default ("http-remembered").
-        for what in http http-remembered; do
-            cache=()
-            [[ "$what" == http ]] && cache=(--answer-cache-mb 0)
-            echo "== x$size: HTTP ($what), wrk -t$HTTP_THREADS -c$HTTP_CONNECTIONS -d${HTTP_SECONDS}s" >&2
-            "$minga" serve --index "$work/minga-corpus" --corpus "$data/corpus" \
-                --addr 127.0.0.1:0 "${cache[@]}" >"$work/serve.out" 2>"$work/serve.err" &
-            server=$!
-            url=""
-            for _ in $(seq 600); do
-                url="$(sed -n 's|^Minga is serving \(http://[^/]*\)/.*|\1|p' "$work/serve.out")"
-                [[ -n "$url" ]] && curl -sf "$url/readyz" >/dev/null 2>&1 && break
-                sleep 0.1
-            done
-            if [[ -z "$url" ]]; then
-                echo "the server did not start: $(cat "$work/serve.err")" >&2
-                kill "$server" 2>/dev/null || true
-                exit 1
-            fi
-            idle="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
-            # One pass of the mix, so the first timed requests do not pay for cold caches.
-            wrk -t1 -c1 -d2s -s "$OUT/mix.lua" "$url" >/dev/null
-            warm="$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
-            : >"$work/rss-samples"
-            (while kill -0 "$server" 2>/dev/null; do
-                awk '/^VmRSS/ {print $2}' "/proc/$server/status" >>"$work/rss-samples" 2>/dev/null
-                sleep 1
-            done) &
-            sampler=$!
-            wrk -t"$HTTP_THREADS" -c"$HTTP_CONNECTIONS" -d"${HTTP_SECONDS}s" --timeout 10s \
-                -s "$OUT/mix.lua" "$url" >"$work/wrk.out"
-            kill "$sampler" 2>/dev/null || true
-            wait "$sampler" 2>/dev/null || true
-            hwm="$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")"
-            kill "$server"
-            wait "$server" 2>/dev/null || true
-            load="$(grep '^{' "$work/wrk.out" | tail -n 1)"
-            note "$size" "$what" "$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); rss=[int(x) for x in open(sys.argv[2]).read().split()]; s.update(connections=int(sys.argv[6]), threads=int(sys.argv[7]), rss_idle_kb=int(sys.argv[3]), rss_warm_kb=int(sys.argv[4]), rss_load_max_kb=max(rss or [0]), rss_load_median_kb=sorted(rss)[len(rss)//2] if rss else 0, rss_hwm_kb=int(sys.argv[5])); print(json.dumps(s))' \
-                "$load" "$work/rss-samples" "$idle" "$warm" "$hwm" "$HTTP_CONNECTIONS" "$HTTP_THREADS")"
-        done
+        # request is searched ("http"), once as served by default ("http-remembered"); then
+        # the plain-tantivy peer's HTTP server on its index ("tantivy-http"), which searches
+        # every request.
+        load_test "$size" http "$minga" serve --index "$work/minga-corpus" \
+            --corpus "$data/corpus" --addr 127.0.0.1:0 --answer-cache-mb 0
+        load_test "$size" http-remembered "$minga" serve --index "$work/minga-corpus" \
+            --corpus "$data/corpus" --addr 127.0.0.1:0
+        load_test "$size" tantivy-http "$examples/peer_tantivy" serve "$work/tantivy" \
+            --addr 127.0.0.1:0
     else
         echo "== x$size: wrk not found, skipping the HTTP load test" >&2
     fi

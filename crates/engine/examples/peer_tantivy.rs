@@ -14,11 +14,19 @@
 //! writer with a 256 MB budget and as many threads as cores (tantivy's defaults, as Minga's),
 //! committed once. It prints `{"documents", "bytes", "seconds"}`.
 //!
+//! ```text
+//! cargo run --release -p minga-engine --example peer_tantivy -- serve DIR [--addr ADDR]
+//! ```
+//!
 //! `query` runs the mix as a tantivy user would: the query text through `QueryParser` on title
 //! and body (lenient, OR by default, its own syntax for phrases, `-`, `+` and `OR`), the
 //! filters as facet term queries that must match, the top 20 hits by BM25 with their stored id
 //! and title and a snippet of the body, the total count, and the facets asked for counted
 //! under all filters. Latencies are printed as JSON, in the same shape as `querymix`.
+//!
+//! `serve` answers the same searches over HTTP (axum, `GET /api/search?q=…` with the mix's
+//! parameters, a JSON answer of the total, the 20 hits and the facets asked): the HTTP peer of
+//! `bench/run.sh`'s load test.
 
 #[path = "common/mix.rs"]
 mod mix;
@@ -136,24 +144,47 @@ fn index(jsonl: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn query(dir: &Path, mix_path: &Path, rest: &[String]) -> Result<()> {
-    let options = mix::RunOptions::from_args(rest)?;
-    let mix = mix::load(mix_path)?;
-    let index = Index::open_in_dir(dir)?;
-    let schema = index.schema();
-    let (id, title, body) = (
-        field(&schema, "id"),
-        field(&schema, "title"),
-        field(&schema, "body"),
-    );
-    let parser = QueryParser::for_index(&index, vec![title, body]);
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
-    let mut report = mix::measure("tantivy", &mix, &options, |_, q| {
+/// A search as a plain tantivy user writes it, over the peer's index, answering the mix's
+/// lines and the HTTP server's requests alike.
+struct Peer {
+    schema: Schema,
+    reader: tantivy::IndexReader,
+    parser: QueryParser,
+    id: Field,
+    title: Field,
+    body: Field,
+}
+
+impl Peer {
+    fn open(dir: &Path) -> Result<Peer> {
+        let index = Index::open_in_dir(dir)?;
+        let schema = index.schema();
+        let (id, title, body) = (
+            field(&schema, "id"),
+            field(&schema, "title"),
+            field(&schema, "body"),
+        );
+        let parser = QueryParser::for_index(&index, vec![title, body]);
+        Ok(Peer {
+            reader: index.reader()?,
+            schema,
+            parser,
+            id,
+            title,
+            body,
+        })
+    }
+
+    /// The query text through `QueryParser` on title and body (lenient, OR by default), the
+    /// filters as facet term queries that must match, the top 20 hits by BM25 with their
+    /// stored id and title and a snippet of the body, the total count, and the facets asked
+    /// for counted under all filters: the answer as JSON.
+    fn search(&self, q: &mix::MixQuery) -> Result<Value> {
+        let searcher = self.reader.searcher();
         let text: Box<dyn Query> = if q.query.trim().is_empty() {
             Box::new(AllQuery)
         } else {
-            parser.parse_query_lenient(&q.query).0
+            self.parser.parse_query_lenient(&q.query).0
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         for name in ["region", "institution", "kind", "lang", "topic", "year"] {
@@ -161,7 +192,7 @@ fn query(dir: &Path, mix_path: &Path, rest: &[String]) -> Result<()> {
             if values.is_empty() {
                 continue;
             }
-            let f = field(&schema, name);
+            let f = field(&self.schema, name);
             let any: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
                 .map(|v| {
@@ -194,32 +225,99 @@ fn query(dir: &Path, mix_path: &Path, rest: &[String]) -> Result<()> {
             .map(|name| {
                 let mut c = FacetCollector::for_field(*name);
                 c.add_facet("/");
-                collectors.add_collector(c)
+                (*name, collectors.add_collector(c))
             })
             .collect();
         let mut fruits = searcher.search(&query, &collectors)?;
-        let hits = top.extract(&mut fruits);
+        let top_docs = top.extract(&mut fruits);
         let total = count.extract(&mut fruits);
-        for handle in facet_handles {
+        let mut facets = serde_json::Map::new();
+        for (name, handle) in facet_handles {
             let counts = handle.extract(&mut fruits);
-            std::hint::black_box(counts.get("/").count());
+            let values: serde_json::Map<String, Value> = counts
+                .get("/")
+                .map(|(facet, n)| (facet.to_path_string()[1..].to_string(), json!(n)))
+                .collect();
+            facets.insert(name.to_string(), Value::Object(values));
         }
-        let snippets = SnippetGenerator::create(&searcher, &*text, body)?;
-        for (_, address) in hits {
+        let snippets = SnippetGenerator::create(&searcher, &*text, self.body)?;
+        let mut hits = Vec::with_capacity(top_docs.len());
+        for (score, address) in top_docs {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let shown = (doc.get_first(id).and_then(|v| v.as_str()).map(str::len)).unwrap_or(0)
-                + doc
-                    .get_first(title)
-                    .and_then(|v| v.as_str())
-                    .map_or(0, str::len);
-            let snippet = snippets.snippet_from_doc(&doc);
-            std::hint::black_box((shown, snippet.to_html()));
+            let stored = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("");
+            hits.push(json!({
+                "id": stored(self.id),
+                "title": stored(self.title),
+                "score": score,
+                "snippet": snippets.snippet_from_doc(&doc).to_html(),
+            }));
         }
-        Ok(total)
+        Ok(json!({"total": total, "hits": hits, "facets": facets}))
+    }
+}
+
+fn query(dir: &Path, mix_path: &Path, rest: &[String]) -> Result<()> {
+    let options = mix::RunOptions::from_args(rest)?;
+    let mix = mix::load(mix_path)?;
+    let peer = Peer::open(dir)?;
+    let mut report = mix::measure("tantivy", &mix, &options, |_, q| {
+        let answer = peer.search(q)?;
+        Ok(answer["total"].as_u64().unwrap_or(0) as usize)
     })?;
     report["index"] = json!(dir);
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
+}
+
+/// `serve DIR [--addr 127.0.0.1:0]`: the same search over HTTP, `GET /api/search` with the
+/// parameters the mix gives Minga's (`q`, the filters, `facets`), each search on tokio's
+/// blocking pool as Minga's server runs its own. Prints `peer_tantivy is serving URL` once
+/// listening.
+fn serve(dir: &Path, rest: &[String]) -> Result<()> {
+    let addr = match rest {
+        [] => "127.0.0.1:0".to_string(),
+        [flag, addr] if flag == "--addr" => addr.clone(),
+        _ => return Err("usage: peer_tantivy serve DIR [--addr ADDR]".into()),
+    };
+    let peer = std::sync::Arc::new(Peer::open(dir)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let app = axum::Router::new()
+            .route("/api/search", axum::routing::get(answer))
+            .with_state(peer);
+        let listener = tokio::net::TcpListener::bind(&addr).await?;
+        println!("peer_tantivy is serving http://{}/", listener.local_addr()?);
+        axum::serve(listener, app).await?;
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })
+}
+
+async fn answer(
+    axum::extract::State(peer): axum::extract::State<std::sync::Arc<Peer>>,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let query = params
+        .iter()
+        .find(|(name, _)| name == "q")
+        .map(|(_, q)| q.clone())
+        .unwrap_or_default();
+    let q = mix::MixQuery {
+        category: "http".into(),
+        query,
+        params: params.into_iter().filter(|(name, _)| name != "q").collect(),
+    };
+    match tokio::task::spawn_blocking(move || peer.search(&q).map_err(|e| e.to_string())).await {
+        Ok(Ok(answer)) => axum::Json(answer).into_response(),
+        Ok(Err(error)) => (axum::http::StatusCode::BAD_REQUEST, error).into_response(),
+        Err(error) => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            error.to_string(),
+        )
+            .into_response(),
+    }
 }
 
 fn main() -> Result<()> {
@@ -227,6 +325,11 @@ fn main() -> Result<()> {
     match args.as_slice() {
         [cmd, jsonl, dir] if cmd == "index" => index(Path::new(jsonl), Path::new(dir)),
         [cmd, dir, mix, rest @ ..] if cmd == "query" => query(Path::new(dir), Path::new(mix), rest),
-        _ => Err("usage: peer_tantivy index DOCS.jsonl DIR | query DIR MIX [--runs N]".into()),
+        [cmd, dir, rest @ ..] if cmd == "serve" => serve(Path::new(dir), rest),
+        _ => Err(
+            "usage: peer_tantivy index DOCS.jsonl DIR | query DIR MIX [--runs N] \
+             | serve DIR [--addr ADDR]"
+                .into(),
+        ),
     }
 }
