@@ -90,6 +90,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 drift.new.len(),
                 drift.gone.len()
             );
+            if drift.built_in {
+                let _ = writeln!(
+                    out,
+                    "  changed: the lists and metadata rules built into Minga (another \
+                     release): the next `minga index` reads the corpus anew"
+                );
+            }
             for (what, paths) in [
                 ("changed", &drift.changed),
                 ("new", &drift.new),

@@ -22,20 +22,23 @@ pub struct Drift {
     pub new: Vec<String>,
     /// Files the index holds that are no longer in the corpus.
     pub gone: Vec<String>,
+    /// Whether the lists or the metadata rules built into Minga differ from those the index
+    /// was built with (a new release): the next `minga index` reads the corpus anew.
+    pub built_in: bool,
 }
 
 impl Drift {
     /// Whether the index holds the corpus as it is.
     pub fn is_current(&self) -> bool {
-        self.changed.is_empty() && self.new.is_empty() && self.gone.is_empty()
+        self.changed.is_empty() && self.new.is_empty() && self.gone.is_empty() && !self.built_in
     }
 }
 
 /// Compares the corpus in `corpus` with `records` (each indexed file's path relative to the
 /// corpus and its content's BLAKE3 hash), reading every file. A data file is recorded with
 /// the hash of the list built into Minga that it is merged over too (an empty file hash when
-/// the corpus does not have it), as `sync` records it: a release with other built-in lists
-/// shows it as changed.
+/// the corpus does not have it) and of the metadata rules, as `sync` records it: a release
+/// with other built-in lists or rules sets [`Drift::built_in`].
 pub fn drift(
     corpus: &Path,
     records: &BTreeMap<String, String>,
@@ -54,11 +57,16 @@ pub fn drift(
         let exists = corpus.join(name).is_file();
         // A record's hash is the file's, then `+` and the built-in list's (see `data_hash`).
         let had_file = |known: &str| !known.split('+').next().unwrap_or("").is_empty();
+        let file_part = |h: &str| h.split('+').next().unwrap_or("").to_string();
         match records.get(name).map_or("", String::as_str) {
             known if known == hash => drift.same += usize::from(exists),
             known if exists && !had_file(known) => drift.new.push(name.to_string()),
             known if !exists && had_file(known) => drift.gone.push(name.to_string()),
-            // The file, or only the list built into this release, changed.
+            // Only the list or the rules built into this release changed.
+            known if file_part(known) == file_part(&hash) => {
+                drift.same += usize::from(exists);
+                drift.built_in = true;
+            }
             _ => drift.changed.push(name.to_string()),
         }
     }
