@@ -33,6 +33,11 @@ use crate::{Error, Result};
 /// Memory the writer may use for buffering before it flushes a segment, by default.
 pub const DEFAULT_WRITER_MEMORY: usize = 256 << 20;
 
+/// Bytes of stored records compressed together. A hit reads a few passages from all over the
+/// store (its best ones, the copies it lists), and each read unpacks a whole block: small
+/// blocks make that cheap, at a slightly larger store.
+const STORE_BLOCK_BYTES: usize = 4096;
+
 /// Country under which a region the gazetteer does not know is filed.
 pub const UNKNOWN_COUNTRY: &str = "(sin país)";
 
@@ -282,7 +287,7 @@ impl Indexer {
             }
             std::fs::create_dir_all(dir).map_err(io("create", dir))?;
             remove_leftovers(dir)?;
-            Index::create_in_dir(dir, fields.schema().clone())?
+            create_index(dir, &fields)?
         };
         Fields::register_analyzers(&index);
         let threads = options
@@ -703,6 +708,18 @@ fn swap(dir: &Path, staging: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A new, empty index in `dir`, with Minga's settings.
+fn create_index(dir: &Path, fields: &Fields) -> Result<Index> {
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: STORE_BLOCK_BYTES,
+        ..Default::default()
+    };
+    Ok(Index::builder()
+        .schema(fields.schema().clone())
+        .settings(settings)
+        .create_in_dir(dir)?)
+}
+
 /// A new, empty index in the staging folder beside `dir`, where a rebuild is written.
 fn staging_index(dir: &Path, fields: &Fields) -> Result<(PathBuf, Index)> {
     let path = staging_path(dir);
@@ -711,7 +728,7 @@ fn staging_index(dir: &Path, fields: &Fields) -> Result<(PathBuf, Index)> {
         std::fs::remove_dir_all(&path).map_err(io("remove", &path))?;
     }
     std::fs::create_dir_all(&path).map_err(io("create", &path))?;
-    let index = Index::create_in_dir(&path, fields.schema().clone())?;
+    let index = create_index(&path, fields)?;
     Ok((path, index))
 }
 
@@ -793,6 +810,35 @@ mod tests {
             "Articular con municipios"
         ));
         assert!(!opens("Texto.", ""));
+    }
+
+    #[test]
+    fn new_and_rebuilt_indexes_store_passages_in_small_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocks = |dir: &Path| {
+            Index::open_in_dir(dir)
+                .unwrap()
+                .settings()
+                .docstore_blocksize
+        };
+        let mut indexer = Indexer::open(dir.path(), &IndexerOptions::default()).unwrap();
+        let (file, passage) = crate::copies::lone_passage("acta-1", "Primera acta de la mesa.");
+        indexer
+            .put(file.clone(), std::slice::from_ref(&passage))
+            .unwrap();
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+        assert_eq!(blocks(dir.path()), STORE_BLOCK_BYTES);
+        let rebuild = IndexerOptions {
+            rebuild: true,
+            ..IndexerOptions::default()
+        };
+        let mut indexer = Indexer::open(dir.path(), &rebuild).unwrap();
+        indexer.put(file, &[passage]).unwrap();
+        indexer.commit().unwrap();
+        indexer.finish().unwrap();
+        assert_eq!(blocks(dir.path()), STORE_BLOCK_BYTES);
+        assert!(STORE_BLOCK_BYTES < tantivy::IndexSettings::default().docstore_blocksize);
     }
 
     #[test]
