@@ -129,6 +129,28 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         .expect("focus the search box");
     tab.type_str("articulacion").expect("type a query");
     wait_for_results(&tab, &before);
+    // Typed slowly, the page may first show what the start of the word finds (`articula`):
+    // wait for the results of the whole word, as many as the API counts for it.
+    let total = tab
+        .evaluate(
+            "fetch('/api/search?q=articulacion&typing=true&facets=all')\
+             .then(r => r.json()).then(b => String(b.total))",
+            true,
+        )
+        .expect("the API's count for the word")
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .expect("a count");
+    wait_until(
+        &tab,
+        "the results of the whole word",
+        &format!(
+            "new URL(location.href).searchParams.get('q') === 'articulacion' \
+             && !document.getElementById('results').hasAttribute('aria-busy') \
+             && document.getElementById('count').textContent.startsWith({:?})",
+            format!("{total} ")
+        ),
+    );
     let count = js_string(&tab, "document.getElementById('count').textContent");
     assert!(
         count.contains("resultado") && count.chars().next().is_some_and(|c| c.is_ascii_digit()),
