@@ -12,7 +12,7 @@ use minga_core::{Date, Lang};
 use minga_engine::{DEFAULT_LIMIT, Filters, SearchRequest, SearchResponse, Sort};
 
 use super::search::scope;
-use super::{IndexDir, QueryWords};
+use super::{IndexDir, ModelFile, QueryWords};
 use crate::terminal;
 
 #[derive(Debug, clap::Args)]
@@ -21,6 +21,9 @@ pub struct Args {
     pub query: QueryWords,
     #[command(flatten)]
     pub index: IndexDir,
+    /// Choose the lessons re-ranked by meaning (see `minga search --model`).
+    #[command(flatten)]
+    pub model: ModelFile,
     /// Only this region or country (repeat for several: any of them).
     #[arg(long, value_name = "R")]
     pub region: Vec<String>,
@@ -92,7 +95,10 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.index.open()?;
+    let mut engine = args.index.open()?;
+    if let Some(model) = args.model.load()? {
+        engine = engine.with_model(model);
+    }
     let generated = match args.date {
         Some(date) => date,
         None => Date::today(),

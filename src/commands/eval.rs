@@ -46,6 +46,10 @@ pub struct Args {
     /// expanded, and every figure of the text summary.
     #[arg(long)]
     pub json: bool,
+    /// Embed the documents with this model and re-rank by meaning (see `--model` of `minga
+    /// index`); the figures then measure the hybrid ranking.
+    #[command(flatten)]
+    pub model: super::ModelFile,
 }
 
 /// The figures of one collection, as `--json` prints them.
@@ -57,6 +61,8 @@ struct Summary<'a> {
     documents: usize,
     /// Whether queries were expanded (the product's default).
     expand: bool,
+    /// Whether results were re-ranked by meaning (a model was given).
+    semantic: bool,
     #[serde(flatten)]
     report: &'a Report,
 }
@@ -82,9 +88,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| temporary.path().join("index"));
     let documents = args.corpus.as_ref().unwrap_or(&args.collection);
-    let summary = sync(documents, &index, &SyncOptions::default(), &())
+    let model = args.model.load()?;
+    let mut options = SyncOptions::default();
+    options.writer.model = model.clone();
+    let summary = sync(documents, &index, &options, &())
         .with_context(|| format!("cannot index {}", documents.display()))?;
-    let engine = Engine::open(&index)?;
+    let mut engine = Engine::open(&index)?;
+    if let Some(model) = &model {
+        engine = engine.with_model(model.clone());
+    }
     let expand = !args.no_expand;
     let tag = args.collection.file_name().map_or_else(
         || "minga".into(),
@@ -107,16 +119,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             collection: args.collection.display().to_string(),
             documents: summary.total_documents,
             expand,
+            semantic: model.is_some(),
             report: &report,
         })?;
     } else {
         terminal::emit(&format!(
-            "{}: {} documents, {} judged queries{}\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
+            "{}: {} documents, {} judged queries{}{}\n  nDCG@10    {:.3}\n  MRR@10     {:.3}\n  \
              Recall@100 {:.3}\n  latency    {:.2} ms mean, {:.2} ms p50, {:.2} ms p99\n",
             args.collection.display(),
             summary.total_documents,
             report.queries,
             if expand { "" } else { ", not expanded" },
+            if model.is_some() {
+                ", re-ranked by meaning"
+            } else {
+                ""
+            },
             report.ndcg_at_10,
             report.mrr_at_10,
             report.recall_at_100,

@@ -41,6 +41,35 @@ impl IndexDir {
     }
 }
 
+/// The embedding model, for semantic re-ranking.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ModelFile {
+    /// Embedding model for semantic re-ranking: e5-small-q4.bin (or e5-small-enpt-q4.bin), as
+    /// `scripts/fetch-model.sh` puts it in models/. Without one, ranking is lexical only.
+    #[arg(long = "model", id = "model", env = "MINGA_MODEL", value_name = "FILE")]
+    pub path: Option<PathBuf>,
+    /// Embed only the first N tokens of each text (faster for long passages; the rest of a
+    /// passage then plays no part in its vector). Default: the whole text.
+    #[arg(
+        long = "model-tokens",
+        env = "MINGA_MODEL_TOKENS",
+        value_name = "N",
+        requires = "model"
+    )]
+    pub tokens: Option<usize>,
+}
+
+impl ModelFile {
+    /// The model, loaded, if one was named.
+    pub fn load(&self) -> anyhow::Result<Option<std::sync::Arc<minga_semantic::Model>>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let model = minga_semantic::Model::load(path)?.with_max_tokens(self.tokens);
+        Ok(Some(std::sync::Arc::new(model)))
+    }
+}
+
 /// Where the corpus lives.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CorpusDir {

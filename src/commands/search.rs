@@ -8,7 +8,7 @@ use minga_engine::{
     ExpansionRule, FacetCounts, FacetName, Filters, SearchRequest, SearchResponse, Sort,
 };
 
-use super::{IndexDir, QueryWords};
+use super::{IndexDir, ModelFile, QueryWords};
 use crate::terminal;
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +54,8 @@ pub struct Args {
     /// dictionary or typo expansion.
     #[arg(long)]
     pub no_expand: bool,
+    #[command(flatten)]
+    pub model: ModelFile,
     /// One hit per matching passage, instead of one per document.
     #[arg(long)]
     pub no_group: bool,
@@ -110,12 +112,16 @@ impl Args {
             group: !self.no_group,
             dedupe: !self.all_copies,
             typing: false,
+            semantic: true,
         }
     }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.index.open()?;
+    let mut engine = args.index.open()?;
+    if let Some(model) = args.model.load()? {
+        engine = engine.with_model(model);
+    }
     let response = engine.search(&args.request())?;
     if args.json {
         terminal::emit_json(&response)?;

@@ -18,6 +18,10 @@ pub struct Args {
     pub index: IndexDir,
     #[command(flatten)]
     pub corpus: CorpusDir,
+    /// Re-rank by meaning with this model; an index built or brought up to date here embeds
+    /// its passages with it.
+    #[command(flatten)]
+    pub model: super::ModelFile,
     /// Address to listen on; loopback unless you mean to share it.
     #[arg(long, env = "MINGA_ADDR", default_value = "127.0.0.1:7878")]
     pub addr: SocketAddr,
@@ -104,11 +108,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let access = access(&args)?;
     let limits = limits(&args)?;
     let writes = access.api_key.is_some();
+    let model = args.model.load()?;
+    match &model {
+        Some(_) => eprintln!(
+            "Semantic re-ranking: on ({}).",
+            args.model
+                .path
+                .as_deref()
+                .unwrap_or_else(|| "".as_ref())
+                .display()
+        ),
+        None => eprintln!("Semantic re-ranking: off (no --model; lexical ranking only)."),
+    }
     // Every file of the index is read once before serving it: damage is found now, not by
     // the search that trips on it.
     let opened = Engine::open(&args.index.dir).and_then(|engine| engine.verify().map(|_| engine));
     match opened {
-        Ok(_) if writes => catch_up(&args)?,
+        Ok(_) if writes => catch_up(&args, &model)?,
         Ok(_) => {}
         // The index is built from the corpus alone (writes are stored there too): a missing
         // one is built, and one written by another version of Minga, or damaged, rebuilt (the
@@ -131,7 +147,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     args.corpus.dir.display()
                 );
             }
-            let summary = index::index(&args.corpus.dir, &args.index.dir, rebuild, true)?;
+            let summary = index::index(
+                &args.corpus.dir,
+                &args.index.dir,
+                rebuild,
+                true,
+                model.clone(),
+            )?;
             eprint!(
                 "{}",
                 index::report(&args.corpus.dir, &args.index.dir, &summary)
@@ -149,6 +171,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         snapshot_dir: args.snapshot_dir.clone(),
         limits,
         access,
+        model,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -166,13 +189,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// With writes enabled, brings the index in step with the corpus before serving, so that a
 /// write stored but not committed when the server last stopped (a crash) is indexed. A
 /// `minga index` running meanwhile does the same: then this is skipped.
-fn catch_up(args: &Args) -> anyhow::Result<()> {
-    match minga_pipeline::sync(
-        &args.corpus.dir,
-        &args.index.dir,
-        &minga_pipeline::SyncOptions::default(),
-        &(),
-    ) {
+fn catch_up(
+    args: &Args,
+    model: &Option<std::sync::Arc<minga_semantic::Model>>,
+) -> anyhow::Result<()> {
+    let mut options = minga_pipeline::SyncOptions::default();
+    options.writer.model = model.clone();
+    match minga_pipeline::sync(&args.corpus.dir, &args.index.dir, &options, &()) {
         Ok(summary) if summary.committed => {
             tracing::info!(
                 added = summary.added,

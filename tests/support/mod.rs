@@ -101,6 +101,8 @@ impl Workspace {
             "MINGA_MAX_CONNECTIONS",
             "MINGA_SHUTDOWN_GRACE",
             "MINGA_SNAPSHOT_DIR",
+            "MINGA_MODEL",
+            "MINGA_MODEL_TOKENS",
         ] {
             command.env_remove(var);
         }

@@ -330,6 +330,8 @@ pub struct Engine {
     /// Rankings of searches that fold copies, remembered for their other pages (room as
     /// for answers).
     rankings: Remembered<Ranked>,
+    /// The model that re-ranks, when one was given ([`Engine::with_model`]).
+    semantic: Option<crate::semantic::Semantic>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -372,6 +374,7 @@ impl Engine {
                 generation: RwLock::new(None),
                 answers: Answers::new(0),
                 rankings: Remembered::new(0),
+                semantic: None,
             };
             // Every search reads the index's copy of the data files: loaded now, once, so that
             // a garbled one is found at open and the first search finds them ready.
@@ -482,6 +485,26 @@ impl Engine {
     pub fn with_ranking(mut self, ranking: Ranking) -> Engine {
         self.ranking = ranking;
         self
+    }
+
+    /// Re-ranks the first lexical results with this model's embeddings (for an index whose
+    /// passages were embedded with it; see `semantic`), unless a request says `semantic:
+    /// false`.
+    pub fn with_model(mut self, model: Arc<minga_semantic::Model>) -> Engine {
+        self.semantic = Some(crate::semantic::Semantic::new(model));
+        self
+    }
+
+    /// Whether any passage of the index has an embedding (it was indexed with a model).
+    pub fn has_vectors(&self) -> bool {
+        self.reader.searcher().segment_readers().iter().any(|segment| {
+            matches!(segment.fast_fields().bytes("vector"), Ok(Some(c)) if c.num_terms() > 0)
+        })
+    }
+
+    /// Whether a model can re-rank this engine's results.
+    pub fn has_model(&self) -> bool {
+        self.semantic.is_some()
     }
 
     /// The folder of the index.
@@ -677,6 +700,7 @@ impl Engine {
             total: ranked.total,
             copies: ranked.copies,
             total_passages: ranked.total_passages,
+            semantic: ranked.semantic,
             facets: ranked.facets.clone(),
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             offset: request.offset,
@@ -815,6 +839,7 @@ impl Engine {
         } else {
             (all.as_ref().map(|all| all.passing(every_filter)), all)
         };
+        let mut reranked = false;
         let (mut counted, unfolded, every) = match (counted, counting) {
             (Some(handle), _) => {
                 let (counted, unfolded) = handle.extract(&mut fruits);
@@ -823,6 +848,9 @@ impl Engine {
             (None, Some(counting)) => {
                 let mut hits = hits.unwrap_or_default();
                 hits.rank();
+                if let Some(semantic) = self.semantic_for(request) {
+                    reranked = rerank_hits(semantic, searcher, &request.query, &mut hits)?;
+                }
                 total_passages = hits.matches.len();
                 let (every, unfolded) = Engine::every_hit(hits);
                 let counted = collect_best(searcher, &counting, &every)?;
@@ -885,6 +913,10 @@ impl Engine {
             let wanted = (request.offset + request.limit).min(total);
             let mut window = window_limit;
             let mut full = ranked.len() == window;
+            let mut ranked = ranked;
+            if let Some(semantic) = self.semantic_for(request) {
+                reranked = semantic.rerank(searcher, &request.query, &mut ranked)?;
+            }
             let mut groups = self.arrange(searcher, ranked, request)?;
             while groups.len() < wanted && full {
                 // As many more passages as the hits found so far took, with a margin: where
@@ -894,7 +926,7 @@ impl Engine {
                 window = needed
                     .clamp(window.saturating_mul(2), window.saturating_mul(16))
                     .min(total_passages.max(1));
-                let ranked = match request.sort {
+                let mut ranked = match request.sort {
                     Sort::Relevance => scored(searcher.search_with_statistics_provider(
                         &*main,
                         &self.by_score(0, window),
@@ -903,6 +935,9 @@ impl Engine {
                     Sort::Date => dated(searcher.search(&*main, &newest_first(0, window))?),
                 };
                 full = ranked.len() == window && window < total_passages;
+                if let Some(semantic) = self.semantic_for(request) {
+                    reranked = semantic.rerank(searcher, &request.query, &mut ranked)?;
+                }
                 groups = self.arrange(searcher, ranked, request)?;
             }
             groups
@@ -934,6 +969,18 @@ impl Engine {
             facets,
             groups,
             every: every_one,
+            semantic: reranked,
+        })
+    }
+
+    /// The model to re-rank a request's results with: there is one, the request does not
+    /// turn it off, and results are ranked by relevance for words typed.
+    fn semantic_for(&self, request: &SearchRequest) -> Option<&crate::semantic::Semantic> {
+        self.semantic.as_ref().filter(|_| {
+            request.semantic
+                && request.sort == Sort::Relevance
+                && !request.typing
+                && !request.query.trim().is_empty()
         })
     }
 
@@ -1505,6 +1552,8 @@ struct Ranked {
     facets: BTreeMap<String, FacetCounts>,
     groups: Vec<Group>,
     every: bool,
+    /// Whether semantic re-ranking took part.
+    semantic: bool,
 }
 
 impl Ranked {
@@ -1807,6 +1856,41 @@ struct AllRankedSegment {
     /// The segment's passages that pass each of `AllRanked::filters`, met in order.
     filters: Vec<Box<dyn Scorer>>,
     hits: AllHits,
+}
+
+/// Re-ranks the best passages (at most three per hit) of the first hits of `hits`, ranked by
+/// their lexical scores, by their blend with the query's embedding (`Semantic::rescore`),
+/// and ranks the hits again. False when no candidate had a vector.
+fn rerank_hits(
+    semantic: &crate::semantic::Semantic,
+    searcher: &Searcher,
+    query: &str,
+    hits: &mut AllHits,
+) -> Result<bool> {
+    let mut picked = Vec::new();
+    let mut at = 0;
+    for hit in hits.matches.chunk_by(|a, b| a.group == b.group) {
+        picked.extend(at..at + hit.len().min(3));
+        at += hit.len();
+        if picked.len() >= crate::semantic::DEPTH {
+            break;
+        }
+    }
+    let ceiling = hits.matches.iter().map(|m| m.score).fold(0.0, f32::max);
+    let candidates: Vec<(f32, DocAddress)> = picked
+        .iter()
+        .map(|&i| (hits.matches[i].score, hits.matches[i].address))
+        .collect();
+    let Some(scores) = semantic.rescore(searcher, query, &candidates, ceiling)? else {
+        return Ok(false);
+    };
+    for (&i, score) in picked.iter().zip(scores) {
+        let m = &mut hits.matches[i];
+        m.score = score;
+        m.key.0 = score_key(score);
+    }
+    hits.rank();
+    Ok(true)
 }
 
 /// A score as a key that sorts as the score does (`f32::total_cmp`).

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use minga_core::{IdDigest, Ids, Kind, Passage, id_digest};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -83,6 +84,9 @@ pub struct IndexerOptions {
     pub memory: usize,
     /// Indexing threads; `None` for one per core (at most 8).
     pub threads: Option<usize>,
+    /// Embed each passage written with this model, for semantic re-ranking (see
+    /// `semantic`); without one, passages have no vector.
+    pub model: Option<Arc<minga_semantic::Model>>,
 }
 
 impl Default for IndexerOptions {
@@ -92,6 +96,7 @@ impl Default for IndexerOptions {
             rebuild_damaged: false,
             memory: DEFAULT_WRITER_MEMORY,
             threads: None,
+            model: None,
         }
     }
 }
@@ -132,6 +137,8 @@ pub struct Indexer {
     damaged: bool,
     /// Whether the index's copy of the data files could be read.
     tables_readable: bool,
+    /// The model passages are embedded with, if any.
+    model: Option<Arc<minga_semantic::Model>>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -322,6 +329,7 @@ impl Indexer {
             copies,
             damaged,
             tables_readable,
+            model: options.model.clone(),
             _replaced_lock: replaced_lock,
         };
         if rebuild {
@@ -459,13 +467,33 @@ impl Indexer {
         let mut parent: Option<&str> = None;
         // The sentence keys the document's passages so far have: each goes on one passage.
         let mut sentences = FxHashSet::default();
-        for passage in passages.iter().filter(|p| !rejected.contains(&p.parent)) {
+        // With a model, every passage's vector, computed on all cores before they are written.
+        let vectors: Vec<Option<Vec<u8>>> = match &self.model {
+            Some(model) => {
+                let texts: Vec<String> = passages.iter().map(embedded_text).collect();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                model
+                    .embed_all(&texts, minga_semantic::Role::Passage)
+                    .iter()
+                    .map(|v| Some(crate::semantic::encode(v)))
+                    .collect()
+            }
+            None => vec![None; passages.len()],
+        };
+        for (passage, vector) in passages
+            .iter()
+            .zip(&vectors)
+            .filter(|(p, _)| !rejected.contains(&p.parent))
+        {
             if parent.is_some_and(|p| p != passage.parent) {
                 self.writer.run(std::mem::take(&mut batch))?;
                 sentences.clear();
             }
             parent = Some(&passage.parent);
-            let doc = self.passage_doc(passage, write.file, &mut sentences)?;
+            let mut doc = self.passage_doc(passage, write.file, &mut sentences)?;
+            if let Some(vector) = vector {
+                doc.add_bytes(self.fields.vector, vector);
+            }
             batch.push(UserOperation::Add(doc));
             write.passages += 1;
         }
@@ -775,6 +803,22 @@ fn staging_path(dir: &Path) -> PathBuf {
 /// Whether `heading` only repeats the first words of `text`, as the title a lesson takes
 /// from its first sentence does: such a heading is not indexed as one, or its words would
 /// count twice.
+/// What a passage's embedding is made of: its document's title (unless it is a label made of
+/// the text's opening words), its heading, its text.
+fn embedded_text(p: &Passage) -> String {
+    let mut text = String::with_capacity(p.text.len() + 100);
+    if p.title_source.is_searchable() {
+        text.push_str(&p.title);
+        text.push('\n');
+    }
+    if let Some(heading) = p.heading.as_deref().filter(|h| !opens(&p.text, h)) {
+        text.push_str(heading);
+        text.push('\n');
+    }
+    text.push_str(&p.text);
+    text
+}
+
 fn opens(text: &str, heading: &str) -> bool {
     let letters = |s: &str| -> String {
         minga_core::fold(s)

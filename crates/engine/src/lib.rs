@@ -20,6 +20,7 @@ pub mod query;
 mod ranking;
 mod request;
 mod schema;
+pub mod semantic;
 mod sketch;
 mod snapshot;
 mod snippet;

@@ -164,6 +164,9 @@ pub struct SearchRequest {
     /// start of a word (matching the words that begin with it), not a word to translate or
     /// correct.
     pub typing: bool,
+    /// Re-rank the first results by meaning when the engine has a model and the index holds
+    /// its embeddings (`semantic=false` turns it off for one request).
+    pub semantic: bool,
 }
 
 impl Default for SearchRequest {
@@ -179,6 +182,7 @@ impl Default for SearchRequest {
             group: true,
             dedupe: true,
             typing: false,
+            semantic: true,
         }
     }
 }
@@ -302,6 +306,9 @@ pub struct SearchResponse {
     pub copies: usize,
     /// Passages matching in all.
     pub total_passages: usize,
+    /// Whether the first results were re-ranked by meaning (a model and embeddings).
+    #[serde(default)]
+    pub semantic: bool,
     /// Facet name → value → count, for the facets asked.
     pub facets: BTreeMap<String, FacetCounts>,
     pub took_ms: f64,

@@ -21,8 +21,9 @@ use crate::analysis::{Analyzer, STEMMED};
 /// topics are read anew, named by the glossary and indexed under their key, and the keys
 /// of a document's sentences are kept, so boilerplate is known; 13: languages beyond Spanish
 /// and English are detected, and those with a Snowball stemmer have stemmed fields; 14: passages
-/// keep their heading's level, for the document view's outline.)
-pub const SCHEMA_VERSION: u32 = 14;
+/// keep their heading's level, for the document view's outline; 15: and their embedding, when
+/// indexed with a model.)
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// What an entry of the index is: a searchable passage, or the record of a source file that
 /// incremental indexing keeps (its hash and the documents it produced).
@@ -106,6 +107,8 @@ pub struct Fields {
     pub sentences: Field,
     /// The whole passage (or file record) as JSON, for display.
     pub record: Field,
+    /// The passage's embedding (`semantic::encode`), when it was indexed with a model.
+    pub vector: Field,
 }
 
 impl Fields {
@@ -162,6 +165,7 @@ impl Fields {
         let work = builder.add_u64_field("work", FAST);
         let sentences = builder.add_u64_field("sentences", INDEXED);
         let record = builder.add_text_field("record", STORED);
+        let vector = builder.add_bytes_field("vector", FAST);
         Fields {
             schema: builder.build(),
             entry,
@@ -189,6 +193,7 @@ impl Fields {
             work,
             sentences,
             record,
+            vector,
         }
     }
 

@@ -19,6 +19,6 @@ pub use snapshot::{Snapshot, SnapshotError, snapshot};
 pub use sync::{DEFAULT_COMMIT_BYTES, Progress, Summary, SyncError, SyncOptions, sync};
 pub use transaction::{
     API_FOLDER, Change, Deleted, FILES_FOLDER, MAX_RECORD_ID_BYTES, Outcome, RECORDS_FOLDER,
-    Stored, Upload, WriteError, Written, apply, io_is_disk_full, is_disk_full, is_record_id,
-    remove_leftovers,
+    Stored, Upload, WriteError, Written, apply, apply_with, io_is_disk_full, is_disk_full,
+    is_record_id, remove_leftovers,
 };

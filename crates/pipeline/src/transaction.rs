@@ -148,12 +148,24 @@ pub fn apply(
     index: &Path,
     changes: Vec<Change>,
 ) -> Vec<Result<Outcome, WriteError>> {
+    apply_with(corpus, index, changes, None)
+}
+
+/// [`apply`], embedding the passages written with `model` (for semantic re-ranking) when
+/// one is given.
+pub fn apply_with(
+    corpus: &Path,
+    index: &Path,
+    changes: Vec<Change>,
+    model: Option<std::sync::Arc<minga_semantic::Model>>,
+) -> Vec<Result<Outcome, WriteError>> {
     let started = Instant::now();
     let count = changes.len();
     let options = SyncOptions {
         writer: IndexerOptions {
             memory: WRITER_MEMORY,
             threads: Some(1),
+            model,
             ..IndexerOptions::default()
         },
         ..SyncOptions::default()

@@ -158,4 +158,7 @@ pub struct Config {
     pub snapshot_dir: PathBuf,
     pub limits: Limits,
     pub access: Access,
+    /// The embedding model that re-ranks results by meaning (for an index embedded with it);
+    /// `None`: lexical ranking only.
+    pub model: Option<std::sync::Arc<minga_semantic::Model>>,
 }

@@ -20,6 +20,7 @@
 //!     snapshot_dir: "snapshots".into(),
 //!     limits: minga_server::Limits::default(),
 //!     access: minga_server::Access::default(),
+//!     model: None,
 //! };
 //! let server = minga_server::Server::bind(config).await?;
 //! println!("serving http://{}/", server.local_addr());

@@ -98,6 +98,11 @@ pub struct SearchParams {
     /// quote or parenthesis not yet closed is not an error; default false.
     #[param(default = false)]
     pub typing: Option<bool>,
+    /// Re-rank the first results by meaning, when the server has an embedding model and the
+    /// index its vectors (the response's `semantic` says whether it did); `false` keeps the
+    /// lexical ranking. Default true.
+    #[param(default = true)]
+    pub semantic: Option<bool>,
 }
 
 /// The facets asked for: a list of names, or one string of comma-separated names.
@@ -174,7 +179,7 @@ pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 pub(crate) const ONE_STRING_IN_JSON: [&str; 1] = ["facets"];
 
 /// The names the query string and the JSON body accept.
-pub const PARAMETERS: [&str; 17] = [
+pub const PARAMETERS: [&str; 18] = [
     "q",
     "region",
     "institution",
@@ -192,6 +197,7 @@ pub const PARAMETERS: [&str; 17] = [
     "group",
     "dedupe",
     "typing",
+    "semantic",
 ];
 
 fn bad(name: &str, value: &str, expected: &str) -> ApiError {
@@ -265,6 +271,7 @@ impl SearchParams {
                 "group" if !blank => params.group = Some(boolean(name, &value)?),
                 "dedupe" if !blank => params.dedupe = Some(boolean(name, &value)?),
                 "typing" if !blank => params.typing = Some(boolean(name, &value)?),
+                "semantic" if !blank => params.semantic = Some(boolean(name, &value)?),
                 _ => {}
             }
         }
@@ -408,6 +415,7 @@ impl SearchParams {
             group: self.group.unwrap_or(true),
             dedupe: self.dedupe.unwrap_or(true),
             typing: self.typing.unwrap_or(false),
+            semantic: self.semantic.unwrap_or(true),
         })
     }
 }

@@ -220,11 +220,13 @@ impl Server {
             snapshot_dir,
             limits,
             access,
+            model,
         } = config;
         let dir = index_dir.clone();
         let writes = access.api_key.is_some();
         let protect_reads = access.protect_reads;
-        let state = tokio::task::spawn_blocking(move || AppState::open(&dir, limits)).await??;
+        let state =
+            tokio::task::spawn_blocking(move || AppState::open_with(&dir, limits, model)).await??;
         let (state, writer) =
             state
                 .with_access(access, &corpus_dir)

