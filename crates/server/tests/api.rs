@@ -193,6 +193,8 @@ async fn search_answers_hits_snippets_and_every_facet() {
     assert!(body["parsed"].is_string());
     assert!(body["total"].as_u64() > Some(0));
     assert!(body["took_ms"].is_number());
+    // Without an embedding model the ranking is lexical, and says so.
+    assert_eq!(body["semantic"], false);
     assert_eq!(
         (body["offset"].as_u64(), body["limit"].as_u64()),
         (Some(0), Some(20))
@@ -646,7 +648,7 @@ async fn post_answers_what_get_answers() {
 #[tokio::test]
 async fn user_errors_are_400_and_say_what_is_wrong() {
     let server = TestServer::new().await;
-    let cases: [(&str, &str, &[&str]); 14] = [
+    let cases: [(&str, &str, &[&str]); 15] = [
         (
             "/api/search?q=%22agencia+regional",
             "bad_query",
@@ -682,6 +684,11 @@ async fn user_errors_are_400_and_say_what_is_wrong() {
         ("/api/search?q=a&colour=red", "bad_parameter", &["colour"]),
         ("/api/search?q=a&q=b", "bad_parameter", &["\"q\""]),
         ("/api/search?kind=memo", "bad_parameter", &["kind", "memo"]),
+        (
+            "/api/search?q=a&semantic=maybe",
+            "bad_parameter",
+            &["semantic", "maybe"],
+        ),
         (
             "/api/search?region=Narnia",
             "bad_filter",
