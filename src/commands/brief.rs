@@ -95,10 +95,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut engine = args.index.open()?;
-    if let Some(model) = args.model.load()? {
-        engine = engine.with_model(model);
-    }
+    let engine = args.index.open()?.with_model(args.model.load()?);
     let generated = match args.date {
         Some(date) => date,
         None => Date::today(),

@@ -93,10 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     options.writer.model = model.clone();
     let summary = sync(documents, &index, &options, &())
         .with_context(|| format!("cannot index {}", documents.display()))?;
-    let mut engine = Engine::open(&index)?;
-    if let Some(model) = &model {
-        engine = engine.with_model(model.clone());
-    }
+    let engine = Engine::open(&index)?.with_model(model.clone());
     let expand = !args.no_expand;
     let tag = args.collection.file_name().map_or_else(
         || "minga".into(),

@@ -118,10 +118,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut engine = args.index.open()?;
-    if let Some(model) = args.model.load()? {
-        engine = engine.with_model(model);
-    }
+    let engine = args.index.open()?.with_model(args.model.load()?);
     let response = engine.search(&args.request())?;
     if args.json {
         terminal::emit_json(&response)?;

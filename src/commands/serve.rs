@@ -109,15 +109,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let limits = limits(&args)?;
     let writes = access.api_key.is_some();
     let model = args.model.load()?;
-    match &model {
-        Some(_) => eprintln!(
-            "Semantic re-ranking: on ({}).",
-            args.model
-                .path
-                .as_deref()
-                .unwrap_or_else(|| "".as_ref())
-                .display()
-        ),
+    match &args.model.path {
+        Some(path) => eprintln!("Semantic re-ranking: on ({}).", path.display()),
         None => eprintln!("Semantic re-ranking: off (no --model; lexical ranking only)."),
     }
     // Every file of the index is read once before serving it: damage is found now, not by

@@ -489,9 +489,9 @@ impl Engine {
 
     /// Re-ranks the first lexical results with this model's embeddings (for an index whose
     /// passages were embedded with it; see `semantic`), unless a request says `semantic:
-    /// false`.
-    pub fn with_model(mut self, model: Arc<minga_semantic::Model>) -> Engine {
-        self.semantic = Some(crate::semantic::Semantic::new(model));
+    /// false`; `None` keeps the ranking lexical.
+    pub fn with_model(mut self, model: Option<Arc<minga_semantic::Model>>) -> Engine {
+        self.semantic = model.map(crate::semantic::Semantic::new);
         self
     }
 
@@ -500,11 +500,6 @@ impl Engine {
         self.reader.searcher().segment_readers().iter().any(|segment| {
             matches!(segment.fast_fields().bytes("vector"), Ok(Some(c)) if c.num_terms() > 0)
         })
-    }
-
-    /// Whether a model can re-rank this engine's results.
-    pub fn has_model(&self) -> bool {
-        self.semantic.is_some()
     }
 
     /// The folder of the index.
@@ -1876,7 +1871,8 @@ fn rerank_hits(
             break;
         }
     }
-    let ceiling = hits.matches.iter().map(|m| m.score).fold(0.0, f32::max);
+    // Ranked by relevance, the first match scores highest.
+    let ceiling = hits.matches.first().map_or(0.0, |m| m.score);
     let candidates: Vec<(f32, DocAddress)> = picked
         .iter()
         .map(|&i| (hits.matches[i].score, hits.matches[i].address))

@@ -467,10 +467,14 @@ impl Indexer {
         let mut parent: Option<&str> = None;
         // The sentence keys the document's passages so far have: each goes on one passage.
         let mut sentences = FxHashSet::default();
-        // With a model, every passage's vector, computed on all cores before they are written.
+        let kept: Vec<&Passage> = passages
+            .iter()
+            .filter(|p| !rejected.contains(&p.parent))
+            .collect();
+        // With a model, the vector of every passage written, computed on all cores first.
         let vectors: Vec<Option<Vec<u8>>> = match &self.model {
             Some(model) => {
-                let texts: Vec<String> = passages.iter().map(embedded_text).collect();
+                let texts: Vec<String> = kept.iter().map(|p| embedded_text(p)).collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
                 model
                     .embed_all(&texts, minga_semantic::Role::Passage)
@@ -478,13 +482,9 @@ impl Indexer {
                     .map(|v| Some(crate::semantic::encode(v)))
                     .collect()
             }
-            None => vec![None; passages.len()],
+            None => vec![None; kept.len()],
         };
-        for (passage, vector) in passages
-            .iter()
-            .zip(&vectors)
-            .filter(|(p, _)| !rejected.contains(&p.parent))
-        {
+        for (passage, vector) in kept.into_iter().zip(&vectors) {
             if parent.is_some_and(|p| p != passage.parent) {
                 self.writer.run(std::mem::take(&mut batch))?;
                 sentences.clear();
@@ -595,9 +595,7 @@ impl Indexer {
             doc.add_u64(f.cluster, cluster);
         }
         doc.add_text(f.source, &p.source.path);
-        // A title made of the text's opening words is a label, not a title: searched as one,
-        // those words would count three times.
-        let title = Some(p.title.as_str()).filter(|_| p.title_source.is_searchable());
+        let title = searchable_title(p);
         // Each text goes to its language's stemmed field (a language without a stemmer has
         // none: its words are searched in the exact field) and to the exact field.
         let mut add = |fields: &crate::schema::TextFields, text: &str| {
@@ -609,7 +607,7 @@ impl Indexer {
         if let Some(title) = title {
             add(&f.title, title);
         }
-        if let Some(heading) = p.heading.as_deref().filter(|h| !opens(&p.text, h)) {
+        if let Some(heading) = searchable_heading(p) {
             add(&f.heading, heading);
         }
         // The title belongs to every passage's text too: a passage about a paper, a report or
@@ -800,25 +798,35 @@ fn staging_path(dir: &Path) -> PathBuf {
     dir.with_file_name(format!("{name}.rebuild"))
 }
 
-/// Whether `heading` only repeats the first words of `text`, as the title a lesson takes
-/// from its first sentence does: such a heading is not indexed as one, or its words would
-/// count twice.
-/// What a passage's embedding is made of: its document's title (unless it is a label made of
-/// the text's opening words), its heading, its text.
+/// The passage's title as indexed and embedded: none when it is a label made of the text's
+/// opening words (searched as a title, those words would count three times).
+fn searchable_title(p: &Passage) -> Option<&str> {
+    Some(p.title.as_str()).filter(|_| p.title_source.is_searchable())
+}
+
+/// The passage's heading as indexed and embedded: none when it only repeats the text's
+/// opening words.
+fn searchable_heading(p: &Passage) -> Option<&str> {
+    p.heading.as_deref().filter(|h| !opens(&p.text, h))
+}
+
+/// What a passage's embedding is made of: its searchable title and heading, then its text.
 fn embedded_text(p: &Passage) -> String {
     let mut text = String::with_capacity(p.text.len() + 100);
-    if p.title_source.is_searchable() {
-        text.push_str(&p.title);
-        text.push('\n');
-    }
-    if let Some(heading) = p.heading.as_deref().filter(|h| !opens(&p.text, h)) {
-        text.push_str(heading);
+    for part in [searchable_title(p), searchable_heading(p)]
+        .into_iter()
+        .flatten()
+    {
+        text.push_str(part);
         text.push('\n');
     }
     text.push_str(&p.text);
     text
 }
 
+/// Whether `heading` only repeats the first words of `text`, as the title a lesson takes
+/// from its first sentence does: such a heading is not indexed as one, or its words would
+/// count twice.
 fn opens(text: &str, heading: &str) -> bool {
     let letters = |s: &str| -> String {
         minga_core::fold(s)

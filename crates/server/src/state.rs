@@ -53,7 +53,7 @@ impl AppState {
     ) -> Result<AppState, EngineError> {
         let engine = match Engine::open(dir) {
             Ok(engine) => {
-                let mut engine = with_model(engine, &model);
+                let mut engine = engine.with_model(model.clone());
                 engine.remember_answers(limits.answer_cache_bytes);
                 Some(Arc::new(engine))
             }
@@ -218,7 +218,7 @@ impl IndexSlot {
         if let Some(engine) = self.engine.read().ok().and_then(|e| e.clone()) {
             return Ok(engine);
         }
-        let mut engine = with_model(Engine::open(&self.dir)?, &self.model);
+        let mut engine = Engine::open(&self.dir)?.with_model(self.model.clone());
         engine.remember_answers(self.answer_cache_bytes);
         let engine = Arc::new(engine);
         tracing::info!(index = %self.dir.display(), "index opened");
@@ -229,13 +229,5 @@ impl IndexSlot {
             *slot = Some(engine.clone());
         }
         Ok(engine)
-    }
-}
-
-/// The engine, re-ranking with `model` if there is one.
-fn with_model(engine: Engine, model: &Option<Arc<minga_semantic::Model>>) -> Engine {
-    match model {
-        Some(model) => engine.with_model(Arc::clone(model)),
-        None => engine,
     }
 }
