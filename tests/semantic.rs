@@ -124,22 +124,7 @@ fn rank_of(response: &Value, parent: &str) -> usize {
 fn an_index_embedded_with_the_model_is_re_ranked_by_meaning() {
     let w = workspace();
     let model = model_path();
-    let output = w
-        .minga()
-        .arg("index")
-        .arg(&w.corpus)
-        .arg("--index")
-        .arg(&w.index)
-        .arg("--model")
-        .arg(&model)
-        .arg("--quiet")
-        .output()
-        .expect("run minga index");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    index_with_model(&w, &[]);
 
     let server = w.serve(&["--model", model.to_str().expect("a UTF-8 path")]);
     assert!(
@@ -167,20 +152,9 @@ fn an_index_embedded_with_the_model_is_re_ranked_by_meaning() {
 
     // A file deleted goes with its vectors; the others keep theirs.
     std::fs::remove_file(w.corpus.join("logistica.md")).expect("delete a note");
-    let output = w
-        .minga()
-        .args(["index", "--quiet", "--json", "--model"])
-        .arg(&model)
-        .arg(&w.corpus)
-        .arg("--index")
-        .arg(&w.index)
-        .output()
-        .expect("run minga index");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let summary = index_with_model(&w, &[]);
+    assert_eq!(summary["removed"], 1, "{summary}");
+    assert_eq!(summary["embedded"], 0, "{summary}");
     let search_cli = |with_model: bool| -> Value {
         let mut command = w.minga();
         command
@@ -210,4 +184,92 @@ fn an_index_embedded_with_the_model_is_re_ranked_by_meaning() {
     assert!(!parents.contains(&"logistica"), "{hybrid}");
     // Without a model, the same index is searched by words alone, and says so.
     assert_eq!(search_cli(false)["semantic"], false);
+}
+
+/// `minga index --json` with the model over the workspace: the run's summary.
+fn index_with_model(w: &Workspace, extra: &[&str]) -> Value {
+    let output = w
+        .minga()
+        .args(["index", "--quiet", "--json", "--model"])
+        .arg(model_path())
+        .args(extra)
+        .arg(&w.corpus)
+        .arg("--index")
+        .arg(&w.index)
+        .output()
+        .expect("run minga index");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("a JSON summary")
+}
+
+#[test]
+fn a_file_indexed_again_keeps_the_vectors_of_its_unchanged_passages() {
+    let w = workspace();
+    let sections = |second: &str| {
+        format!(
+            "---\ntitle: \"Balance de la semana\"\nkind: session_note\nlang: es\n\
+             date: 2023-03-03\n---\n\n# Balance de la semana\n\n\
+             ## Riego\n\nLa mesa de riego acordó un calendario de turnos con los regantes.\n\n\
+             ## Pesca\n\n{second}\n\n\
+             ## Madera\n\nLa cadena de la madera pidió un diagnóstico de sus proveedores.\n"
+        )
+    };
+    w.write(
+        "balance.md",
+        &sections("Las cooperativas de pesca piden apoyo para vender en Lima."),
+    );
+    let first = index_with_model(&w, &[]);
+    let passages = first["passages"].as_u64().expect("passages");
+    assert!(passages >= 7, "{first}");
+    assert_eq!(first["embedded"], passages, "{first}");
+    assert_eq!(first["vectors_kept"], 0, "{first}");
+    let search = || -> Value {
+        let output = w
+            .minga()
+            .args(["search", "--json", "--model"])
+            .arg(model_path())
+            .arg("--index")
+            .arg(&w.index)
+            .arg("¿quién pagó los viajes?")
+            .output()
+            .expect("run minga search");
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    };
+    let before = search();
+
+    // One section of the note rewritten: only it is embedded again.
+    w.write(
+        "balance.md",
+        &sections("Las cooperativas de pesca artesanal quieren vender su pesca en Lima."),
+    );
+    let second = index_with_model(&w, &[]);
+    assert_eq!(second["updated"], 1, "{second}");
+    let rewritten = second["passages"].as_u64().expect("passages");
+    assert_eq!(second["embedded"], 1, "{second}");
+    assert_eq!(second["vectors_kept"], rewritten - 1, "{second}");
+
+    // A rebuild with the same model embeds nothing, and ranks as before.
+    let rebuilt = index_with_model(&w, &["--rebuild"]);
+    assert_eq!(rebuilt["embedded"], 0, "{rebuilt}");
+    assert_eq!(rebuilt["vectors_kept"], rebuilt["passages"], "{rebuilt}");
+    let after = search();
+    assert_eq!(after["semantic"], true, "{after}");
+    let order = |r: &Value| -> Vec<String> {
+        r["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["id"].to_string())
+            .collect()
+    };
+    assert_eq!(order(&after), order(&before));
+
+    // Reading fewer tokens of each passage makes other vectors: every passage is embedded.
+    let shorter = index_with_model(&w, &["--rebuild", "--model-tokens", "16"]);
+    assert_eq!(shorter["embedded"], shorter["passages"], "{shorter}");
+    assert_eq!(shorter["vectors_kept"], 0, "{shorter}");
 }

@@ -156,6 +156,13 @@ pub fn report(corpus: &Path, index: &Path, s: &Summary) -> String {
         "  passages:  {} indexed now, {} in the index",
         s.passages, s.total_passages
     );
+    if s.embedded + s.vectors_kept > 0 {
+        let _ = writeln!(
+            out,
+            "  vectors:   {} passages embedded now, {} kept the vector of their unchanged text",
+            s.embedded, s.vectors_kept
+        );
+    }
     for severity in [
         Severity::Skipped,
         Severity::Repaired,

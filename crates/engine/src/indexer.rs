@@ -112,6 +112,9 @@ pub struct FileWrite {
     passages: usize,
     /// Problems to add to the file's record.
     notes: Vec<Note>,
+    /// Vectors of the file's earlier version (and of passages embedded since), by the key of
+    /// the text embedded: a passage whose text and model did not change keeps its vector.
+    vectors: FxHashMap<u64, Vec<u8>>,
 }
 
 /// An index open for writing; only one can exist per index folder at a time.
@@ -139,6 +142,12 @@ pub struct Indexer {
     tables_readable: bool,
     /// The model passages are embedded with, if any.
     model: Option<Arc<minga_semantic::Model>>,
+    /// The index whose vectors a file indexed again can keep: the one updated, or the one a
+    /// rebuild replaces; none when it could not be read.
+    previous: Option<Index>,
+    /// Passages embedded in this run, and passages that kept a vector already computed.
+    embedded: usize,
+    vectors_kept: usize,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -231,6 +240,7 @@ impl Indexer {
         let mut rebuild = options.rebuild;
         let mut damaged = false;
         let mut replaced_lock = None;
+        let mut previous = None;
         let index = if dir.join("meta.json").is_file() {
             // Every file is read before anything is written: a damaged index is rebuilt, not
             // updated (an update would keep what cannot be trusted, or trip on it).
@@ -245,6 +255,7 @@ impl Indexer {
             match existing {
                 Ok(old) if options.rebuild => {
                     replaced_lock = Some(lock(&old, dir)?);
+                    previous = Some(old);
                     let (path, index) = staging_index(dir, &fields)?;
                     staging = Some(path);
                     index
@@ -315,6 +326,9 @@ impl Indexer {
             writer.garbage_collect_files().wait()?;
         }
         let copies = Copies::new(&index, fields.clone(), rebuild)?;
+        if !rebuild {
+            previous = Some(index.clone());
+        }
         let tables = Tables::load(dir);
         let tables_readable = tables.is_ok();
         let mut indexer = Indexer {
@@ -330,6 +344,9 @@ impl Indexer {
             damaged,
             tables_readable,
             model: options.model.clone(),
+            previous,
+            embedded: 0,
+            vectors_kept: 0,
             _replaced_lock: replaced_lock,
         };
         if rebuild {
@@ -418,6 +435,7 @@ impl Indexer {
     /// [`Indexer::end`] writes its record. Nothing is visible before a commit, and a
     /// commit is only to be made after `end`.
     pub fn begin(&mut self, path: &str) -> FileWrite {
+        let vectors = self.previous_vectors(path);
         self.remove(path);
         FileWrite {
             path: path.to_string(),
@@ -425,7 +443,57 @@ impl Indexer {
             documents: Ids::new(),
             passages: 0,
             notes: Vec::new(),
+            vectors,
         }
+    }
+
+    /// Passages embedded in this run, and passages that kept the vector of an earlier version
+    /// of their file (or of the same text met before in it).
+    pub fn embedding_counts(&self) -> (usize, usize) {
+        (self.embedded, self.vectors_kept)
+    }
+
+    /// The vectors of what the previous index holds of the file `path`, by their text's key
+    /// ([`crate::semantic::text_key`]): none without a model, for a file not indexed before,
+    /// or for vectors written without a key. A failure to read them costs only time (the
+    /// passages are embedded again), so it is logged, not returned.
+    fn previous_vectors(&self, path: &str) -> FxHashMap<u64, Vec<u8>> {
+        let mut vectors = FxHashMap::default();
+        let (Some(model), Some(index)) = (&self.model, &self.previous) else {
+            return vectors;
+        };
+        if !self.rebuilds() && !self.files.contains_key(path) {
+            return vectors;
+        }
+        let mut read = || -> Result<()> {
+            let searcher = searcher_once(index)?;
+            let query = TermQuery::new(
+                Term::from_field_text(self.fields.source, path),
+                IndexRecordOption::Basic,
+            );
+            let mut bytes = Vec::new();
+            for address in searcher.search(&query, &DocSetCollector)? {
+                let segment = searcher.segment_reader(address.segment_ord);
+                let Some(column) = segment.fast_fields().bytes("vector")? else {
+                    continue;
+                };
+                for ord in column.term_ords(address.doc_id) {
+                    bytes.clear();
+                    column
+                        .ord_to_bytes(ord, &mut bytes)
+                        .map_err(tantivy::TantivyError::from)?;
+                    if let Some(key) = crate::semantic::stored_key(&bytes, model.dim()) {
+                        vectors.insert(key, bytes.clone());
+                    }
+                }
+            }
+            Ok(())
+        };
+        if let Err(error) = read() {
+            tracing::warn!(file = path, %error, "cannot read the vectors of the file's earlier version; its passages are embedded again");
+            vectors.clear();
+        }
+        vectors
     }
 
     /// Adds the `documents` (ids) of the file being written and their `passages` (all the
@@ -471,15 +539,33 @@ impl Indexer {
             .iter()
             .filter(|p| !rejected.contains(&p.parent))
             .collect();
-        // With a model, the vector of every passage written, computed on all cores first.
+        // With a model, the vector of every passage written: kept from the file's earlier
+        // version when its text is the same, otherwise computed, on all cores, before writing.
         let vectors: Vec<Option<Vec<u8>>> = match &self.model {
             Some(model) => {
                 let texts: Vec<String> = kept.iter().map(|p| embedded_text(p)).collect();
-                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                model
-                    .embed_all(&texts, minga_semantic::Role::Passage)
+                let keys: Vec<u64> = texts
                     .iter()
-                    .map(|v| Some(crate::semantic::encode(v)))
+                    .map(|t| crate::semantic::text_key(model, t))
+                    .collect();
+                let mut missing: Vec<(u64, &str)> = Vec::new();
+                let mut seen = FxHashSet::default();
+                for (key, text) in keys.iter().zip(&texts) {
+                    if !write.vectors.contains_key(key) && seen.insert(*key) {
+                        missing.push((*key, text));
+                    }
+                }
+                let fresh: Vec<&str> = missing.iter().map(|(_, text)| *text).collect();
+                let fresh = model.embed_all(&fresh, minga_semantic::Role::Passage);
+                self.embedded += fresh.len();
+                self.vectors_kept += keys.len() - fresh.len();
+                for ((key, _), vector) in missing.iter().zip(&fresh) {
+                    write
+                        .vectors
+                        .insert(*key, crate::semantic::stored(vector, *key));
+                }
+                keys.iter()
+                    .map(|key| write.vectors.get(key).cloned())
                     .collect()
             }
             None => vec![None; kept.len()],

@@ -3,7 +3,11 @@
 //!
 //! Passages are embedded at index time when the indexer is given a model
 //! ([`crate::IndexerOptions::model`]); their vectors are a fast bytes column (`vector`), one
-//! signed byte per dimension, written in the same commit as the passage and deleted with it.
+//! signed byte per dimension followed by the 8-byte key of what was embedded ([`text_key`]),
+//! written in the same commit as the passage and deleted with it. A file indexed again keeps
+//! the vectors of its passages whose key did not change (the same text, the same model).
+//! Vectors written before keys were (an index of stop 40) have none, and are used as they
+//! are.
 //! At query time the query is embedded once (and remembered), the first [`DEPTH`] ranked
 //! passages read their vectors, and each gets `α·dense + (1 − α)·lexical`, both min-max
 //! normalised over those candidates, above every passage not re-ranked.
@@ -33,11 +37,32 @@ pub fn encode(vector: &[f32]) -> Vec<u8> {
         .collect()
 }
 
-/// The cosine of a query vector (unit length) with a stored vector.
+/// The bytes stored for a passage: its vector ([`encode`]) and the key of its text.
+pub fn stored(vector: &[f32], key: u64) -> Vec<u8> {
+    let mut bytes = encode(vector);
+    bytes.extend_from_slice(&key.to_le_bytes());
+    bytes
+}
+
+/// What a passage's vector depends on: the model's fingerprint and the text embedded.
+pub fn text_key(model: &Model, text: &str) -> u64 {
+    crate::schema::fnv(text.bytes(), model.fingerprint())
+}
+
+/// The key of a stored vector, if it was written with one ([`stored`]).
+pub fn stored_key(bytes: &[u8], dim: usize) -> Option<u64> {
+    let key = bytes.get(dim..)?;
+    Some(u64::from_le_bytes(key.try_into().ok()?))
+}
+
+/// The cosine of a query vector (unit length) with a stored vector (with or without its
+/// key).
 pub fn similarity(query: &[f32], stored: &[u8]) -> Option<f32> {
-    if stored.len() != query.len() {
-        return None;
-    }
+    let stored = match stored.len().checked_sub(query.len()) {
+        Some(0) => stored,
+        Some(8) => &stored[..query.len()],
+        _ => return None,
+    };
     let (mut dot, mut norm) = (0f32, 0f32);
     for (q, &s) in query.iter().zip(stored) {
         let s = s as i8 as f32;
@@ -203,6 +228,13 @@ mod tests {
         let s = similarity(&unit, &encode(&unit)).unwrap();
         assert!(s > 0.999, "{s}");
         assert_eq!(similarity(&unit, &[1, 2, 3]), None);
+        // With the key of its text after it, the same; a vector written without one has none.
+        let key = 0x0123_4567_89ab_cdef;
+        let with_key = stored(&unit, key);
+        assert_eq!(with_key.len(), 384 + 8);
+        assert_eq!(similarity(&unit, &with_key), Some(s));
+        assert_eq!(stored_key(&with_key, 384), Some(key));
+        assert_eq!(stored_key(&encode(&unit), 384), None);
     }
 
     #[test]

@@ -82,6 +82,10 @@ pub struct Summary {
     /// Documents and passages indexed in this run.
     pub documents: usize,
     pub passages: usize,
+    /// With a model: passages embedded in this run, and passages written with the vector
+    /// their file's earlier version had computed for the same text.
+    pub embedded: usize,
+    pub vectors_kept: usize,
     /// Documents and passages the index holds now.
     pub total_documents: usize,
     pub total_passages: usize,
@@ -377,6 +381,7 @@ pub fn sync(
     }
     summary.total_documents = indexer.files().values().map(|r| r.documents.len()).sum();
     summary.total_passages = indexer.files().values().map(|r| r.passages).sum();
+    (summary.embedded, summary.vectors_kept) = indexer.embedding_counts();
     indexer.finish()?;
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -52,6 +52,8 @@ pub struct Model {
     /// The most content tokens of a text that are encoded (the rest is not read); `None`:
     /// the whole text, in windows of the model's length.
     max_tokens: Option<usize>,
+    /// A hash of the model file's bytes.
+    file_hash: u64,
 }
 
 impl std::fmt::Debug for Model {
@@ -83,6 +85,7 @@ impl Model {
             tokenizer,
             encoder,
             max_tokens: None,
+            file_hash: hash_bytes(&bytes),
         })
     }
 
@@ -91,6 +94,14 @@ impl Model {
     pub fn with_max_tokens(mut self, n: Option<usize>) -> Model {
         self.max_tokens = n.map(|n| n.max(1));
         self
+    }
+
+    /// What the vectors this model makes depend on: its file's bytes and the tokens read of
+    /// each text. Two models with the same fingerprint give a text the same vector, so a
+    /// vector stored with it can be kept rather than computed again.
+    pub fn fingerprint(&self) -> u64 {
+        let tokens = self.max_tokens.map_or(0, |n| n as u64 + 1);
+        mix(self.file_hash, tokens)
     }
 
     /// The vectors' dimension (384).
@@ -150,6 +161,25 @@ impl Model {
         use rayon::prelude::*;
         texts.par_iter().map(|t| self.embed(t, role)).collect()
     }
+}
+
+/// A 64-bit hash of a file's bytes, eight at a time (some 10 ms for the 72 MB model).
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = mix(0xcbf2_9ce4_8422_2325, bytes.len() as u64);
+    for chunk in &mut chunks {
+        h = mix(h, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+    }
+    let mut rest = [0u8; 8];
+    rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(h, u64::from_le_bytes(rest))
+}
+
+/// One step of the hash: the value folded in, then multiplied and shifted (as FxHash and
+/// MurmurHash's finaliser do) so that every input bit moves the result.
+fn mix(h: u64, value: u64) -> u64 {
+    let h = (h ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 29)
 }
 
 /// The cosine similarity of two L2-normalised vectors.
