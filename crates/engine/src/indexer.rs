@@ -776,6 +776,8 @@ impl Indexer {
     /// the whole old index until then and the whole new one from then on.
     pub fn finish(self) -> Result<()> {
         self.writer.wait_merging_threads()?;
+        // The index a rebuild read vectors from is closed before it is moved and removed.
+        drop(self.previous);
         let Some(staging) = self.staging else {
             return Ok(());
         };
