@@ -186,13 +186,12 @@ fn an_index_embedded_with_the_model_is_re_ranked_by_meaning() {
     assert_eq!(search_cli(false)["semantic"], false);
 }
 
-/// `minga index --json` with the model over the workspace: the run's summary.
-fn index_with_model(w: &Workspace, extra: &[&str]) -> Value {
+/// `minga index --json ARGS` over the workspace: the run's summary.
+fn index_json(w: &Workspace, args: &[&str]) -> Value {
     let output = w
         .minga()
-        .args(["index", "--quiet", "--json", "--model"])
-        .arg(model_path())
-        .args(extra)
+        .args(["index", "--quiet", "--json"])
+        .args(args)
         .arg(&w.corpus)
         .arg("--index")
         .arg(&w.index)
@@ -204,6 +203,14 @@ fn index_with_model(w: &Workspace, extra: &[&str]) -> Value {
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("a JSON summary")
+}
+
+/// `minga index --json` with the model over the workspace (and `extra` arguments).
+fn index_with_model(w: &Workspace, extra: &[&str]) -> Value {
+    let model = model_path();
+    let mut args = vec!["--model", model.to_str().expect("a UTF-8 path")];
+    args.extend_from_slice(extra);
+    index_json(w, &args)
 }
 
 #[test]
@@ -272,4 +279,24 @@ fn a_file_indexed_again_keeps_the_vectors_of_its_unchanged_passages() {
     let shorter = index_with_model(&w, &["--rebuild", "--model-tokens", "16"]);
     assert_eq!(shorter["embedded"], shorter["passages"], "{shorter}");
     assert_eq!(shorter["vectors_kept"], 0, "{shorter}");
+}
+
+#[test]
+fn an_index_built_without_the_model_is_embedded_when_it_is_given() {
+    let w = workspace();
+    let lexical = index_json(&w, &[]);
+    assert_eq!(lexical["embedded"], 0, "{lexical}");
+
+    // Nothing changed in the corpus, but no passage has a vector of this model yet.
+    let embedded = index_with_model(&w, &[]);
+    assert_eq!(embedded["updated"], lexical["added"], "{embedded}");
+    assert_eq!(embedded["embedded"], lexical["passages"], "{embedded}");
+    // Once they have, the same run reads nothing; nor does one without the model.
+    let again = index_with_model(&w, &[]);
+    assert_eq!(again["read"], 0, "{again}");
+    let without = index_json(&w, &[]);
+    assert_eq!(without["read"], 0, "{without}");
+    // Another token limit makes other vectors: every file is read and embedded again.
+    let shorter = index_with_model(&w, &["--model-tokens", "16"]);
+    assert_eq!(shorter["embedded"], lexical["passages"], "{shorter}");
 }

@@ -83,6 +83,7 @@ fn build_sample_index(dir: &Path) {
             documents: outcome.documents.iter().map(|d| d.id.clone()).collect(),
             passages: 0,
             problems: Vec::new(),
+            embedded_with: None,
         };
         indexer.put(record, &passages).expect("passages index");
     }

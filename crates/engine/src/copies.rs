@@ -560,6 +560,7 @@ pub(crate) fn lone_passage(
         documents: [id].into_iter().collect(),
         passages: 0,
         problems: Vec::new(),
+        embedded_with: None,
     };
     (record, passage)
 }

@@ -58,6 +58,10 @@ pub struct FileRecord {
     pub passages: usize,
     /// Problems met reading it.
     pub problems: Vec<Note>,
+    /// The fingerprint of the model its passages were embedded with
+    /// ([`minga_semantic::Model::fingerprint`]); none when they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedded_with: Option<u64>,
 }
 
 /// A problem met reading a file, kept with its record so later runs can report it without
@@ -596,6 +600,7 @@ impl Indexer {
         record.path = write.path;
         record.documents = write.documents;
         record.passages = write.passages;
+        record.embedded_with = self.model.as_ref().map(|m| m.fingerprint());
         record.problems.extend(write.notes.iter().cloned());
         let mut doc = TantivyDocument::default();
         doc.add_text(self.fields.entry, ENTRY_FILE);

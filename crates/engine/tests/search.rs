@@ -45,6 +45,7 @@ fn record(p: &Passage) -> FileRecord {
         documents: [&p.parent].into_iter().collect(),
         passages: 0,
         problems: vec![],
+        embedded_with: None,
     }
 }
 

@@ -176,6 +176,7 @@ pub(crate) fn data_record(corpus: &Path, name: &str) -> FileRecord {
         documents: Ids::new(),
         passages: 0,
         problems: Vec::new(),
+        embedded_with: None,
     }
 }
 
@@ -234,11 +235,20 @@ pub fn sync(
         .filter(|path| !present.contains(path.as_str()) && !DATA_FILES.contains(&path.as_str()))
         .cloned()
         .collect();
+    // With a model, a file whose passages were not embedded with it (indexed without one,
+    // with another, or with another `--model-tokens`) is read again, as if it had changed.
+    let fingerprint = options.writer.model.as_ref().map(|m| m.fingerprint());
+    let reread = |known: Option<&FileRecord>| {
+        data_changed
+            || known.is_some_and(|k| {
+                fingerprint.is_some() && k.passages > 0 && k.embedded_with != fingerprint
+            })
+    };
     let mut candidates = Vec::new();
     for file in &discovery.files {
         match indexer.files().get(&file.rel) {
             Some(known)
-                if !data_changed
+                if !reread(Some(known))
                     && known.size == file.size
                     && known.modified.is_some()
                     && known.modified == nanos(file) =>
@@ -279,7 +289,7 @@ pub fn sync(
                 &mut indexer,
                 file,
                 known.as_ref(),
-                data_changed,
+                reread(known.as_ref()),
                 &mut editions,
             )?;
             progress.advance(&file.rel, file.size);
@@ -314,7 +324,7 @@ pub fn sync(
             .par_iter()
             .zip(known.par_iter())
             .map(|(file, known)| {
-                let parsed = read_one(&reader, file, known.as_ref(), data_changed);
+                let parsed = read_one(&reader, file, known.as_ref(), reread(known.as_ref()));
                 progress.advance(&file.rel, file.size);
                 parsed
             })
@@ -593,6 +603,7 @@ pub(crate) fn record(
                 message: p.to_string(),
             })
             .collect(),
+        embedded_with: None,
     }
 }
 
