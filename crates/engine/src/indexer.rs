@@ -116,8 +116,8 @@ pub struct FileWrite {
     passages: usize,
     /// Problems to add to the file's record.
     notes: Vec<Note>,
-    /// Vectors of the file's earlier version (and of passages embedded since), by the key of
-    /// the text embedded: a passage whose text and model did not change keeps its vector.
+    /// Vectors of the file's earlier version, by the key of the text embedded: a passage
+    /// whose text and model did not change keeps its vector.
     vectors: FxHashMap<u64, Vec<u8>>,
 }
 
@@ -452,7 +452,7 @@ impl Indexer {
     }
 
     /// Passages embedded in this run, and passages that kept the vector of an earlier version
-    /// of their file (or of the same text met before in it).
+    /// of their file (or of the same text in the same document).
     pub fn embedding_counts(&self) -> (usize, usize) {
         (self.embedded, self.vectors_kept)
     }
@@ -488,6 +488,9 @@ impl Indexer {
                         .map_err(tantivy::TantivyError::from)?;
                     if let Some(key) = crate::semantic::stored_key(&bytes, model.dim()) {
                         vectors.insert(key, bytes.clone());
+                    }
+                    if vectors.len() >= MAX_KEPT_VECTORS {
+                        return Ok(());
                     }
                 }
             }
@@ -563,13 +566,13 @@ impl Indexer {
                 let fresh = model.embed_all(&fresh, minga_semantic::Role::Passage);
                 self.embedded += fresh.len();
                 self.vectors_kept += keys.len() - fresh.len();
-                for ((key, _), vector) in missing.iter().zip(&fresh) {
-                    write
-                        .vectors
-                        .insert(*key, crate::semantic::stored(vector, *key));
-                }
+                let fresh: FxHashMap<u64, Vec<u8>> = missing
+                    .iter()
+                    .zip(&fresh)
+                    .map(|((key, _), vector)| (*key, crate::semantic::stored(vector, *key)))
+                    .collect();
                 keys.iter()
-                    .map(|key| write.vectors.get(key).cloned())
+                    .map(|key| fresh.get(key).or_else(|| write.vectors.get(key)).cloned())
                     .collect()
             }
             None => vec![None; kept.len()],
@@ -902,6 +905,11 @@ fn searchable_title(p: &Passage) -> Option<&str> {
 fn searchable_heading(p: &Passage) -> Option<&str> {
     p.heading.as_deref().filter(|h| !opens(&p.text, h))
 }
+
+/// At most this many vectors of a file's earlier version are kept for its new one (some 450
+/// bytes each in memory: 100 MB): a JSON Lines export of millions of passages embeds the
+/// rest again rather than hold them all.
+const MAX_KEPT_VECTORS: usize = 1 << 18;
 
 /// What a passage's embedding is made of: its searchable title and heading, then its text.
 fn embedded_text(p: &Passage) -> String {
