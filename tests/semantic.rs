@@ -286,6 +286,22 @@ fn an_index_built_without_the_model_is_embedded_when_it_is_given() {
     let w = workspace();
     let lexical = index_json(&w, &[]);
     assert_eq!(lexical["embedded"], 0, "{lexical}");
+    // Searching it with the model says that there is nothing to re-rank with.
+    let search = || {
+        w.minga()
+            .args(["search", "--json", "--model"])
+            .arg(model_path())
+            .arg("--index")
+            .arg(&w.index)
+            .arg("viajes")
+            .output()
+            .expect("run minga search")
+    };
+    let unembedded = search();
+    let warning = String::from_utf8_lossy(&unembedded.stderr);
+    assert!(warning.contains("has no embeddings"), "{warning}");
+    let response: Value = serde_json::from_slice(&unembedded.stdout).expect("JSON");
+    assert_eq!(response["semantic"], false, "{response}");
 
     // Nothing changed in the corpus, but no passage has a vector of this model yet.
     let embedded = index_with_model(&w, &[]);
@@ -294,6 +310,14 @@ fn an_index_built_without_the_model_is_embedded_when_it_is_given() {
     // Once they have, the same run reads nothing; nor does one without the model.
     let again = index_with_model(&w, &[]);
     assert_eq!(again["read"], 0, "{again}");
+    let embedded_search = search();
+    assert!(
+        embedded_search.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&embedded_search.stderr)
+    );
+    let response: Value = serde_json::from_slice(&embedded_search.stdout).expect("JSON");
+    assert_eq!(response["semantic"], true, "{response}");
     let without = index_json(&w, &[]);
     assert_eq!(without["read"], 0, "{without}");
     // Another token limit makes other vectors: every file is read and embedded again.

@@ -95,7 +95,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.index.open()?.with_model(args.model.load()?);
+    let engine = args.model.attach(args.index.open()?)?;
     let generated = match args.date {
         Some(date) => date,
         None => Date::today(),

@@ -68,6 +68,28 @@ impl ModelFile {
         let model = minga_semantic::Model::load(path)?.with_max_tokens(self.tokens);
         Ok(Some(std::sync::Arc::new(model)))
     }
+
+    /// `engine` with the model, if one was named; says so when its index has no vectors to
+    /// re-rank with.
+    pub fn attach(&self, engine: minga_engine::Engine) -> anyhow::Result<minga_engine::Engine> {
+        let model = self.load()?;
+        if model.is_some() {
+            warn_without_vectors(&engine);
+        }
+        Ok(engine.with_model(model))
+    }
+}
+
+/// A warning when a model is given for an index that holds no vectors: results are then
+/// ranked by words alone, whatever the model.
+pub fn warn_without_vectors(engine: &minga_engine::Engine) {
+    if !engine.has_vectors() {
+        eprintln!(
+            "warning: the index at {} has no embeddings, so results are ranked by words alone: \
+             run `minga index --model FILE` (with the same --index) to embed it",
+            engine.dir().display()
+        );
+    }
 }
 
 /// Where the corpus lives.

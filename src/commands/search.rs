@@ -118,7 +118,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.index.open()?.with_model(args.model.load()?);
+    let engine = args.model.attach(args.index.open()?)?;
     let response = engine.search(&args.request())?;
     if args.json {
         terminal::emit_json(&response)?;

@@ -118,7 +118,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opened = Engine::open(&args.index.dir).and_then(|engine| engine.verify().map(|_| engine));
     match opened {
         Ok(_) if writes => catch_up(&args, &model)?,
-        Ok(_) => {}
+        Ok(engine) => {
+            if model.is_some() {
+                super::warn_without_vectors(&engine);
+            }
+        }
         // The index is built from the corpus alone (writes are stored there too): a missing
         // one is built, and one written by another version of Minga, or damaged, rebuilt (the
         // damaged one kept aside), not refused.
