@@ -19,7 +19,10 @@ use tantivy::directory::{DirectoryLock, INDEX_WRITER_LOCK};
 use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DateTime, Directory, Index, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DateTime, Directory, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
+    TantivyError, Term,
+};
 
 use crate::copies::Copies;
 use crate::damage;
@@ -146,9 +149,10 @@ pub struct Indexer {
     tables_readable: bool,
     /// The model passages are embedded with, if any.
     model: Option<Arc<minga_semantic::Model>>,
-    /// The index whose vectors a file indexed again can keep: the one updated, or the one a
-    /// rebuild replaces; none when it could not be read.
-    previous: Option<Index>,
+    /// With a model, a reader of the index whose vectors a file indexed again can keep: the
+    /// one updated (reloaded at each commit), or the one a rebuild replaces; none without a
+    /// model or when there is no such index.
+    previous: Option<IndexReader>,
     /// Passages embedded in this run, and passages that kept a vector already computed.
     embedded: usize,
     vectors_kept: usize,
@@ -333,6 +337,16 @@ impl Indexer {
         if !rebuild {
             previous = Some(index.clone());
         }
+        // One reader for the whole run, opened only when vectors can be kept.
+        let previous = match (&options.model, previous) {
+            (Some(_), Some(index)) => Some(
+                index
+                    .reader_builder()
+                    .reload_policy(ReloadPolicy::Manual)
+                    .try_into()?,
+            ),
+            _ => None,
+        };
         let tables = Tables::load(dir);
         let tables_readable = tables.is_ok();
         let mut indexer = Indexer {
@@ -463,14 +477,14 @@ impl Indexer {
     /// passages are embedded again), so it is logged, not returned.
     fn previous_vectors(&self, path: &str) -> FxHashMap<u64, Vec<u8>> {
         let mut vectors = FxHashMap::default();
-        let (Some(model), Some(index)) = (&self.model, &self.previous) else {
+        let (Some(model), Some(reader)) = (&self.model, &self.previous) else {
             return vectors;
         };
         if !self.rebuilds() && !self.files.contains_key(path) {
             return vectors;
         }
         let mut read = || -> Result<()> {
-            let searcher = searcher_once(index)?;
+            let searcher = reader.searcher();
             let query = TermQuery::new(
                 Term::from_field_text(self.fields.source, path),
                 IndexRecordOption::Basic,
@@ -481,16 +495,13 @@ impl Indexer {
                 let Some(column) = segment.fast_fields().bytes("vector")? else {
                     continue;
                 };
-                for ord in column.term_ords(address.doc_id) {
-                    bytes.clear();
-                    column
-                        .ord_to_bytes(ord, &mut bytes)
-                        .map_err(tantivy::TantivyError::from)?;
-                    if let Some(key) = crate::semantic::stored_key(&bytes, model.dim()) {
-                        vectors.insert(key, bytes.clone());
-                    }
+                if crate::semantic::read_stored(&column, address.doc_id, &mut bytes)
+                    .map_err(TantivyError::from)?
+                    && let Some(key) = crate::semantic::stored_key(&bytes, model.dim())
+                {
+                    vectors.insert(key, bytes.clone());
                     if vectors.len() >= MAX_KEPT_VECTORS {
-                        return Ok(());
+                        break;
                     }
                 }
             }
@@ -555,21 +566,21 @@ impl Indexer {
                     .iter()
                     .map(|t| crate::semantic::text_key(model, t))
                     .collect();
-                let mut missing: Vec<(u64, &str)> = Vec::new();
-                let mut seen = FxHashSet::default();
+                // Each text not kept, once (a text repeated in the document is embedded once).
+                let mut missing: FxHashMap<u64, &str> = FxHashMap::default();
                 for (key, text) in keys.iter().zip(&texts) {
-                    if !write.vectors.contains_key(key) && seen.insert(*key) {
-                        missing.push((*key, text));
+                    if !write.vectors.contains_key(key) {
+                        missing.entry(*key).or_insert(text);
                     }
                 }
-                let fresh: Vec<&str> = missing.iter().map(|(_, text)| *text).collect();
-                let fresh = model.embed_all(&fresh, minga_semantic::Role::Passage);
-                self.embedded += fresh.len();
-                self.vectors_kept += keys.len() - fresh.len();
+                let (missing, to_embed): (Vec<u64>, Vec<&str>) = missing.into_iter().unzip();
+                let embedded = model.embed_all(&to_embed, minga_semantic::Role::Passage);
+                self.embedded += embedded.len();
+                self.vectors_kept += keys.len() - embedded.len();
                 let fresh: FxHashMap<u64, Vec<u8>> = missing
                     .iter()
-                    .zip(&fresh)
-                    .map(|((key, _), vector)| (*key, crate::semantic::stored(vector, *key)))
+                    .zip(&embedded)
+                    .map(|(key, vector)| (*key, crate::semantic::stored(vector, *key)))
                     .collect();
                 keys.iter()
                     .map(|key| fresh.get(key).or_else(|| write.vectors.get(key)).cloned())
@@ -772,6 +783,12 @@ impl Indexer {
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.copies.committed();
+        // The updated index's reader sees what was written (a rebuild's old index is not).
+        if !self.rebuilds()
+            && let Some(reader) = &self.previous
+        {
+            reader.reload()?;
+        }
         // Tantivy syncs the segment files and writes `meta.json` to a synced temporary file
         // that it renames into place, but does not sync the folder after the rename: without
         // this, a power loss right after a commit could bring back the previous one.

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use minga_semantic::{Model, Role};
 use tantivy::columnar::BytesColumn;
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocId, Searcher};
 
 /// Passages re-ranked per search: the lexical ranking's first ones.
 pub const DEPTH: usize = 100;
@@ -176,19 +176,25 @@ pub fn similarities(
             ),
         };
         let found = match column {
-            Some(column) => match column.term_ords(address.doc_id).next() {
-                Some(ord) => {
-                    bytes.clear();
-                    column.ord_to_bytes(ord, &mut bytes)?;
-                    similarity(query, &bytes)
-                }
-                None => None,
-            },
-            None => None,
+            Some(column) if read_stored(column, address.doc_id, &mut bytes)? => {
+                similarity(query, &bytes)
+            }
+            _ => None,
         };
         out.push(found);
     }
     Ok(out)
+}
+
+/// Reads the stored vector of `doc` from its segment's `vector` column into `bytes`; false
+/// when the passage has none.
+pub fn read_stored(column: &BytesColumn, doc: DocId, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
+    let Some(ord) = column.term_ords(doc).next() else {
+        return Ok(false);
+    };
+    bytes.clear();
+    column.ord_to_bytes(ord, bytes)?;
+    Ok(true)
 }
 
 /// α·dense + (1 − α)·lexical, each min-max normalised over the candidates; a candidate
