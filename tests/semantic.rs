@@ -42,19 +42,17 @@ fn the_encoder_matches_the_reference_engine() {
             Some("q") => Role::Query,
             _ => Role::Passage,
         };
-        let ids: Vec<u32> = row["ids"]
-            .as_array()
-            .expect("ids")
-            .iter()
-            .map(|v| v.as_u64().expect("an id") as u32)
-            .collect();
+        let numbers = |key: &str| -> Vec<f64> {
+            row[key]
+                .as_array()
+                .expect(key)
+                .iter()
+                .map(|v| v.as_f64().expect("a number"))
+                .collect()
+        };
+        let ids: Vec<u32> = numbers("ids").into_iter().map(|v| v as u32).collect();
         assert_eq!(model.token_ids(text, role), ids, "token ids of {text:?}");
-        let expected: Vec<f32> = row["vector"]
-            .as_array()
-            .expect("vector")
-            .iter()
-            .map(|v| v.as_f64().expect("a number") as f32)
-            .collect();
+        let expected: Vec<f32> = numbers("vector").into_iter().map(|v| v as f32).collect();
         let similarity = cosine(&model.embed(text, role), &expected);
         // The reference quantises activations to 8 bits; this encoder keeps them in f32.
         assert!(similarity > 0.995, "{text:?}: cosine {similarity}");

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, short)]
     pub quiet: bool,
     /// Embed every passage read with this model, for semantic re-ranking (about 0.15 to 0.3
-    /// CPU-seconds a passage; only files that changed are read again).
+    /// CPU-seconds a passage; a passage whose text did not change keeps its vector).
     #[command(flatten)]
     pub model: super::ModelFile,
 }
