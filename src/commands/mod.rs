@@ -45,8 +45,10 @@ impl IndexDir {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ModelFile {
     /// Embedding model for semantic re-ranking: e5-small-q4.bin (or e5-small-enpt-q4.bin), as
-    /// `scripts/fetch-model.sh` puts it in models/. Without one, ranking is lexical only.
-    #[arg(long = "model", id = "model", env = "MINGA_MODEL", value_name = "FILE")]
+    /// `scripts/fetch-model.sh` puts it in models/, or a folder in the Hugging Face layout
+    /// (config.json, model.safetensors, tokenizer.json) of a multilingual-e5 model. Without
+    /// one, ranking is lexical only.
+    #[arg(long = "model", id = "model", env = "MINGA_MODEL", value_name = "PATH")]
     pub path: Option<PathBuf>,
     /// Embed only the first N tokens of each text (faster for long passages; the rest of a
     /// passage then plays no part in its vector). Default: the whole text.
@@ -86,7 +88,7 @@ pub fn warn_without_vectors(engine: &minga_engine::Engine) {
     if !engine.has_vectors() {
         eprintln!(
             "warning: the index at {} has no embeddings, so results are ranked by words alone: \
-             run `minga index --model FILE` (with the same --index) to embed it",
+             run `minga index --model PATH` (with the same --index) to embed it",
             engine.dir().display()
         );
     }

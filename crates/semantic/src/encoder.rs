@@ -22,6 +22,89 @@ struct Layer {
     output_norm: (Vec<f32>, Vec<f32>),
 }
 
+/// The encoder's dimensions.
+pub(crate) struct Dims {
+    pub hidden: usize,
+    pub layers: usize,
+    pub heads: usize,
+    pub ff: usize,
+    pub vocab: usize,
+    /// Tokens read at once.
+    pub max_positions: usize,
+    pub eps: f32,
+    /// Rows of the position table before the first token's (XLM-RoBERTa counts positions
+    /// from its padding id + 1; BERT from 0).
+    pub position_offset: usize,
+    /// Rows of the token-type table (the first is used).
+    pub type_rows: usize,
+}
+
+/// How the word embeddings are held: the one table too large to unpack at load.
+pub(crate) enum Words {
+    /// Q4_0 rows, as in the wheel's file.
+    Q4(Vec<u8>),
+    /// Rows of a memory-mapped safetensors file, read when a token needs one.
+    Mapped {
+        map: memmap2::Mmap,
+        start: usize,
+        float: Float,
+    },
+}
+
+/// The float types of a safetensors file that Minga reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Float {
+    F32,
+    F16,
+    BF16,
+}
+
+impl Float {
+    pub fn bytes(self) -> usize {
+        match self {
+            Float::F32 => 4,
+            Float::F16 | Float::BF16 => 2,
+        }
+    }
+
+    /// Little-endian values of this type into `out`.
+    pub fn read(self, bytes: &[u8], out: &mut [f32]) {
+        match self {
+            Float::F32 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+                    *o = f32::from_le_bytes(b.try_into().expect("4 bytes"));
+                }
+            }
+            Float::F16 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *o = crate::file::f16(u16::from_le_bytes([b[0], b[1]]));
+                }
+            }
+            Float::BF16 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *o = f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16);
+                }
+            }
+        }
+    }
+}
+
+impl Words {
+    fn row(&self, id: usize, h: usize, out: &mut [f32]) {
+        match self {
+            Words::Q4(blocks) => {
+                let row_bytes = q4_row_bytes(h);
+                dequantize(&blocks[id * row_bytes..(id + 1) * row_bytes], out);
+            }
+            Words::Mapped { map, start, float } => {
+                let row_bytes = h * float.bytes();
+                let at = start + id * row_bytes;
+                float.read(&map[at..at + row_bytes], out);
+            }
+        }
+    }
+}
+
 pub struct Encoder {
     hidden: usize,
     heads: usize,
@@ -29,30 +112,54 @@ pub struct Encoder {
     vocab: usize,
     max_positions: usize,
     eps: f32,
-    words: Vec<u8>,
+    words: Words,
     positions: Vec<f32>,
     token_type: Vec<f32>,
     embedding_norm: (Vec<f32>, Vec<f32>),
     layers: Vec<Layer>,
 }
 
+/// A weight by its name in the wheel's file (`emb.pos`, `l3.q.w`, …), checked to hold `len`
+/// values, as f32.
+pub(crate) type Weight<'a> = dyn Fn(&str, usize) -> Result<Vec<f32>, String> + 'a;
+
 impl Encoder {
     pub fn new(file: &ModelFile<'_>) -> Result<Encoder, String> {
-        let (h, ff) = (file.hidden, file.ff);
-        let f32s = |name: &str, len: usize| file.tensor(name, len).map(to_f32);
-        let norm = |prefix: &str| -> Result<(Vec<f32>, Vec<f32>), String> {
-            Ok((
-                f32s(&format!("{prefix}.w"), h)?,
-                f32s(&format!("{prefix}.b"), h)?,
-            ))
-        };
-        let words = file.tensor("emb.word", file.vocab * h)?;
+        let words = file.tensor("emb.word", file.vocab * file.hidden)?;
         if words.dtype != 1 {
             return Err("the word embeddings are not 4-bit blocks".into());
         }
-        let mut layers = Vec::with_capacity(file.layers);
-        for l in 0..file.layers {
-            let t = |part: &str, len: usize| f32s(&format!("l{l}.{part}"), len);
+        let dims = Dims {
+            hidden: file.hidden,
+            layers: file.layers,
+            heads: file.heads,
+            ff: file.ff,
+            vocab: file.vocab,
+            max_positions: file.max_positions,
+            eps: file.eps,
+            position_offset: 0,
+            type_rows: 2,
+        };
+        let weight = |name: &str, len: usize| file.tensor(name, len).map(to_f32);
+        Encoder::from_parts(&dims, Words::Q4(words.bytes.to_vec()), &weight)
+    }
+
+    /// An encoder of these dimensions, word embeddings and other weights.
+    pub(crate) fn from_parts(
+        dims: &Dims,
+        words: Words,
+        weight: &Weight<'_>,
+    ) -> Result<Encoder, String> {
+        let (h, ff) = (dims.hidden, dims.ff);
+        let norm = |prefix: &str| -> Result<(Vec<f32>, Vec<f32>), String> {
+            Ok((
+                weight(&format!("{prefix}.w"), h)?,
+                weight(&format!("{prefix}.b"), h)?,
+            ))
+        };
+        let mut layers = Vec::with_capacity(dims.layers);
+        for l in 0..dims.layers {
+            let t = |part: &str, len: usize| weight(&format!("l{l}.{part}"), len);
             let mut qkv = t("q.w", h * h)?;
             qkv.extend(t("k.w", h * h)?);
             qkv.extend(t("v.w", h * h)?);
@@ -72,16 +179,20 @@ impl Encoder {
                 output_norm: norm(&format!("l{l}.oln"))?,
             });
         }
+        let mut positions = weight("emb.pos", (dims.position_offset + dims.max_positions) * h)?;
+        positions.drain(..dims.position_offset * h);
+        let mut token_type = weight("emb.type", dims.type_rows.max(1) * h)?;
+        token_type.truncate(h);
         Ok(Encoder {
             hidden: h,
-            heads: file.heads,
+            heads: dims.heads,
             ff,
-            vocab: file.vocab,
-            max_positions: file.max_positions,
-            eps: file.eps,
-            words: words.bytes.to_vec(),
-            positions: f32s("emb.pos", file.max_positions * h)?,
-            token_type: f32s("emb.type", 2 * h)?,
+            vocab: dims.vocab,
+            max_positions: dims.max_positions,
+            eps: dims.eps,
+            words,
+            positions,
+            token_type,
             embedding_norm: norm("emb.ln")?,
             layers,
         })
@@ -101,11 +212,10 @@ impl Encoder {
         let (h, ff) = (self.hidden, self.ff);
         let ids = &ids[..ids.len().min(self.max_positions)];
         let n = ids.len();
-        let row_bytes = q4_row_bytes(h);
         let mut x = vec![0f32; n * h];
         for (t, (&id, row)) in ids.iter().zip(x.chunks_exact_mut(h)).enumerate() {
             let id = (id as usize).min(self.vocab - 1);
-            dequantize(&self.words[id * row_bytes..(id + 1) * row_bytes], row);
+            self.words.row(id, h, row);
             let position = &self.positions[t * h..(t + 1) * h];
             for ((v, p), ty) in row.iter_mut().zip(position).zip(&self.token_type[..h]) {
                 *v += p + ty;

