@@ -4,6 +4,7 @@
 //! with the Spanish and then the English Snowball stemmer, so `Cadenas de Valor`, `cadena de
 //! valor` and `value chains` meet their glossary concept whichever form the glossary lists.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -13,12 +14,19 @@ use crate::{Glossary, fold};
 /// The key under which topics are the same: words folded and stemmed as Spanish, then as
 /// English (a topic list mixes both languages), joined by single spaces. `Cadenas
 /// productivas` and `cadena productiva` share `caden product`.
+///
+/// Keys are remembered (per thread, up to [`TOPIC_KEYS`]): a corpus repeats a few hundred
+/// topics on every document and passage, and stemming them again was some 5% of indexing.
 pub fn topic_key(topic: &str) -> String {
     thread_local! {
         static STEMMERS: (Stemmer, Stemmer) =
             (Stemmer::create(Algorithm::Spanish), Stemmer::create(Algorithm::English));
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
     }
-    STEMMERS.with(|(es, en)| {
+    if let Some(key) = KEYS.with_borrow(|keys| keys.get(topic).cloned()) {
+        return key;
+    }
+    let key = STEMMERS.with(|(es, en)| {
         topic
             .to_lowercase()
             .split(|c: char| !c.is_alphanumeric())
@@ -26,8 +34,18 @@ pub fn topic_key(topic: &str) -> String {
             .map(|word| fold(&en.stem(&fold(&es.stem(&accented(word))))))
             .collect::<Vec<_>>()
             .join(" ")
-    })
+    });
+    KEYS.with_borrow_mut(|keys| {
+        if keys.len() >= TOPIC_KEYS {
+            keys.clear();
+        }
+        keys.insert(topic.to_owned(), key.clone());
+    });
+    key
 }
+
+/// Topic keys a thread remembers before it starts over.
+const TOPIC_KEYS: usize = 10_000;
 
 /// The [`topic_key`] of each comma-separated part, so that where the commas fall counts.
 fn comma_key(topic: &str) -> String {
