@@ -235,10 +235,15 @@ const SENTENCE_KEY_WORDS: usize = 3;
 /// every digit as `0` (a running header with its page number is one sentence on every page).
 /// `None` for a sentence of fewer than [`SENTENCE_KEY_WORDS`] words.
 pub(crate) fn sentence_key(sentence: &str) -> Option<u64> {
-    let mut normal = String::new();
+    sentence_key_in(sentence, &mut String::new())
+}
+
+/// [`sentence_key`], folding the words into `normal` (scratch, reused across sentences).
+fn sentence_key_in(sentence: &str, normal: &mut String) -> Option<u64> {
+    normal.clear();
     let mut count = 0;
     for (_, word) in words(sentence) {
-        fold_into(word, &mut normal);
+        fold_into(word, normal);
         normal.push(' ');
         count += 1;
     }
@@ -250,9 +255,10 @@ pub(crate) fn sentence_key(sentence: &str) -> Option<u64> {
 
 /// The keys of the sentences of `text` (see [`sentence_key`]), in order.
 pub(crate) fn sentence_keys(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut normal = String::new();
     sentences(text)
         .into_iter()
-        .filter_map(|(s, e)| sentence_key(&text[s..e]))
+        .filter_map(move |(s, e)| sentence_key_in(&text[s..e], &mut normal))
 }
 
 /// The best extract of `text` for the query: the sentence with the most distinct matched
