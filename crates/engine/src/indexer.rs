@@ -489,22 +489,15 @@ impl Indexer {
                 Term::from_field_text(self.fields.source, path),
                 IndexRecordOption::Basic,
             );
-            let mut bytes = Vec::new();
-            for address in searcher.search(&query, &DocSetCollector)? {
-                let segment = searcher.segment_reader(address.segment_ord);
-                let Some(column) = segment.fast_fields().bytes("vector")? else {
-                    continue;
-                };
-                if crate::semantic::read_stored(&column, address.doc_id, &mut bytes)
-                    .map_err(TantivyError::from)?
-                    && let Some(key) = crate::semantic::stored_key(&bytes, model.dim())
+            let addresses = searcher.search(&query, &DocSetCollector)?;
+            crate::semantic::each_stored(&searcher, addresses, |stored| {
+                if let Some(bytes) = stored
+                    && let Some(key) = crate::semantic::stored_key(bytes, model.dim())
                 {
-                    vectors.insert(key, bytes.clone());
-                    if vectors.len() >= MAX_KEPT_VECTORS {
-                        break;
-                    }
+                    vectors.insert(key, bytes.to_vec());
                 }
-            }
+                vectors.len() < MAX_KEPT_VECTORS
+            })?;
             Ok(())
         };
         if let Err(error) = read() {

@@ -161,10 +161,24 @@ pub fn similarities(
     query: &[f32],
     addresses: impl Iterator<Item = DocAddress>,
 ) -> tantivy::Result<Vec<Option<f32>>> {
+    let mut out = Vec::new();
+    each_stored(searcher, addresses, |stored| {
+        out.push(stored.and_then(|bytes| similarity(query, bytes)));
+        true
+    })?;
+    Ok(out)
+}
+
+/// Calls `each` with the stored vector of each address in turn (`None` for a passage without
+/// one), opening each segment's `vector` column once; stops when `each` returns false.
+pub fn each_stored(
+    searcher: &Searcher,
+    addresses: impl IntoIterator<Item = DocAddress>,
+    mut each: impl FnMut(Option<&[u8]>) -> bool,
+) -> tantivy::Result<()> {
     let mut columns: Vec<Option<Option<BytesColumn>>> =
         vec![None; searcher.segment_readers().len()];
     let mut bytes = Vec::new();
-    let mut out = Vec::new();
     for address in addresses {
         let column = match &mut columns[address.segment_ord as usize] {
             Some(c) => c,
@@ -176,19 +190,19 @@ pub fn similarities(
             ),
         };
         let found = match column {
-            Some(column) if read_stored(column, address.doc_id, &mut bytes)? => {
-                similarity(query, &bytes)
-            }
-            _ => None,
+            Some(column) => read_stored(column, address.doc_id, &mut bytes)?,
+            None => false,
         };
-        out.push(found);
+        if !each(found.then_some(bytes.as_slice())) {
+            break;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads the stored vector of `doc` from its segment's `vector` column into `bytes`; false
 /// when the passage has none.
-pub fn read_stored(column: &BytesColumn, doc: DocId, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
+fn read_stored(column: &BytesColumn, doc: DocId, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
     let Some(ord) = column.term_ords(doc).next() else {
         return Ok(false);
     };
