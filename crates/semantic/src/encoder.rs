@@ -6,7 +6,7 @@
 //! (250,037 rows) stay packed and a row is unpacked when a token needs it. Products run on
 //! `matrixmultiply`'s single-threaded kernels: callers parallelise over texts.
 
-use crate::file::{ModelFile, dequantize, q4_row_bytes, to_f32};
+use crate::file::{Float, ModelFile, dequantize, q4_row_bytes, to_f32};
 
 struct Layer {
     /// Query, key and value weights stacked: [3·H, H], and their biases [3·H].
@@ -49,44 +49,6 @@ pub(crate) enum Words {
         start: usize,
         float: Float,
     },
-}
-
-/// The float types of a safetensors file that Minga reads.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Float {
-    F32,
-    F16,
-    BF16,
-}
-
-impl Float {
-    pub fn bytes(self) -> usize {
-        match self {
-            Float::F32 => 4,
-            Float::F16 | Float::BF16 => 2,
-        }
-    }
-
-    /// Little-endian values of this type into `out`.
-    pub fn read(self, bytes: &[u8], out: &mut [f32]) {
-        match self {
-            Float::F32 => {
-                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
-                    *o = f32::from_le_bytes(b.try_into().expect("4 bytes"));
-                }
-            }
-            Float::F16 => {
-                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *o = crate::file::f16(u16::from_le_bytes([b[0], b[1]]));
-                }
-            }
-            Float::BF16 => {
-                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *o = f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16);
-                }
-            }
-        }
-    }
 }
 
 impl Words {

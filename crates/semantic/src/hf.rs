@@ -11,7 +11,8 @@ use safetensors::{Dtype, SafeTensors};
 use serde_json::Value;
 
 use crate::Error;
-use crate::encoder::{Dims, Encoder, Float, Words};
+use crate::encoder::{Dims, Encoder, Words};
+use crate::file::Float;
 use crate::tokenizer::{Normalizer, Tokenizer};
 
 const CONFIG: &str = "config.json";

