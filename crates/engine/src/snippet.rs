@@ -3,7 +3,7 @@
 //!
 //! A sentence that recurs across many documents (a disclaimer, a funding line, a running
 //! header) is boilerplate: it is never the snippet, nor shown beside it, while another
-//! sentence of the passage matches. Sentences are known by [`sentence_key`], which the
+//! sentence of the passage matches. Sentences are known by `sentence_key`, which the
 //! indexer stores once per document, so how many documents hold one is a term lookup.
 
 use std::collections::{HashMap, HashSet};
@@ -227,18 +227,20 @@ impl Boilerplate {
     }
 }
 
-/// Fewest words a sentence has for [`sentence_key`] to know it: shorter lines (a heading,
+/// Fewest words a sentence has for `sentence_key` to know it: shorter lines (a heading,
 /// `Nada.`) are too common to say anything and would only fill the index.
 const SENTENCE_KEY_WORDS: usize = 3;
 
 /// A sentence's identity across documents: a hash of its words folded (case, accents), with
 /// every digit as `0` (a running header with its page number is one sentence on every page).
 /// `None` for a sentence of fewer than [`SENTENCE_KEY_WORDS`] words.
+#[cfg(test)]
 pub(crate) fn sentence_key(sentence: &str) -> Option<u64> {
     sentence_key_in(sentence, &mut String::new())
 }
 
-/// [`sentence_key`], folding the words into `normal` (scratch, reused across sentences).
+/// A sentence's key (see `sentence_key`), folding the words into `normal` (scratch, reused
+/// across sentences).
 fn sentence_key_in(sentence: &str, normal: &mut String) -> Option<u64> {
     normal.clear();
     let mut count = 0;
@@ -253,7 +255,7 @@ fn sentence_key_in(sentence: &str, normal: &mut String) -> Option<u64> {
     (count >= SENTENCE_KEY_WORDS).then(|| fnv(bytes, FNV_OFFSET))
 }
 
-/// The keys of the sentences of `text` (see [`sentence_key`]), in order.
+/// The keys of the sentences of `text` (see `sentence_key`), in order.
 pub(crate) fn sentence_keys(text: &str) -> impl Iterator<Item = u64> + '_ {
     let mut normal = String::new();
     sentences(text)
@@ -263,7 +265,7 @@ pub(crate) fn sentence_keys(text: &str) -> impl Iterator<Item = u64> + '_ {
 
 /// The best extract of `text` for the query: the sentence with the most distinct matched
 /// terms, with its neighbours while they fit; the opening of the text when nothing matches.
-/// A sentence for which `recurring` says yes (boilerplate, given its [`sentence_key`]) is
+/// A sentence for which `recurring` says yes (boilerplate, given its `sentence_key`) is
 /// passed over while another matches, and is not shown as a neighbour of one that does.
 pub(crate) fn snippet(
     text: &str,
@@ -281,10 +283,16 @@ pub(crate) fn snippet(
             end: 0,
         };
     }
-    let boilerplate: Vec<bool> = sentences
-        .iter()
-        .map(|&(s, e)| sentence_key(&text[s..e]).is_some_and(&mut *recurring))
-        .collect();
+    // Whether a sentence recurs across documents, worked out only for the sentences the
+    // choice below looks at (a key folds and hashes the sentence's words).
+    let mut known: Vec<Option<bool>> = vec![None; sentences.len()];
+    let mut normal = String::new();
+    let mut boilerplate = |i: usize| -> bool {
+        *known[i].get_or_insert_with(|| {
+            let (s, e) = sentences[i];
+            sentence_key_in(&text[s..e], &mut normal).is_some_and(&mut *recurring)
+        })
+    };
     // One pass over the matches, in order, scoring the sentence each falls in.
     let mut scores = vec![0usize; sentences.len()];
     let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); sentences.len()];
@@ -301,16 +309,25 @@ pub(crate) fn snippet(
             distinct[sentence].insert(m.2.as_str());
         }
     }
-    // Matching sentences first, boilerplate last among them; with no match at all, the
-    // opening, from its first sentence that is not boilerplate.
-    let best = (0..sentences.len())
-        .max_by_key(|&i| {
-            let score = distinct[i].len() * 16 + scores[i];
-            (score > 0, !boilerplate[i], score, std::cmp::Reverse(i))
-        })
-        .unwrap_or(0);
+    // Matching sentences first, boilerplate last among them, then the most matches and the
+    // earliest; with no match at all, the opening, from its first sentence that is not
+    // boilerplate.
+    let mut order: Vec<(usize, usize)> = (0..sentences.len())
+        .map(|i| (distinct[i].len() * 16 + scores[i], i))
+        .filter(|&(score, _)| score > 0)
+        .collect();
+    order.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+    if order.is_empty() {
+        order.extend((0..sentences.len()).map(|i| (0, i)));
+    }
+    let best = order
+        .iter()
+        .map(|&(_, i)| i)
+        .find(|&i| !boilerplate(i))
+        .unwrap_or(order[0].1);
     // Neighbours shown for context are never boilerplate, unless the best sentence is.
-    let context = |i: usize| boilerplate[best] || !boilerplate[i];
+    let best_recurs = boilerplate(best);
+    let mut context = |i: usize| best_recurs || !boilerplate(i);
     let chars = |s: usize, e: usize| text[s..e].chars().count();
     let (mut start, mut end) = sentences[best];
     let mut last = best;
