@@ -1129,6 +1129,12 @@ impl Engine {
             .take(MAX_OTHER_PASSAGES + 1)
             .enumerate()
         {
+            if i > 0 && snippets.len() >= SNIPPETS_PER_HIT {
+                let id = self.passage_id(searcher, address)?;
+                ids.insert(address, id.clone());
+                other_passages.push(id);
+                continue;
+            }
             let passage = self.passage(searcher, address)?;
             ids.insert(address, passage.id.clone());
             if snippets.len() < SNIPPETS_PER_HIT {
@@ -1164,17 +1170,17 @@ impl Engine {
         }
         let mut duplicates = Vec::with_capacity(group.copies.len().min(MAX_DUPLICATES));
         for &(address, original) in group.copies.iter().take(MAX_DUPLICATES) {
-            let copy = self.passage(searcher, address)?;
-            ids.insert(address, copy.id.clone());
             let copy_of = match ids.get(&original) {
                 Some(id) => id.clone(),
                 None => {
-                    let id = self.passage(searcher, original)?.id;
+                    let id = self.passage_id(searcher, original)?;
                     ids.insert(original, id.clone());
                     id
                 }
             };
-            duplicates.push(duplicate(copy, copy_of));
+            let copy = duplicate(searcher, &self.fields, address, copy_of)?;
+            ids.insert(address, copy.id.clone());
+            duplicates.push(copy);
         }
         let group = &group.passages;
         let (score, passage) =
@@ -1316,6 +1322,15 @@ impl Engine {
         stored_passage(searcher, &self.fields, address)
     }
 
+    /// A passage's id alone: its stored `id` field, without parsing the stored record.
+    fn passage_id(&self, searcher: &Searcher, address: DocAddress) -> Result<String> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        doc.get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| Error::Corrupt(format!("no id stored at {address:?}")))
+    }
+
     fn passages_where(
         &self,
         searcher: &Searcher,
@@ -1374,7 +1389,7 @@ impl Engine {
             let original = match ids.get(&original) {
                 Some(id) => id.clone(),
                 None => {
-                    let id = self.passage(searcher, original)?.id;
+                    let id = self.passage_id(searcher, original)?;
                     ids.insert(original, id.clone());
                     id
                 }
@@ -1383,7 +1398,7 @@ impl Engine {
             if listed.len() >= MAX_DUPLICATES {
                 continue;
             }
-            listed.push(duplicate(self.passage(searcher, address)?, original));
+            listed.push(duplicate(searcher, &self.fields, address, original)?);
         }
         Ok(out)
     }
@@ -2093,6 +2108,15 @@ pub(crate) fn stored_passage(
     fields: &Fields,
     address: DocAddress,
 ) -> Result<Passage> {
+    stored_record(searcher, fields, address)
+}
+
+/// What `T` reads of the record stored at `address` (fields `T` does not name are skipped).
+fn stored_record<T: serde::de::DeserializeOwned>(
+    searcher: &Searcher,
+    fields: &Fields,
+    address: DocAddress,
+) -> Result<T> {
     let doc: TantivyDocument = searcher.doc(address)?;
     let json = doc
         .get_first(fields.record)
@@ -2139,8 +2163,27 @@ fn dated(collected: Vec<((DateTime, u64), DocAddress)>) -> Vec<(f32, DocAddress)
 }
 
 /// A passage listed as a copy of the passage `copy_of`.
-fn duplicate(copy: Passage, copy_of: String) -> Duplicate {
-    Duplicate {
+/// What a hit lists of a copy, read from its stored record without the rest (its text above
+/// all): a page lists up to [`MAX_DUPLICATES`] copies for each of its hits.
+#[derive(Deserialize)]
+struct StoredCopy {
+    id: String,
+    parent: String,
+    kind: minga_core::Kind,
+    title: String,
+    date: Option<minga_core::Date>,
+    source: minga_core::SourceRef,
+}
+
+/// The copy at `address`, listed as a copy of the passage `copy_of`.
+fn duplicate(
+    searcher: &Searcher,
+    fields: &Fields,
+    address: DocAddress,
+    copy_of: String,
+) -> Result<Duplicate> {
+    let copy: StoredCopy = stored_record(searcher, fields, address)?;
+    Ok(Duplicate {
         copy_of,
         id: copy.id,
         parent: copy.parent,
@@ -2148,7 +2191,7 @@ fn duplicate(copy: Passage, copy_of: String) -> Duplicate {
         title: copy.title,
         date: copy.date,
         source: copy.source,
-    }
+    })
 }
 
 /// The query of a request parsed. While typing, a quote or parenthesis not yet closed is not
