@@ -2162,7 +2162,6 @@ fn dated(collected: Vec<((DateTime, u64), DocAddress)>) -> Vec<(f32, DocAddress)
         .collect()
 }
 
-/// A passage listed as a copy of the passage `copy_of`.
 /// What a hit lists of a copy, read from its stored record without the rest (its text above
 /// all): a page lists up to [`MAX_DUPLICATES`] copies for each of its hits.
 #[derive(Deserialize)]
