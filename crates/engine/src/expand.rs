@@ -230,6 +230,9 @@ pub(crate) struct Cues {
     /// Words written with a capital inside a sentence (not as its first word), folded:
     /// names, most likely (`Panthers`, `Century City`, `Manning`).
     pub names: HashSet<String>,
+    /// Words of a question that ask for a name rather than say what it is about, folded
+    /// ([`naming_words`]): dropped as its stop words are.
+    pub naming: HashSet<String>,
 }
 
 impl Cues {
@@ -244,8 +247,58 @@ impl Cues {
         Cues {
             lang: query_lang(&words),
             names: names(&words),
+            naming: naming_words(&words),
         }
     }
+}
+
+/// Question words that open a question in Spanish or English, folded.
+const INTERROGATIVES: &[&str] = &[
+    "que", "quien", "quienes", "como", "cual", "cuales", "cuando", "cuanto", "cuanta", "cuantos",
+    "cuantas", "donde", "adonde", "what", "who", "whom", "whose", "which", "how", "when", "where",
+    "why",
+];
+
+/// Words that ask for a name in a question, wherever they stand (folded): "¿cuál es el
+/// nombre de…?", "what was it called?".
+const NAMING: &[&str] = &[
+    "nombre", "nombres", "llamado", "llamada", "llamados", "llamadas", "name", "names", "named",
+    "called",
+];
+
+/// The beginnings of the Spanish verbs that ask for a name after `se` ("¿cómo se llamaba…?",
+/// "¿cómo se denomina…?"); alone, `llama` may be the flame or the animal.
+const NAMING_AFTER_SE: &[&str] = &["llam", "denomin"];
+
+/// The words of a question (`words` as typed, side by side) that ask for a name rather than
+/// say what the question is about, folded: "¿Cómo se **llama** la organización…?", "What was
+/// the **name** of his son?". The passage that answers gives the name without them ("su hijo,
+/// Juan"), so searched they rank the passages that happen to say "nombre" or "llamado" first.
+/// A question has `?` or `¿`, or opens with a question word; words of any other query are
+/// all searched (`nombre comercial`, `tipo de cambio`).
+fn naming_words(words: &[String]) -> HashSet<String> {
+    let bare: Vec<String> = words
+        .iter()
+        .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect();
+    let question = words.iter().any(|w| w.contains(['?', '¿']))
+        || bare
+            .iter()
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| INTERROGATIVES.contains(&w.as_str()));
+    if !question {
+        return HashSet::new();
+    }
+    let mut naming = HashSet::new();
+    for (i, word) in bare.iter().enumerate() {
+        let after_se = i > 0
+            && bare[i - 1] == "se"
+            && NAMING_AFTER_SE.iter().any(|stem| word.starts_with(stem));
+        if after_se || NAMING.contains(&word.as_str()) {
+            naming.insert(word.clone());
+        }
+    }
+    naming
 }
 
 /// The words of `words` (as typed, side by side) that begin with a capital letter though
@@ -434,6 +487,24 @@ mod tests {
         // The first word of a sentence is capitalised whatever it is.
         assert!(names("Panthers. Manning? ¿Quién ganó?").is_empty());
         assert!(names("gobernanza regional").is_empty());
+    }
+
+    #[test]
+    fn naming_words_are_those_of_questions() {
+        let naming = |q: &str| {
+            let mut found: Vec<String> = Cues::of(q).naming.into_iter().collect();
+            found.sort();
+            found
+        };
+        assert_eq!(naming("¿Cómo se llamaba su hijo?"), ["llamaba"]);
+        assert_eq!(naming("¿Cuál es el nombre del río?"), ["nombre"]);
+        assert_eq!(naming("What was the ship called"), ["called"]);
+        assert_eq!(naming("What is the name of the river?"), ["name"]);
+        assert_eq!(naming("¿Cómo se denomina el comité?"), ["denomina"]);
+        // The flame or the animal, not a verb after `se`.
+        assert!(naming("¿Qué comen las llamas?").is_empty());
+        // Not a question: `nombre comercial`, a name the user looks for.
+        assert!(naming("nombre comercial de la cooperativa").is_empty());
     }
 
     #[test]

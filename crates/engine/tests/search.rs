@@ -705,6 +705,47 @@ fn only_the_stop_words_of_the_query_s_language_are_dropped() {
 }
 
 #[test]
+fn a_question_s_words_asking_for_a_name_are_not_searched() {
+    let (_dir, engine) = build(&[
+        passage(
+            "answer",
+            Lang::Es,
+            "Comités",
+            "El comité regional de fomento productivo de Biobío agrupa a los servicios públicos.",
+        ),
+        passage(
+            "naming",
+            Lang::Es,
+            "Nombres",
+            "El nombre del nuevo comité se llama así por el río; el comité se llamaba distinto.",
+        ),
+        passage(
+            "llamas",
+            Lang::Es,
+            "Ganadería",
+            "En Puno las familias crían llamas y alpacas para el mercado regional.",
+        ),
+    ]);
+    let top = |query: &str| ids(&engine, &SearchRequest::new(query))[0].clone();
+    // Before: `nombre` and `llama` were searched, and the passage that says them (but not
+    // which committee the question is about) came first.
+    assert_eq!(
+        top("¿Cómo se llama el comité regional de Biobío?"),
+        "answer"
+    );
+    assert_eq!(
+        top("¿Cuál es el nombre del comité regional de Biobío?"),
+        "answer"
+    );
+    // Not a question: every word is searched.
+    assert_eq!(top("nombre comité"), "naming");
+    // `llamas` in a question is the animal: searched.
+    assert_eq!(top("¿Dónde se crían llamas?"), "llamas");
+    // A question of nothing else still looks for the words typed.
+    assert_eq!(top("¿Cómo se llama?"), "naming");
+}
+
+#[test]
 fn a_stop_word_typed_with_its_punctuation_is_a_stop_word() {
     let (_dir, engine) = twins_and_a_question();
     // Before: `¿Qué` was not taken for `qué` and was searched, so every passage that says

@@ -356,9 +356,11 @@ impl QueryBuilder<'_> {
         )
     }
 
-    /// Whether a word is a stop word of the query's language ([`Analyzers::is_stop_word_of`]).
+    /// Whether a word is a stop word of the query's language ([`Analyzers::is_stop_word_of`]),
+    /// or one that asks a question's name for it (`Cues::naming`).
     fn is_stop_word(&self, word: &str) -> bool {
         self.analyzers.is_stop_word_of(self.cues.lang, word)
+            || (!self.cues.naming.is_empty() && self.cues.naming.contains(&fold(word)))
     }
 
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
