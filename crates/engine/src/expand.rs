@@ -230,9 +230,9 @@ pub(crate) struct Cues {
     /// Words written with a capital inside a sentence (not as its first word), folded:
     /// names, most likely (`Panthers`, `Century City`, `Manning`).
     pub names: HashSet<String>,
-    /// Words of a question that ask for a name rather than say what it is about, folded
-    /// ([`naming_words`]): dropped as its stop words are.
-    pub naming: HashSet<String>,
+    /// Words of a question that ask for the kind of answer wanted (a name, a year) rather
+    /// than say what it is about, folded ([`asking_words`]): dropped as its stop words are.
+    pub asking: HashSet<String>,
 }
 
 impl Cues {
@@ -247,7 +247,7 @@ impl Cues {
         Cues {
             lang: query_lang(&words),
             names: names(&words),
-            naming: naming_words(&words),
+            asking: asking_words(&words),
         }
     }
 }
@@ -270,13 +270,27 @@ const NAMING: &[&str] = &[
 /// "¿cómo se denomina…?"); alone, `llama` may be the flame or the animal.
 const NAMING_AFTER_SE: &[&str] = &["llam", "denomin"];
 
-/// The words of a question (`words` as typed, side by side) that ask for a name rather than
-/// say what the question is about, folded: "¿Cómo se **llama** la organización…?", "What was
-/// the **name** of his son?". The passage that answers gives the name without them ("su hijo,
-/// Juan"), so searched they rank the passages that happen to say "nombre" or "llamado" first.
-/// A question has `?` or `¿`, or opens with a question word; words of any other query are
-/// all searched (`nombre comercial`, `tipo de cambio`).
-fn naming_words(words: &[String]) -> HashSet<String> {
+/// The question words after which a noun says what kind of answer is asked for ("¿en qué
+/// año…?", "what kind of…?"), folded.
+const WHICH: &[&str] = &["que", "cual", "cuales", "what", "which"];
+
+/// Nouns that, right after one of [`WHICH`], name the kind of answer (a year, a date, a type),
+/// folded: `año` is `ano`.
+const ANSWER_KINDS: &[&str] = &[
+    "ano", "anos", "fecha", "dia", "mes", "siglo", "decada", "tipo", "tipos", "clase", "clases",
+    "year", "years", "date", "day", "month", "century", "decade", "type", "types", "kind", "kinds",
+    "sort",
+];
+
+/// The words of a question (`words` as typed, side by side) that ask for the kind of answer
+/// wanted rather than say what the question is about, folded: a name ("¿Cómo se **llama** la
+/// organización…?", "What was the **name** of his son?") or, right after `qué`, `cuál`, `what`
+/// or `which`, a year, a date or a type ("¿En qué **año** se fundó?", "What **kind** of
+/// support…?"). The passage that answers gives the name or the year without them ("su hijo,
+/// Juan", "fundada en 1950"), so searched they rank first the passages that happen to say
+/// "nombre" or "año". A question has `?` or `¿`, or opens with a question word; words of any
+/// other query are all searched (`nombre comercial`, `tipo de cambio`).
+fn asking_words(words: &[String]) -> HashSet<String> {
     let bare: Vec<String> = words
         .iter()
         .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
@@ -289,16 +303,18 @@ fn naming_words(words: &[String]) -> HashSet<String> {
     if !question {
         return HashSet::new();
     }
-    let mut naming = HashSet::new();
+    let mut asking = HashSet::new();
     for (i, word) in bare.iter().enumerate() {
-        let after_se = i > 0
-            && bare[i - 1] == "se"
-            && NAMING_AFTER_SE.iter().any(|stem| word.starts_with(stem));
-        if after_se || NAMING.contains(&word.as_str()) {
-            naming.insert(word.clone());
+        let before = i.checked_sub(1).map(|j| bare[j].as_str());
+        let named = NAMING.contains(&word.as_str())
+            || (before == Some("se") && NAMING_AFTER_SE.iter().any(|s| word.starts_with(s)));
+        let kind =
+            before.is_some_and(|b| WHICH.contains(&b)) && ANSWER_KINDS.contains(&word.as_str());
+        if named || kind {
+            asking.insert(word.clone());
         }
     }
-    naming
+    asking
 }
 
 /// The words of `words` (as typed, side by side) that begin with a capital letter though
@@ -490,21 +506,26 @@ mod tests {
     }
 
     #[test]
-    fn naming_words_are_those_of_questions() {
-        let naming = |q: &str| {
-            let mut found: Vec<String> = Cues::of(q).naming.into_iter().collect();
+    fn asking_words_are_those_of_questions() {
+        let asking = |q: &str| {
+            let mut found: Vec<String> = Cues::of(q).asking.into_iter().collect();
             found.sort();
             found
         };
-        assert_eq!(naming("¿Cómo se llamaba su hijo?"), ["llamaba"]);
-        assert_eq!(naming("¿Cuál es el nombre del río?"), ["nombre"]);
-        assert_eq!(naming("What was the ship called"), ["called"]);
-        assert_eq!(naming("What is the name of the river?"), ["name"]);
-        assert_eq!(naming("¿Cómo se denomina el comité?"), ["denomina"]);
+        assert_eq!(asking("¿Cómo se llamaba su hijo?"), ["llamaba"]);
+        assert_eq!(asking("¿Cuál es el nombre del río?"), ["nombre"]);
+        assert_eq!(asking("What was the ship called"), ["called"]);
+        assert_eq!(asking("What is the name of the river?"), ["name"]);
+        assert_eq!(asking("¿Cómo se denomina el comité?"), ["denomina"]);
+        assert_eq!(asking("¿En qué año se creó la agencia?"), ["ano"]);
+        assert_eq!(asking("What kind of support did GIZ give?"), ["kind"]);
         // The flame or the animal, not a verb after `se`.
-        assert!(naming("¿Qué comen las llamas?").is_empty());
+        assert!(asking("¿Qué comen las llamas?").is_empty());
+        // A year that is not what is asked for.
+        assert!(asking("¿Cuántos años duró el programa?").is_empty());
         // Not a question: `nombre comercial`, a name the user looks for.
-        assert!(naming("nombre comercial de la cooperativa").is_empty());
+        assert!(asking("nombre comercial de la cooperativa").is_empty());
+        assert!(asking("tipo de cambio regional").is_empty());
     }
 
     #[test]

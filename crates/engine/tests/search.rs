@@ -705,7 +705,7 @@ fn only_the_stop_words_of_the_query_s_language_are_dropped() {
 }
 
 #[test]
-fn a_question_s_words_asking_for_a_name_are_not_searched() {
+fn a_question_s_words_asking_for_a_name_or_a_year_are_not_searched() {
     let (_dir, engine) = build(&[
         passage(
             "answer",
@@ -725,6 +725,18 @@ fn a_question_s_words_asking_for_a_name_are_not_searched() {
             "Ganadería",
             "En Puno las familias crían llamas y alpacas para el mercado regional.",
         ),
+        passage(
+            "founded",
+            Lang::Es,
+            "Agencias",
+            "La agencia de Coquimbo nació en 2019.",
+        ),
+        passage(
+            "yearly",
+            Lang::Es,
+            "Planes",
+            "Cada año, año tras año, la agencia de Coquimbo revisa su plan.",
+        ),
     ]);
     let top = |query: &str| ids(&engine, &SearchRequest::new(query))[0].clone();
     // Before: `nombre` and `llama` were searched, and the passage that says them (but not
@@ -737,8 +749,14 @@ fn a_question_s_words_asking_for_a_name_are_not_searched() {
         top("¿Cuál es el nombre del comité regional de Biobío?"),
         "answer"
     );
+    // Before: `año` was searched, and the passage that says it three times came first.
+    assert_eq!(
+        top("¿En qué año se creó la agencia de Coquimbo?"),
+        "founded"
+    );
     // Not a question: every word is searched.
     assert_eq!(top("nombre comité"), "naming");
+    assert_eq!(top("agencia año"), "yearly");
     // `llamas` in a question is the animal: searched.
     assert_eq!(top("¿Dónde se crían llamas?"), "llamas");
     // A question of nothing else still looks for the words typed.

@@ -357,10 +357,10 @@ impl QueryBuilder<'_> {
     }
 
     /// Whether a word is a stop word of the query's language ([`Analyzers::is_stop_word_of`]),
-    /// or one that asks a question's name for it (`Cues::naming`).
+    /// or one that says what kind of answer a question asks for (`Cues::asking`).
     fn is_stop_word(&self, word: &str) -> bool {
         self.analyzers.is_stop_word_of(self.cues.lang, word)
-            || (!self.cues.naming.is_empty() && self.cues.naming.contains(&fold(word)))
+            || (!self.cues.asking.is_empty() && self.cues.asking.contains(&fold(word)))
     }
 
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
