@@ -527,6 +527,25 @@ fn an_analyst_searches_filters_reads_a_document_and_switches_language() {
         "0"
     );
 
+    // A question's word that says what it asks for: the page says it was not searched.
+    navigate(
+        &tab,
+        &server
+            .url("/?q=%C2%BFEn%20qu%C3%A9%20a%C3%B1o%20se%20cre%C3%B3%20la%20ARD%20de%20Cusco%3F"),
+        "open a question asking for a year",
+    );
+    wait_until(
+        &tab,
+        "the words not searched",
+        "document.getElementById('understood').textContent.includes('Sin buscar') && \
+         document.querySelectorAll('#hits > *').length > 0",
+    );
+    let understood = js_string(&tab, "document.getElementById('understood').textContent");
+    assert!(
+        understood.contains("Sin buscar (dicen qué pide la pregunta, no de qué trata): año"),
+        "{understood}"
+    );
+
     // A misspelt word: the page says what else it searched and offers the index's own word,
     // which a click searches.
     navigate(

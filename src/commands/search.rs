@@ -212,7 +212,7 @@ fn render(
     let expanded: Vec<_> = r
         .expanded
         .iter()
-        .filter(|e| e.rule != ExpansionRule::Stem)
+        .filter(|e| !matches!(e.rule, ExpansionRule::Stem | ExpansionRule::Question))
         .collect();
     if !expanded.is_empty() {
         let rules: Vec<String> = expanded
@@ -229,6 +229,25 @@ fn render(
             out,
             "{}",
             terminal::dim(&format!("Also searched: {}", rules.join("; ")), colour)
+        );
+    }
+    let unsearched: Vec<_> = r
+        .expanded
+        .iter()
+        .filter(|e| e.rule == ExpansionRule::Question)
+        .map(|e| terminal::clean(&e.from))
+        .collect();
+    if !unsearched.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            terminal::dim(
+                &format!(
+                    "Not searched (they say what the question asks for): {}",
+                    unsearched.join(", ")
+                ),
+                colour
+            )
         );
     }
     for (i, hit) in r.hits.iter().enumerate() {

@@ -250,6 +250,12 @@ fn human_output_shows_hits_snippets_and_facets() {
         out.contains("Facets:\n  country:     Chile (3)\n  region:      Chile/Coquimbo (3), Chile/Biobío (1)\n"),
         "{out}"
     );
+    // A question's words that say what it asks for are named as not searched.
+    let out = w.ok(&["search", "¿Cuál es el nombre del financiamiento mixto?"]);
+    assert!(
+        out.contains("Not searched (they say what the question asks for): nombre\n"),
+        "{out}"
+    );
 }
 
 /// The sample corpus has some 130 topics: a search prints none of them unless asked, the

@@ -270,6 +270,23 @@ fn the_query_language_and_its_expansions_through_the_api() {
     // A blank after the word: it is finished, and searched as typed.
     let (_, finished) = get(&server, "/api/search?q=agencia%20regio%20&typing=true");
     assert_eq!(rules(&finished), rules(&typed));
+
+    // A question's word that says what it asks for (a year) is not searched, and the
+    // response says so; the agency it asks about comes first.
+    let body = ok(&server, "¿En qué año se creó la ARD de Cusco?");
+    assert_rule(&body, "question", "año");
+    assert_eq!(
+        hits(&body)[0]["title"],
+        "Perfil institucional: ARD Cusco",
+        "{body:#}"
+    );
+    // Not a question: `año` is searched.
+    let body = ok(&server, "año de creación ARD Cusco");
+    assert!(
+        !rules(&body).iter().any(|(rule, _)| rule == "question"),
+        "{:?}",
+        rules(&body)
+    );
 }
 
 /// Where `data/dictionary/reviewed.tsv` is.

@@ -42,6 +42,10 @@ pub enum Rule {
     /// Words joined by a hyphen or a slash (`wing-flutter`, `costo/beneficio`) that no
     /// passage writes together were searched as the words.
     Split,
+    /// A word of a question that says what it asks for (`nombre`, `año` in "¿en qué año…?")
+    /// was not searched (`to` is empty): the passage that answers gives the name or the year
+    /// without it.
+    Question,
 }
 
 /// One expansion of the query, for showing the user how it was understood.

@@ -761,6 +761,25 @@ fn a_question_s_words_asking_for_a_name_or_a_year_are_not_searched() {
     assert_eq!(top("¿Dónde se crían llamas?"), "llamas");
     // A question of nothing else still looks for the words typed.
     assert_eq!(top("¿Cómo se llama?"), "naming");
+    // The response names the words not searched, once each; none when they were searched.
+    let reported = |query: &str| {
+        let response = engine.search(&SearchRequest::new(query)).unwrap();
+        let found = expansions(&response);
+        rule(&found, "question")
+            .iter()
+            .map(|(from, to)| {
+                assert!(to.is_empty(), "{query}: {to:?}");
+                from.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        reported("¿Cómo se llama el comité? ¿Se llama así?"),
+        ["llama"]
+    );
+    assert_eq!(reported("¿En qué año se creó la agencia?"), ["año"]);
+    assert!(reported("¿Cómo se llama?").is_empty());
+    assert!(reported("agencia año").is_empty());
 }
 
 #[test]

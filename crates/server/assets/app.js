@@ -504,6 +504,10 @@
       const items = shown.map((e) => e.from + " → " + e.to.join(", ") + " (" + t("rule_" + e.rule) + ")");
       parts.push(el("span", { className: "expansions", text: t("alsoSearched") + " " + items.join("; ") }));
     }
+    const unsearched = (response.expanded || []).filter((e) => e.rule === "question").map((e) => e.from);
+    if (unsearched.length > 0) {
+      parts.push(el("span", { className: "expansions", text: t("notSearched") + " " + unsearched.join(", ") }));
+    }
     els.understood.replaceChildren(...parts.flatMap((p, i) => (i === 0 ? [p] : [" · ", p])));
     els.understood.hidden = parts.length === 0;
   }

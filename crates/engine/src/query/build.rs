@@ -275,7 +275,11 @@ impl QueryBuilder<'_> {
                     }
                 }
                 if should.is_empty() && must.is_empty() {
-                    // Nothing but stop words: look for them as typed.
+                    // Nothing but stop words: look for them as typed (a question's words too:
+                    // "¿Cómo se llama?").
+                    self.expansions.retain(|e| {
+                        e.rule != Rule::Question || !stop_words.iter().any(|w| bare(w) == e.from)
+                    });
                     for word in &stop_words {
                         let exact = self.analyzers.exact.terms(word);
                         if let [term] = exact.as_slice() {
@@ -361,6 +365,22 @@ impl QueryBuilder<'_> {
     fn is_stop_word(&self, word: &str) -> bool {
         self.analyzers.is_stop_word_of(self.cues.lang, word)
             || (!self.cues.asking.is_empty() && self.cues.asking.contains(&fold(word)))
+    }
+
+    /// Reports a word of a question that was not searched because it says what the question
+    /// asks for (`Cues::asking`), once.
+    fn report_unsearched(&mut self, word: &str) {
+        if !self
+            .expansions
+            .iter()
+            .any(|e| e.rule == Rule::Question && e.from == word)
+        {
+            self.expansions.push(Expansion {
+                rule: Rule::Question,
+                from: word.to_string(),
+                to: Vec::new(),
+            });
+        }
     }
 
     /// A builder for excluded clauses: same queries, but their terms are not highlighted.
@@ -470,8 +490,12 @@ impl QueryBuilder<'_> {
         }
         let exact = exact.into_iter().next()?;
         // A stop word of the query's language (of either, when the query does not tell),
-        // also typed with its punctuation (`¿Qué`, `Who?`).
+        // also typed with its punctuation (`¿Qué`, `Who?`), or a word that says what a
+        // question asks for, which the response reports.
         if self.is_stop_word(bare(word)) {
+            if typed && !self.analyzers.is_stop_word_of(self.cues.lang, bare(word)) {
+                self.report_unsearched(bare(word));
+            }
             return None;
         }
         let r = self.ranking;
