@@ -256,6 +256,12 @@ impl Cues {
     }
 }
 
+/// A word as typed without the punctuation around it (`¿Qué` → `Qué`, `Vasilyev?` →
+/// `Vasilyev`).
+pub(crate) fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
 /// Question words that open a question in Spanish or English, folded.
 const INTERROGATIVES: &[&str] = &[
     "que", "quien", "quienes", "como", "cual", "cuales", "cuando", "cuanto", "cuanta", "cuantos",
@@ -295,10 +301,7 @@ const ANSWER_KINDS: &[&str] = &[
 /// "nombre" or "año". A question has `?` or `¿`, or opens with a question word; words of any
 /// other query are all searched (`nombre comercial`, `tipo de cambio`).
 fn asking_words(words: &[String]) -> HashSet<String> {
-    let bare: Vec<String> = words
-        .iter()
-        .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
-        .collect();
+    let bare: Vec<String> = words.iter().map(|w| fold(bare(w))).collect();
     let question = words.iter().any(|w| w.contains(['?', '¿']))
         || bare
             .iter()
@@ -331,7 +334,7 @@ fn names(words: &[String]) -> HashSet<String> {
         let opens = word
             .trim_start_matches(['"', '(', '+', '-'])
             .starts_with(['¿', '¡']);
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare = bare(word);
         if !starts && !opens && bare.chars().next().is_some_and(char::is_uppercase) {
             names.insert(fold(bare));
         }
@@ -356,7 +359,7 @@ pub(crate) fn query_lang(words: &[String]) -> Option<Lang> {
     let en = Analyzer::stemmed(Lang::En);
     let mut votes = [0i32; 2];
     for word in words {
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare = bare(word);
         let (is_es, is_en) = (es.is_stop_word(bare), en.is_stop_word(bare));
         if is_es && !is_en {
             votes[0] += 1;

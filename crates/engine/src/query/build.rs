@@ -25,7 +25,8 @@ use crate::analysis::Analyzer;
 use crate::dictionary::Dictionary;
 use crate::engine::{Vocabulary, stored_passage};
 use crate::expand::{
-    Cues, Expansion, GlossaryIndex, Rule, Terms, distinct, edit_distance, query_lang, typo_distance,
+    Cues, Expansion, GlossaryIndex, Rule, Terms, bare, distinct, edit_distance, query_lang,
+    typo_distance,
 };
 use crate::ranking::Ranking;
 use crate::schema::{ENTRY_PASSAGE, Fields, TextFields};
@@ -363,8 +364,12 @@ impl QueryBuilder<'_> {
     /// Whether a word is a stop word of the query's language ([`Analyzers::is_stop_word_of`]),
     /// or one that says what kind of answer a question asks for (`Cues::asking`).
     fn is_stop_word(&self, word: &str) -> bool {
-        self.analyzers.is_stop_word_of(self.cues.lang, word)
-            || (!self.cues.asking.is_empty() && self.cues.asking.contains(&fold(word)))
+        self.analyzers.is_stop_word_of(self.cues.lang, word) || self.asks(word)
+    }
+
+    /// Whether a word says what kind of answer a question asks for (`Cues::asking`).
+    fn asks(&self, word: &str) -> bool {
+        !self.cues.asking.is_empty() && self.cues.asking.contains(&fold(word))
     }
 
     /// Reports a word of a question that was not searched because it says what the question
@@ -492,8 +497,11 @@ impl QueryBuilder<'_> {
         // A stop word of the query's language (of either, when the query does not tell),
         // also typed with its punctuation (`¿Qué`, `Who?`), or a word that says what a
         // question asks for, which the response reports.
-        if self.is_stop_word(bare(word)) {
-            if typed && !self.analyzers.is_stop_word_of(self.cues.lang, bare(word)) {
+        if self.analyzers.is_stop_word_of(self.cues.lang, bare(word)) {
+            return None;
+        }
+        if self.asks(bare(word)) {
+            if typed {
                 self.report_unsearched(bare(word));
             }
             return None;
@@ -1243,10 +1251,6 @@ fn compound_parts(word: &str) -> Option<Vec<&str>> {
 
 /// What joins two words into a compound: hyphens (ASCII, Unicode, non-breaking) and slashes.
 const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/'];
-
-fn bare(word: &str) -> &str {
-    word.trim_matches(|c: char| !c.is_alphanumeric())
-}
 
 fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     if (weight - 1.0).abs() < f32::EPSILON {
